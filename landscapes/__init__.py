@@ -1,0 +1,25 @@
+"""Loss surfaces for optimizer experiments: pure JAX functions with teaching metadata.
+
+s = landscapes.get("rosenbrock")          # or get("quadratic", condition=50, angle=30)
+s(jnp.array([x, y]))                      # loss, traceable
+landscapes.names(kind="saddle")           # what there is, by what it teaches
+"""
+
+from landscapes import many_minima, plateaus, saddles, valleys  # noqa: F401  (registration)
+from landscapes.custom import from_function, regularized
+from landscapes.evaluate import find_minima, grid_values
+from landscapes.surface import KINDS, Param, Surface, get, kinds, names, param_specs
+
+__all__ = [
+    "KINDS",
+    "Param",
+    "Surface",
+    "find_minima",
+    "from_function",
+    "get",
+    "grid_values",
+    "kinds",
+    "names",
+    "param_specs",
+    "regularized",
+]

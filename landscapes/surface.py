@@ -1,0 +1,166 @@
+"""The `Surface` type, its parameter specs and the registry of named surfaces.
+
+A surface is a pure JAX function `fn(xy, params) -> scalar` plus the metadata a picture
+and a lesson need. `fn` is a module-level function, so jitted code keyed on it compiles
+once per surface, whatever the parameter values (they are traced).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+KINDS = ("bowl", "valley", "saddle", "plateau", "cliff", "many_minima", "custom")
+
+
+class Param(NamedTuple):
+    """A numeric setting with its default, range and scale; shared by surfaces and optimizers."""
+
+    default: float
+    low: float
+    high: float
+    log: bool = False
+    help: str = ""
+
+    def check(self, name: str, value) -> np.ndarray:
+        """`value` as float32, or a ValueError naming the parameter and its range."""
+        arr = np.asarray(value, dtype=np.float64)
+        if not np.all(np.isfinite(arr)) or np.any(arr < self.low) or np.any(arr > self.high):
+            raise ValueError(f"{name} must be within [{self.low:g}, {self.high:g}], got {value!r}")
+        return arr.astype(np.float32)
+
+
+@dataclasses.dataclass(frozen=True)
+class Surface:
+    """A 2-D loss surface: `fn(xy, params)` and what a picture and a lesson need to know.
+
+    `minima` lists the known local and global minima inside `domain` with their values in
+    `minima_values`; `minima_complete` is False where the surface has more local minima than
+    are worth listing (lattices of ripples), so callers don't mistake the list for all of them.
+    """
+
+    name: str
+    title: str
+    kind: str
+    fn: Callable
+    domain: tuple[tuple[float, float], tuple[float, float]]
+    start: tuple[float, float]
+    minima: tuple[tuple[float, float], ...]
+    minima_values: tuple[float, ...]
+    latex: str
+    note: str
+    lr_range: tuple[float, float]
+    params: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    param_specs: Mapping[str, Param] = dataclasses.field(default_factory=dict)
+    minima_complete: bool = True
+
+    def __call__(self, xy) -> jnp.ndarray:
+        """Loss at `xy` (shape (2,) or (..., 2)); traceable and differentiable."""
+        xy = jnp.asarray(xy, dtype=jnp.float32)
+        params = self.param_arrays()
+        values = jax.vmap(lambda point: self.fn(point, params))(xy.reshape(-1, 2))
+        return values.reshape(xy.shape[:-1])
+
+    def param_arrays(self) -> dict[str, np.ndarray]:
+        """Parameter values as float32 scalars, the form jitted code takes them in."""
+        return {k: np.float32(v) for k, v in self.params.items()}
+
+    @property
+    def f_min(self) -> float | None:
+        """The lowest listed minimum value, or None for surfaces unbounded below."""
+        return min(self.minima_values) if self.minima_values else None
+
+    def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Loss on an n×n grid over the domain: (xs, ys, z) with z[i, j] = f(xs[j], ys[i])."""
+        from landscapes.evaluate import grid_values
+
+        return grid_values(self, n)
+
+
+class _Entry(NamedTuple):
+    factory: Callable[..., Surface]
+    kind: str
+    param_specs: Mapping[str, Param]
+
+
+_REGISTRY: dict[str, _Entry] = {}
+
+
+def register(kind: str, **param_specs: Param):
+    """Decorator: add a surface factory `f(**params) -> Surface` under its function name."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+
+    def add(factory):
+        _REGISTRY[factory.__name__] = _Entry(factory, kind, dict(param_specs))
+        return factory
+
+    return add
+
+
+def names(kind: str | None = None) -> list[str]:
+    """Registered surface names, in registration order, optionally of one kind."""
+    return [n for n, e in _REGISTRY.items() if kind is None or e.kind == kind]
+
+
+def kinds() -> list[str]:
+    """The kinds that have at least one registered surface, in teaching order."""
+    present = {e.kind for e in _REGISTRY.values()}
+    return [k for k in KINDS if k in present]
+
+
+def param_specs(name: str) -> Mapping[str, Param]:
+    """The adjustable parameters of surface `name` (empty for fixed surfaces)."""
+    return _entry(name).param_specs
+
+
+def get(name: str, **params) -> Surface:
+    """The surface `name` with `params` (validated against their ranges) over the defaults."""
+    entry = _entry(name)
+    unknown = set(params) - set(entry.param_specs)
+    if unknown:
+        allowed = ", ".join(entry.param_specs) or "none"
+        raise ValueError(f"{name} has no parameter {sorted(unknown)}; allowed: {allowed}")
+    values = {k: float(spec.default) for k, spec in entry.param_specs.items()}
+    values.update({k: float(entry.param_specs[k].check(k, v)) for k, v in params.items()})
+    surface = entry.factory(**values)
+    return dataclasses.replace(
+        surface,
+        name=name,
+        kind=entry.kind,
+        params=values,
+        param_specs=entry.param_specs,
+    )
+
+
+def describe(fn, *, title, domain, start, minima, latex, note, lr_range, minima_complete=True):
+    """A Surface from a factory's facts; `get` fills in name, kind and parameters.
+
+    `minima` is a list of ((x, y), value) pairs: each known minimum inside the domain.
+    """
+    return Surface(
+        name="",
+        title=title,
+        kind="",
+        fn=fn,
+        domain=tuple(tuple(float(v) for v in axis) for axis in domain),
+        start=tuple(float(v) for v in start),
+        minima=tuple((float(x), float(y)) for (x, y), _ in minima),
+        minima_values=tuple(float(v) for _, v in minima),
+        latex=latex,
+        note=note,
+        lr_range=tuple(float(v) for v in lr_range),
+        minima_complete=minima_complete,
+    )
+
+
+def _entry(name: str) -> _Entry:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"unknown surface {name!r}; try one of: {', '.join(_REGISTRY)}") from None
