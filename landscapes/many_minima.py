@@ -150,7 +150,7 @@ def _styblinski_tang(xy, p):
 
 
 _ST_LOW, _ST_HIGH = -2.903534, 2.746803
-_ST_V = {_ST_LOW: -39.166166, _ST_HIGH: -25.03018}
+_ST_V = {_ST_LOW: -39.166166, _ST_HIGH: -25.029447}
 
 
 @register("many_minima")
@@ -320,7 +320,7 @@ def eggholder():
         title="Eggholder (rescaled)",
         domain=((-1, 1), (-1, 1)),
         start=(0.3, 0.2),
-        minima=[((0.858361, 0.886675), -9.353378)],
+        minima=[((0.8583613, 0.8866746), -9.35338)],
         latex=r"f = \tfrac{1}{100}\Bigl[-(Y+47)\sin\sqrt{\lvert X/2 + Y + 47\rvert}"
         r" - X\sin\sqrt{\lvert X - Y - 47\rvert}\Bigr],\ (X, Y) = 512\,(x, y)",
         note=(

@@ -44,7 +44,8 @@ def monkey_saddle():
         note=(
             "A degenerate saddle with three downhill valleys: its curvature is zero at the "
             "origin, so second-order methods get no help there and gradient descent slows "
-            "to a crawl before turning into one of the valleys."
+            "to a crawl before turning into one of the valleys. Compare it with x² − y², whose "
+            "saddle at least has curvature to push a run away."
         ),
         lr_range=(1e-3, 0.2),
     )
