@@ -67,7 +67,7 @@ def test_finite_on_a_grid_over_the_domain(s):
 def test_listed_minima_are_minima_with_the_listed_values(s):
     grad = jax.grad(lambda p: s(p))
     scale = max(_value_range(s), 1e-12) / _span(s)  # a typical slope over the domain
-    for point, value in zip(s.minima, s.minima_values):
+    for point, value in zip(s.minima, s.minima_values, strict=True):
         p = jnp.asarray(point, jnp.float32)
         assert s.domain[0][0] <= point[0] <= s.domain[0][1] and s.domain[1][0] <= point[1] <= s.domain[1][1]
         assert float(s(p)) == pytest.approx(value, abs=1e-5 * (1 + abs(value) + _value_range(s) * 1e-3))
