@@ -40,12 +40,15 @@ class Trajectories(NamedTuple):
 
 
 class SweepResult(NamedTuple):
-    """Outcome of a sweep, without the paths: first step within `tol` of f*, -1 if none."""
+    """Outcome of a sweep, without paths or labels (rows follow the specs' broadcast order).
+
+    A diverged run has diverged_at ≥ 0, converged_at = −1 and, since its loss blew up,
+    final_loss = the largest float32 (finite, so it sorts last and never poisons a mean).
+    """
 
     final_loss: np.ndarray
     diverged_at: np.ndarray
     converged_at: np.ndarray
-    labels: list
 
 
 def trace_count() -> int:
@@ -60,10 +63,13 @@ def run(surface: Surface, specs, start=None, steps: int = 500, batch_noise=0.0, 
     configuration running once per seed with Gaussian gradient noise of scale
     batch_noise/√batch_size (no noise when batch_noise is 0).
     """
-    out, labels = _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path=True, tol=0.0)
-    xy = np.concatenate([out["start"][:, None], out["xy"]], axis=1)
-    loss = np.concatenate([out["start_loss"][:, None], out["loss"]], axis=1)
-    return Trajectories(xy, loss, out["lr"], out["grad"], out["update"], out["diverged_at"], labels)
+    out = _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path=True, tol=0.0)
+    labels = _row_labels([specs] if isinstance(specs, Spec) else specs, np.atleast_1d(seed))
+    table = out["path"]  # columns x, y, loss, lr, gx, gy, ux, uy; row 0 is the start
+    return Trajectories(
+        table[:, :, 0:2], table[:, :, 2], table[:, 1:, 3], table[:, 1:, 4:6], table[:, 1:, 6:8],
+        out["diverged_at"], labels,
+    )  # fmt: skip
 
 
 def sweep(
@@ -76,11 +82,12 @@ def sweep(
     seed=0,
 ) -> SweepResult:
     """Like `run`, keeping only final loss, divergence and convergence: for huge batches."""
-    out, labels = _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path=False, tol=tol)
-    return SweepResult(out["final_loss"], out["diverged_at"], out["converged_at"], labels)
+    out = _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path=False, tol=tol)["result"]
+    return SweepResult(out[:, 2], out[:, 0].astype(np.int32), out[:, 1].astype(np.int32))
 
 
 def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
+    """Group the configurations by structure, run each group as one batch, merge in order."""
     specs = [specs] if isinstance(specs, Spec) else list(specs)
     if not specs:
         raise ValueError("give at least one optimizer spec")
@@ -88,50 +95,32 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
     if steps < 1:
         raise ValueError(f"steps must be at least 1, got {steps}")
     seeds = np.atleast_1d(np.asarray(seed, np.int64)).astype(np.uint32)
-    rows = [(i, j, s) for i, spec in enumerate(specs) for j in range(spec.size) for s in seeds]
-    labels = _row_labels(specs, seeds)
+    sizes = [spec.size * len(seeds) for spec in specs]
+    offsets = np.cumsum([0, *sizes])
     starts = np.broadcast_to(
-        np.asarray(surface.start if start is None else start, np.float32),
-        (len(rows), 2),
+        np.asarray(surface.start if start is None else start, np.float32), (offsets[-1], 2)
     )
-    noisy = bool(np.asarray(batch_noise) > 0)
-    bounds = _bounds(surface.domain)
-    f_star = np.float32(surface.f_min if surface.f_min is not None else -np.inf)
-    by_structure = collections.defaultdict(list)
-    for r, (i, _, _) in enumerate(rows):
-        by_structure[specs[i].structure].append(r)
-    columns = [spec.columns() for spec in specs]
-    results = {}
-    for structure, members in by_structure.items():
-        batch = jax.tree.map(lambda *xs: np.stack(xs), *[_row(columns, rows[r]) for r in members])
-        out = _run_batch(
-            surface.fn,
-            structure,
-            steps,
-            noisy,
-            keep_path,
-            surface.param_arrays(),
-            batch,
-            starts[members],
-            np.asarray([rows[r][2] for r in members], np.uint32),
-            np.float32(batch_noise),
-            bounds,
-            f_star,
-            np.float32(tol),
+    groups = collections.defaultdict(list)
+    for i, spec in enumerate(specs):
+        groups[spec.structure].append(i)
+    pending = []  # dispatch every group before waiting on any: JAX runs them asynchronously
+    for structure, members in groups.items():
+        rows = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in members])
+        batch = jax.tree.map(
+            lambda *columns: np.concatenate([np.repeat(c, len(seeds)) for c in columns]),
+            *[specs[i].columns() for i in members],
         )
-        results[tuple(members)] = jax.device_get(out)
+        out = _run_batch(
+            surface.fn, structure, steps, bool(np.asarray(batch_noise) > 0), keep_path, surface.param_arrays(),
+            batch, starts[rows], np.tile(seeds, len(rows) // len(seeds)), np.float32(batch_noise),
+            _bounds(surface.domain), np.float32(-np.inf if surface.f_min is None else surface.f_min), np.float32(tol),
+        )  # fmt: skip
+        pending.append((rows, out))
     merged = {}
-    for members, out in results.items():
-        for key, value in out.items():
-            merged.setdefault(key, np.zeros((len(rows), *value.shape[1:]), value.dtype))[list(members)] = (
-                value
-            )
-    return merged, labels
-
-
-def _row(columns, row):
-    i, j, _ = row
-    return jax.tree.map(lambda column: column[j], columns[i])
+    for rows, out in pending:
+        for key, value in jax.device_get(out).items():
+            merged.setdefault(key, np.zeros((offsets[-1], *value.shape[1:]), value.dtype))[rows] = value
+    return merged
 
 
 def _row_labels(specs, seeds):
@@ -150,29 +139,30 @@ def _bounds(domain):
 
 class _Carry(NamedTuple):
     xy: jnp.ndarray
-    loss: jnp.ndarray
-    grad: jnp.ndarray
+    loss: jnp.ndarray  # at the current point; only kept up to date where something reads it
     opt: tuple
     schedule: tuple
-    diverged_at: jnp.ndarray
-    converged_at: jnp.ndarray
+    status: jnp.ndarray  # RUNNING, a step ≥ 0 (converged then), or −2 − step (diverged then)
+
+
+RUNNING = -1.0
+
+
+def _status_events(status):
+    """(diverged_at, converged_at) from a packed status; a run that diverged did not converge."""
+    diverged_at = jnp.where(status <= -2, -2 - status, -1).astype(jnp.int32)
+    return diverged_at, jnp.where(status >= 0, status, -1).astype(jnp.int32)
+
+
+def _reads_loss(structure) -> bool:
+    """Whether the update reads the current loss: reduce-on-plateau and the line searches do."""
+    name, _, (kind, then), _, line_search = structure
+    return line_search or name == "lbfgs" or "plateau" in (kind, then and then[0])
 
 
 @functools.partial(jax.jit, static_argnums=(0, 1, 2, 3, 4))
 def _run_batch(
-    fn,
-    structure,
-    steps,
-    noisy,
-    keep_path,
-    surface_params,
-    batch,
-    starts,
-    seeds,
-    noise,
-    bounds,
-    f_star,
-    tol,
+    fn, structure, steps, noisy, keep_path, surface_params, batch, starts, seeds, noise, bounds, f_star, tol
 ):
     _traces[(fn, structure, steps, noisy, keep_path)] += 1
     one = functools.partial(
@@ -191,44 +181,43 @@ def _run_batch(
     return jax.vmap(one)(batch, starts, seeds)
 
 
+def _healthy(xy, loss, bounds):
+    """Inside the bounds with a finite loss. Per coordinate: reductions would break XLA's fusion.
+
+    A non-finite gradient at a healthy point makes the next point non-finite, so it is caught
+    one step later, with the path frozen at the last good point all the same.
+    """
+    inside = (
+        (xy[0] >= bounds[0, 0]) & (xy[0] <= bounds[1, 0]) & (xy[1] >= bounds[0, 1]) & (xy[1] <= bounds[1, 1])
+    )
+    return inside & jnp.isfinite(loss)
+
+
 def _one_run(
-    fn,
-    structure,
-    steps,
-    noisy,
-    keep_path,
-    surface_params,
-    row,
-    start,
-    seed,
-    *,
-    noise,
-    bounds,
-    f_star,
-    tol,
+    fn, structure, steps, noisy, keep_path, surface_params, row, start, seed, *, noise, bounds, f_star, tol
 ):
-    name, flags, schedule_structure, clips, line_search = structure
+    """One configuration. The loop runs free (a diverged run's later values are discarded) and
+    only scalar bookkeeping happens per step; the path is frozen at divergence afterwards.
+    The gradient is recomputed from the point each step rather than carried: on the CPU,
+    fewer carried arrays is what keeps a 100,000-wide sweep as fast as a bare loop."""
+    name, flags, schedule_structure, interventions, line_search = structure
     entry = CATALOG[name]
     hyper, options = row["hyper"], row["options"]
     lr0 = hyper["learning_rate"]
     value_fn = lambda xy: fn(xy, surface_params)  # noqa: E731
-    value_and_grad = jax.value_and_grad(value_fn)
+    grad_fn = jax.grad(value_fn)
     tx = entry.build(hyper, dict(flags))
     search = optax.scale_by_backtracking_linesearch(MAX_LINE_SEARCH_STEPS) if line_search else None
     key = jax.random.key(seed)
     noise_scale = noise / jnp.sqrt(options["batch_size"])
 
-    def healthy(xy, loss, grad):
-        inside = jnp.all((xy >= bounds[0]) & (xy <= bounds[1]))
-        return inside & jnp.isfinite(loss) & jnp.all(jnp.isfinite(grad)) & jnp.all(jnp.isfinite(xy))
-
     def step(c: _Carry, t):
-        g = c.grad
+        g = grad_fn(c.xy)
         if noisy:
-            g = g + noise_scale * jax.random.normal(jax.random.fold_in(key, t), g.shape)
-        if "clip_norm" in clips:
+            g = g + noise_scale * jax.random.normal(jax.random.fold_in(key, t.astype(jnp.int32)), g.shape)
+        if "clip_norm" in interventions:
             g = g * jnp.minimum(1.0, options["clip_norm"] / jnp.maximum(jnp.linalg.norm(g), 1e-30))
-        if "clip_value" in clips:
+        if "clip_value" in interventions:
             g = jnp.clip(g, -options["clip_value"], options["clip_value"])
         lr, schedule_state = schedules.learning_rate(
             schedule_structure, row["schedule"], lr0, t, steps, c.loss, c.schedule
@@ -237,59 +226,50 @@ def _one_run(
         base_state, search_state = c.opt
         u, base_state = tx.update(g, base_state, c.xy, value=c.loss, grad=g, value_fn=value_fn)
         multiplier = jnp.where(lr0 > 0, lr / lr0, 0.0) if entry.lr_inside else lr
-        u = multiplier * u - lr * options["weight_decay"] * c.xy
+        u = multiplier * u
+        if "weight_decay" in interventions:
+            u = u - lr * options["weight_decay"] * c.xy
         if search is not None:
             u, search_state = search.update(u, search_state, c.xy, value=c.loss, grad=g, value_fn=value_fn)
-        new_xy = c.xy + u
-        new_loss, new_grad = value_and_grad(new_xy)
-        ok = (c.diverged_at < 0) & healthy(new_xy, new_loss, new_grad) & jnp.all(jnp.isfinite(u))
-        moved = _Carry(
-            new_xy,
-            new_loss,
-            new_grad,
-            (base_state, search_state),
-            schedule_state,
-            c.diverged_at,
-            c.converged_at,
-        )
-        nxt = jax.tree.map(lambda a, b: jnp.where(ok, a, b), moved, c)
-        diverged_at = jnp.where((c.diverged_at < 0) & ~ok, t, c.diverged_at)
-        converged = (nxt.converged_at < 0) & (nxt.loss - f_star < tol) & (diverged_at < 0)
-        nxt = nxt._replace(
-            diverged_at=diverged_at,
-            converged_at=jnp.where(converged, t + 1, nxt.converged_at),
-        )
-        record = (
-            {
-                "xy": nxt.xy,
-                "loss": nxt.loss,
-                "lr": lr,
-                "grad": jnp.where(ok, g, 0.0),
-                "update": jnp.where(ok, u, 0.0),
-            }
-            if keep_path
-            else None
-        )
-        return nxt, record
+        xy = c.xy + u
+        loss = value_fn(xy)
+        diverging = (c.status > -1.5) & ~_healthy(xy, loss, bounds)
+        converging = (c.status == RUNNING) & (loss - f_star < tol)
+        status = jnp.where(diverging, -2 - t, jnp.where(converging, t + 1, c.status))
+        nxt = _Carry(xy, loss if track_loss else c.loss, (base_state, search_state), schedule_state, status)
+        return nxt, ({"xy": xy, "loss": loss, "lr": lr, "grad": g, "update": u} if keep_path else None)
 
-    loss, grad = value_and_grad(start)
-    start_ok = healthy(start, loss, grad)
-    loss, grad = jnp.where(start_ok, loss, 0.0), jnp.where(start_ok, grad, 0.0)
+    track_loss = _reads_loss(structure)
+    loss = value_fn(start)
+    start_ok = _healthy(start, loss, bounds) & jnp.all(jnp.isfinite(grad_fn(start)))
+    loss = jnp.where(start_ok, loss, 0.0)
+    status = jnp.where(start_ok, jnp.where(loss - f_star < tol, 0.0, RUNNING), -2.0)
     first = _Carry(
-        start,
-        loss,
-        grad,
-        (tx.init(start), search.init(start) if search else ()),
-        schedules.init_state(schedule_structure, lr0),
-        jnp.where(start_ok, -1, 0),
-        jnp.where(start_ok & (loss - f_star < tol), 0, -1),
-    )
-    last, path = jax.lax.scan(step, first, jnp.arange(steps))
-    out = {
-        "diverged_at": last.diverged_at,
-        "converged_at": last.converged_at,
-        "final_loss": last.loss,
-    }
+        start, loss, (tx.init(start), search.init(start) if search else ()),
+        schedules.init_state(schedule_structure, lr0), status,
+    )  # fmt: skip
+    last, path = jax.lax.scan(step, first, jnp.arange(steps, dtype=jnp.float32))
+    diverged_at, converged_at = _status_events(last.status)
     if keep_path:
-        out.update(path, start=start, start_loss=loss)
-    return out
+        return {"path": _frozen_table(path, start, loss, diverged_at, steps), "diverged_at": diverged_at}
+    final_loss = jnp.where(diverged_at < 0, value_fn(last.xy), jnp.finfo(jnp.float32).max)
+    return {"result": jnp.stack([diverged_at, converged_at, final_loss])}  # one array: one transfer
+
+
+def _frozen_table(path, start, start_loss, diverged_at, steps):
+    """The path as one (steps + 1, 8) table, held still from the diverging step on.
+
+    Columns x, y, loss, lr, gx, gy, ux, uy; row 0 is the start. Once a run diverges its point
+    stays where it was and its gradient and update read 0. One array means one transfer.
+    """
+    rows = jnp.concatenate(
+        [path["xy"], path["loss"][:, None], path["lr"][:, None], path["grad"], path["update"]], axis=1
+    )
+    first = jnp.concatenate([start, start_loss[None], jnp.zeros(5)])[None]
+    table = jnp.concatenate([first, rows])
+    t = jnp.arange(steps + 1)
+    moving = (diverged_at < 0) | (t <= diverged_at)
+    held = table[jnp.maximum(diverged_at, 0)]
+    frozen = jnp.where(jnp.arange(8) < 3, held, 0.0)
+    out = jnp.where(moving[:, None], table, frozen[None])
+    return out.at[:, 3].set(table[:, 3])  # the schedule's rate stays readable after divergence

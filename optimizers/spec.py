@@ -44,9 +44,17 @@ class Spec:
             self.name,
             tuple(sorted(self.flags.items())),
             self.schedule.structure,
-            tuple(sorted(k for k in ("clip_norm", "clip_value") if k in self.options)),
+            self.interventions,
             self.line_search,
         )
+
+    @property
+    def interventions(self) -> tuple:
+        """The options that change the update rule here: clipping, and weight decay when > 0."""
+        active = [k for k in ("clip_norm", "clip_value") if k in self.options]
+        if np.any(np.asarray(self.options.get("weight_decay", 0.0)) > 0):
+            active.append("weight_decay")
+        return tuple(active)
 
     @property
     def size(self) -> int:
