@@ -1,0 +1,7 @@
+"""Scenes: everything needed to reproduce a picture, from widgets, links, presets and files."""
+
+from scenes import presets
+from scenes.scene import MAX_ROWS, MAX_STEPS, Row, Scene, from_dict
+from scenes.url import from_query, to_query
+
+__all__ = ["MAX_ROWS", "MAX_STEPS", "Row", "Scene", "from_dict", "from_query", "presets", "to_query"]

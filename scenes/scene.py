@@ -1,0 +1,224 @@
+"""`Scene`: everything needed to redraw a picture, validated field by field.
+
+A scene comes from widgets, a URL, a preset or a file. Reading one never raises for bad
+values: each bad field falls back to its default and adds a one-line notice, so a
+hand-edited preset or a mangled link still draws something, and says what it ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+import landscapes
+import optimizers
+
+MAX_STEPS = 5000
+MAX_ROWS = 12
+LAYOUTS = ("overlay", "side")
+PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
+           "#000075", "#808000", "#469990", "#800000")  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One optimizer row: catalog name, hyperparameters, schedule and visible options."""
+
+    name: str = "sgd"
+    hyper: dict = dataclasses.field(default_factory=dict)
+    schedule: str = "constant"
+    schedule_params: dict = dataclasses.field(default_factory=dict)
+    clip_norm: float | None = None
+    clip_value: float | None = None
+    weight_decay: float = 0.0
+    batch_size: float = 1.0
+    line_search: bool = False
+    label: str = ""
+    color: str = ""
+
+    def spec(self) -> optimizers.Spec:
+        """The optimizer spec this row describes (values already validated)."""
+        return optimizers.make(
+            self.name,
+            schedule=optimizers.schedule(self.schedule, **self.schedule_params),
+            clip_norm=self.clip_norm,
+            clip_value=self.clip_value,
+            weight_decay=self.weight_decay,
+            batch_size=self.batch_size,
+            line_search=self.line_search,
+            label=self.label or None,
+            **self.hyper,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Scene:
+    """A surface, a start, the optimizer rows and how to run and show them."""
+
+    surface: str = "rosenbrock"
+    surface_params: dict = dataclasses.field(default_factory=dict)
+    l1: float = 0.0
+    l2: float = 0.0
+    start: tuple | None = None
+    steps: int = 300
+    noise: float = 0.0
+    seed: int = 0
+    layout: str = "overlay"
+    rows: tuple = (Row("sgd", {"learning_rate": 1e-3}), Row("momentum", {"learning_rate": 1e-3}),
+                   Row("adam", {"learning_rate": 0.05}))  # fmt: skip
+
+    def surface_object(self) -> landscapes.Surface:
+        """The landscapes.Surface, regularized as the scene asks."""
+        base = landscapes.get(self.surface, **self.surface_params)
+        return landscapes.regularized(base, l1=self.l1, l2=self.l2)
+
+    def start_point(self) -> tuple[float, float]:
+        """The start, or the surface's default start."""
+        return self.start if self.start is not None else landscapes.get(self.surface).start
+
+    def colors(self) -> list[str]:
+        """Each row's colour: its own, or the palette's in row order."""
+        return [r.color or PALETTE[i % len(PALETTE)] for i, r in enumerate(self.rows)]
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (the scene-file and preset format)."""
+        out = dataclasses.asdict(self)
+        out["rows"] = [_row_dict(r) for r in self.rows]
+        out["start"] = list(self.start) if self.start is not None else None
+        return out
+
+
+def _row_dict(row: Row) -> dict:
+    defaults = Row()
+    return {k: v for k, v in dataclasses.asdict(row).items() if k == "name" or v != getattr(defaults, k)}
+
+
+def from_dict(data, notices: list[str] | None = None) -> Scene:
+    """A Scene from a (possibly hand-edited, possibly hostile) dict; notices collect what was fixed."""
+    notices = [] if notices is None else notices
+    base = Scene()
+    if not isinstance(data, dict):
+        notices.append("scene: expected a mapping; using the default scene")
+        return base
+    fields = {}
+    surface = data.get("surface", base.surface)
+    if surface not in landscapes.names():
+        notices.append(f"surface: unknown {str(surface)[:40]!r}; using {base.surface}")
+        surface = base.surface
+    fields["surface"] = surface
+    fields["surface_params"] = _params(
+        data.get("surface_params", {}), landscapes.param_specs(surface), "surface", notices
+    )
+    for key in ("l1", "l2"):
+        fields[key] = _number(data.get(key, 0.0), 0.0, 0.0, 10.0, key, notices)
+    fields["start"] = _start(data.get("start"), surface, notices)
+    fields["steps"] = int(_number(data.get("steps", base.steps), base.steps, 1, MAX_STEPS, "steps", notices))
+    fields["noise"] = _number(data.get("noise", 0.0), 0.0, 0.0, 100.0, "noise", notices)
+    fields["seed"] = int(_number(data.get("seed", 0), 0, 0, 2**31 - 1, "seed", notices))
+    layout = data.get("layout", base.layout)
+    if layout not in LAYOUTS:
+        notices.append(f"layout: {str(layout)[:20]!r} is not one of {', '.join(LAYOUTS)}")
+        layout = base.layout
+    fields["layout"] = layout
+    rows = data.get("rows", None)
+    if rows is None:
+        fields["rows"] = base.rows
+    elif not isinstance(rows, list | tuple) or not rows:
+        notices.append("rows: expected a non-empty list of optimizers; using the default rows")
+        fields["rows"] = base.rows
+    else:
+        if len(rows) > MAX_ROWS:
+            notices.append(f"rows: at most {MAX_ROWS} optimizers; extra rows dropped")
+        parsed = [row_from_dict(r, notices) for r in rows[:MAX_ROWS]]
+        fields["rows"] = tuple(parsed)
+    return Scene(**fields)
+
+
+def row_from_dict(data, notices: list[str]) -> Row:
+    """One optimizer row from a dict, each bad value replaced by its default with a notice."""
+    if not isinstance(data, dict):
+        notices.append("row: expected a mapping; using SGD")
+        return Row()
+    name = data.get("name", "sgd")
+    if name not in optimizers.CATALOG:
+        notices.append(f"optimizer: unknown {str(name)[:40]!r}; using sgd")
+        name = "sgd"
+    entry = optimizers.entry(name)
+    hyper = _params(data.get("hyper", {}), entry.hyper, name, notices)
+    schedule = data.get("schedule", "constant")
+    if schedule not in optimizers.schedules.PARAMS or schedule == "warmup":
+        notices.append(f"schedule: {str(schedule)[:30]!r} is not available here; using constant")
+        schedule = "constant"
+    schedule_params = _params(
+        data.get("schedule_params", {}), optimizers.schedules.PARAMS[schedule], schedule, notices
+    )
+    options = {}
+    for key in ("clip_norm", "clip_value"):
+        value = data.get(key)
+        spec = optimizers.OPTIONS[key]
+        options[key] = None if value is None else _number(value, None, spec.low, spec.high, key, notices)
+    for key in ("weight_decay", "batch_size"):
+        spec = optimizers.OPTIONS[key]
+        options[key] = _number(data.get(key, spec.default), spec.default, spec.low, spec.high, key, notices)
+    label = str(data.get("label", ""))[:60]
+    color = str(data.get("color", ""))
+    if color and not _is_hex_color(color):
+        notices.append(f"color: {color[:20]!r} is not a #rrggbb colour")
+        color = ""
+    return Row(name, hyper, schedule, schedule_params, line_search=bool(data.get("line_search", False)),
+               label=label, color=color, **options)  # fmt: skip
+
+
+def _is_hex_color(text: str) -> bool:
+    return len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
+
+
+def _number(value, default, low, high, name, notices):
+    """`value` as a float inside [low, high]; otherwise `default` (or the clamped value) and a notice."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        notices.append(f"{name}: {str(value)[:30]!r} is not a number; using {default}")
+        return default
+    if not math.isfinite(number):
+        notices.append(f"{name}: {value!r} is not finite; using {default}")
+        return default
+    if number < low or number > high:
+        clamped = min(max(number, low), high)
+        notices.append(f"{name}: {number:g} is outside [{low:g}, {high:g}]; using {clamped:g}")
+        return clamped
+    return number
+
+
+def _params(values, specs, where, notices) -> dict:
+    if not isinstance(values, dict):
+        notices.append(f"{where}: parameters must be a mapping")
+        return {}
+    out = {}
+    for key, value in values.items():
+        if key not in specs:
+            notices.append(f"{where}: no parameter {str(key)[:30]!r}")
+            continue
+        spec = specs[key]
+        out[key] = _number(value, spec.default, spec.low, spec.high, f"{where}.{key}", notices)
+    return out
+
+
+def _start(value, surface, notices):
+    if value is None:
+        return None
+    try:
+        x, y = (float(v) for v in value)
+    except (TypeError, ValueError):
+        notices.append("start: expected two numbers; using the surface's start")
+        return None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        notices.append("start: not finite; using the surface's start")
+        return None
+    (x0, x1), (y0, y1) = landscapes.get(surface).domain
+    clipped = (float(np.clip(x, x0, x1)), float(np.clip(y, y0, y1)))
+    if clipped != (x, y):
+        notices.append("start: outside the surface's domain; moved to its edge")
+    return clipped

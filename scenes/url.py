@@ -1,0 +1,90 @@
+"""A scene as query parameters and back: readable links that reproduce a picture exactly.
+
+One table of fields drives both directions. Optimizer rows are repeated `o` parameters:
+`o=adam;learning_rate=0.01;s=step;s.every=100;clip_norm=1;label=Adam%20fast`.
+Reading goes through `scene.from_dict`, so bad or unknown values fall back to defaults
+with a notice, never an exception.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, unquote
+
+from scenes.scene import Row, Scene, from_dict
+
+_SCALARS = ("surface", "l1", "l2", "steps", "noise", "seed", "layout")
+_ROW_OPTIONS = ("clip_norm", "clip_value", "weight_decay", "batch_size")
+MAX_PARAM_LENGTH = 2000
+
+
+def to_query(scene: Scene) -> dict:
+    """Query parameters for `scene`: defaults are left out to keep links short."""
+    base = Scene()
+    query = {
+        k: _text(getattr(scene, k))
+        for k in _SCALARS
+        if getattr(scene, k) != getattr(base, k) or k == "surface"
+    }
+    query.update({f"sp.{k}": _text(v) for k, v in scene.surface_params.items()})
+    if scene.start is not None:
+        query["start"] = f"{_text(scene.start[0])},{_text(scene.start[1])}"
+    query["o"] = [_row_text(r) for r in scene.rows]
+    return query
+
+
+def from_query(query) -> tuple[Scene, list[str]]:
+    """(scene, notices) from query parameters (a mapping of str to str or list of str)."""
+    notices: list[str] = []
+    data: dict = {}
+    for key in query:
+        values = query[key] if isinstance(query[key], list) else [query[key]]
+        values = [str(v)[:MAX_PARAM_LENGTH] for v in values]
+        if key in _SCALARS:
+            data[key] = values[-1]
+        elif key.startswith("sp."):
+            data.setdefault("surface_params", {})[key[3:]] = values[-1]
+        elif key == "start":
+            data["start"] = values[-1].split(",")
+        elif key == "o":
+            data["rows"] = [_parse_row(v) for v in values]
+        elif key not in ("lang", "embed", "embed_options"):
+            notices.append(f"link: ignored unknown parameter {key[:30]!r}")
+    return from_dict(data, notices), notices
+
+
+def _text(value) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _row_text(row: Row) -> str:
+    parts = [row.name] + [f"{k}={_text(v)}" for k, v in row.hyper.items()]
+    if row.schedule != "constant":
+        parts.append(f"s={row.schedule}")
+        parts += [f"s.{k}={_text(v)}" for k, v in row.schedule_params.items()]
+    defaults = Row()
+    parts += [
+        f"{k}={_text(getattr(row, k))}" for k in _ROW_OPTIONS if getattr(row, k) != getattr(defaults, k)
+    ]
+    if row.line_search:
+        parts.append("ls=1")
+    parts += [f"{k}={quote(getattr(row, k), safe='')}" for k in ("label", "color") if getattr(row, k)]
+    return ";".join(parts)
+
+
+def _parse_row(text: str) -> dict:
+    name, *pairs = text.split(";")
+    row: dict = {"name": name, "hyper": {}, "schedule_params": {}}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        value = unquote(value)
+        if key == "s":
+            row["schedule"] = value
+        elif key.startswith("s."):
+            row["schedule_params"][key[2:]] = value
+        elif key in _ROW_OPTIONS or key in ("label", "color"):
+            row[key] = value
+        elif key == "ls":
+            row["line_search"] = value == "1"
+        else:
+            row["hyper"][key] = value
+    return row
