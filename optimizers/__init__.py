@@ -7,7 +7,7 @@ r = optimizers.sweep(surface, optimizers.make("sgd", learning_rate=np.logspace(-
 """
 
 from optimizers.catalog import CATALOG, Entry, entry
-from optimizers.runner import SweepResult, Trajectories, run, sweep, trace_count
+from optimizers.runner import SweepResult, Trajectories, divergence_box, run, sweep, trace_count
 from optimizers.schedules import Schedule, schedule
 from optimizers.spec import OPTIONS, Spec, make
 
@@ -19,6 +19,7 @@ __all__ = [
     "Spec",
     "SweepResult",
     "Trajectories",
+    "divergence_box",
     "entry",
     "make",
     "names",

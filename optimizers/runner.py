@@ -113,7 +113,7 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
         out = _run_batch(
             surface.fn, structure, steps, bool(np.asarray(batch_noise) > 0), keep_path, surface.param_arrays(),
             batch, starts[rows], np.tile(seeds, len(rows) // len(seeds)), np.float32(batch_noise),
-            _bounds(surface.domain), np.float32(-np.inf if surface.f_min is None else surface.f_min), np.float32(tol),
+            divergence_box(surface.domain), np.float32(-np.inf if surface.f_min is None else surface.f_min), np.float32(tol),
         )  # fmt: skip
         pending.append((rows, out))
     merged = {}
@@ -131,7 +131,8 @@ def _row_labels(specs, seeds):
     return labels
 
 
-def _bounds(domain):
+def divergence_box(domain) -> np.ndarray:
+    """[[x_min, y_min], [x_max, y_max]]: a run leaving this box around the domain has diverged."""
     (x0, x1), (y0, y1) = domain
     w, h = (x1 - x0) * BOUND_SPANS, (y1 - y0) * BOUND_SPANS
     return np.array([[x0 - w, y0 - h], [x1 + w, y1 + h]], np.float32)

@@ -151,9 +151,8 @@ def row_from_dict(data, notices: list[str]) -> Row:
     if schedule not in optimizers.schedules.PARAMS or schedule == "warmup":
         notices.append(f"schedule: {str(schedule)[:30]!r} is not available here; using constant")
         schedule = "constant"
-    schedule_params = _params(
-        data.get("schedule_params", {}), optimizers.schedules.PARAMS[schedule], schedule, notices
-    )
+    specs = optimizers.schedules.PARAMS[schedule]
+    schedule_params = _params(data.get("schedule_params", {}), specs, schedule, notices)
     options = {}
     for key in ("clip_norm", "clip_value"):
         value = data.get(key)
@@ -202,7 +201,9 @@ def _params(values, specs, where, notices) -> dict:
             notices.append(f"{where}: no parameter {str(key)[:30]!r}")
             continue
         spec = specs[key]
-        out[key] = _number(value, spec.default, spec.low, spec.high, f"{where}.{key}", notices)
+        number = _number(value, spec.default, spec.low, spec.high, f"{where}.{key}", notices)
+        if number != spec.default:  # canonical form: defaults stay implicit, so equal scenes compare equal
+            out[key] = number
     return out
 
 
@@ -217,8 +218,9 @@ def _start(value, surface, notices):
     if not (math.isfinite(x) and math.isfinite(y)):
         notices.append("start: not finite; using the surface's start")
         return None
-    (x0, x1), (y0, y1) = landscapes.get(surface).domain
+    default = landscapes.get(surface)
+    (x0, x1), (y0, y1) = default.domain
     clipped = (float(np.clip(x, x0, x1)), float(np.clip(y, y0, y1)))
     if clipped != (x, y):
         notices.append("start: outside the surface's domain; moved to its edge")
-    return clipped
+    return None if clipped == default.start else clipped  # canonical: the default start is implicit

@@ -39,6 +39,8 @@ def from_query(query) -> tuple[Scene, list[str]]:
     for key in query:
         values = query[key] if isinstance(query[key], list) else [query[key]]
         values = [str(v)[:MAX_PARAM_LENGTH] for v in values]
+        if not values:
+            continue
         if key in _SCALARS:
             data[key] = values[-1]
         elif key.startswith("sp."):

@@ -1,0 +1,63 @@
+"""The static part of a landscape picture: a colour raster of log-scaled loss and isolines.
+
+Rendered once per surface (and cached by the app), so reruns that only change
+hyperparameters never recompute or resend it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import contourpy
+import numpy as np
+from PIL import Image, ImageDraw
+
+import landscapes
+
+# Anchors of a perceptually uniform dark-blue → green → yellow map (viridis-like), sRGB.
+_ANCHORS = np.array(
+    [[68, 1, 84], [72, 40, 120], [62, 74, 137], [49, 104, 142], [38, 130, 142], [31, 158, 137],
+     [53, 183, 121], [110, 206, 88], [181, 222, 43], [253, 231, 37]], dtype=np.float64,
+)  # fmt: skip
+COLORMAP = np.stack(
+    [np.interp(np.linspace(0, 1, 256), np.linspace(0, 1, len(_ANCHORS)), _ANCHORS[:, c]) for c in range(3)], 1
+).astype(np.uint8)
+
+
+def log_field(z: np.ndarray) -> np.ndarray:
+    """Loss mapped to [0, 1] on a log scale above its minimum; non-finite values to 1."""
+    finite = np.isfinite(z)
+    if not finite.any():
+        return np.ones_like(z, dtype=np.float64)
+    lo, hi = np.min(z[finite]), np.max(z[finite])
+    span = max(hi - lo, 1e-12)
+    scaled = np.log10(np.where(finite, z - lo, span) + span * 1e-4)
+    a, b = np.log10(span * 1e-4), np.log10(span * (1 + 1e-4))
+    return np.clip((scaled - a) / (b - a), 0, 1)
+
+
+def raster(surface: landscapes.Surface, size: int = 480, grid: int = 240, levels: int = 14) -> str:
+    """The loss field with its isolines baked in, as a WebP data URL (row 0 is the top).
+
+    Baking the isolines into the image keeps the spec small and lets the browser redraw
+    one image per frame instead of thousands of line segments.
+    """
+    xs, ys, z = surface.grid(grid)
+    field = log_field(z)
+    colors = Image.fromarray(COLORMAP[(field * 255).astype(np.uint8)[::-1]], mode="RGB")
+    scale = 2  # draw lines at twice the size, then downsample: cheap antialiasing
+    canvas = colors.resize((size * scale, size * scale), Image.Resampling.BILINEAR)
+    draw = ImageDraw.Draw(canvas, "RGBA")
+    (x0, x1), (y0, y1) = surface.domain
+    to_px = np.array([size * scale / (x1 - x0), -size * scale / (y1 - y0)])
+    origin = np.array([x0, y1])
+    generator = contourpy.contour_generator(xs, ys, field, line_type=contourpy.LineType.Separate)
+    for level in np.linspace(0, 1, levels + 2)[1:-1]:
+        for line in generator.lines(level):
+            points = ((line - origin) * to_px).ravel().tolist()
+            draw.line(points, fill=(255, 255, 255, 110), width=scale)
+    image = canvas.resize((size, size), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="WEBP", quality=82, method=4)  # smooth fields: a tenth of the PNG's bytes
+    return "data:image/webp;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -1,0 +1,143 @@
+"""Altair specs of a scene: the landscape with animated trails, and the loss and rate curves.
+
+The trajectories live in a named dataset `paths` (rows {i, s, x, y, loss, lr, g, c, label})
+and every animated mark filters on the parameter `step`, which the player advances in the
+browser. The spec itself only depends on the surface and the layout, so it is built and
+sent once per surface; new trajectories replace the dataset without rebuilding the view.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+import landscapes
+from charts.background import raster
+
+STEP = alt.param(name="step", value=0)
+PATHS = alt.Data(name="paths")
+ENDS = alt.Data(name="ends")
+BACKGROUND = alt.Data(name="background")  # one copy at the top level, shared by every panel
+TOOLTIP = [
+    alt.Tooltip("label:N", title="optimizer"),
+    alt.Tooltip("s:Q", title="step"),
+    alt.Tooltip("x:Q", format=".4g"),
+    alt.Tooltip("y:Q", format=".4g"),
+    alt.Tooltip("loss:Q", format=".4g"),
+    alt.Tooltip("lr:Q", title="learning rate", format=".3g"),
+    alt.Tooltip("g:Q", title="‖gradient‖", format=".3g"),
+]
+
+
+def _axes(surface: landscapes.Surface):
+    (x0, x1), (y0, y1) = surface.domain
+    x = alt.X("x:Q", scale=alt.Scale(domain=[x0, x1], nice=False, zero=False), title="x")
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[y0, y1], nice=False, zero=False), title="y")
+    return x, y
+
+
+def landscape(
+    surface: landscapes.Surface, width: int, height: int, series: int | None = None
+) -> alt.LayerChart:
+    """One panel: raster (isolines baked in), minima, and the trails (all, or series `series`)."""
+    (x0, x1), (y0, y1) = surface.domain
+    x, y = _axes(surface)
+    image = (
+        alt.Chart(BACKGROUND)
+        .mark_image(aspect=False, align="left", baseline="top")
+        .encode(x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
+    )
+    minima = (
+        alt.Chart(
+            alt.Data(values=[{"x": px, "y": py} for px, py in surface.minima] or [{"x": None, "y": None}])
+        )
+        .mark_point(
+            shape="diamond", size=130, filled=True, color="white", stroke="black", strokeWidth=1.2, opacity=1
+        )
+        .encode(x=x, y=y)
+    )
+    keep = "true" if series is None else f"datum.i == {series}"
+    base = alt.Chart(PATHS).transform_filter(f"{keep} && datum.s <= step")
+    trail = base.mark_line(strokeWidth=2.2, clip=True).encode(
+        x=x, y=y, detail="i:N", order="s:Q", color=alt.Color("c:N", scale=None)
+    )
+    hover = base.mark_point(size=30, opacity=0, clip=True).encode(x=x, y=y, tooltip=TOOLTIP)
+    head = (
+        alt.Chart(PATHS)
+        .transform_filter(f"{keep} && datum.s == step")
+        .mark_point(size=110, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
+        .encode(x=x, y=y, color=alt.Color("c:N", scale=None), tooltip=TOOLTIP)
+    )
+    start = (
+        alt.Chart(PATHS)
+        .transform_filter(f"{keep} && datum.s == 0")
+        .mark_point(shape="circle", size=70, filled=False, color="white", strokeWidth=2)
+        .encode(x=x, y=y)
+    )
+    crashed = (
+        alt.Chart(ENDS)
+        .transform_filter(f"{keep} && datum.d >= 0 && step > datum.d")
+        .mark_point(
+            shape="cross", size=220, filled=True, color="#ff2d2d", stroke="white", strokeWidth=0.8, clip=True
+        )
+        .encode(
+            x=x,
+            y=y,
+            tooltip=[alt.Tooltip("label:N", title="optimizer"), alt.Tooltip("d:Q", title="diverged at step")],
+        )
+    )
+    layers = [image, minima, trail, hover, start, head, crashed]
+    return alt.layer(*layers).properties(width=width, height=height)
+
+
+def curves(surface: landscapes.Surface, width: int = 300, height: int = 170) -> alt.HConcatChart:
+    """Loss (as the gap to the lowest known minimum, log scale) and learning rate against step."""
+    f_min = surface.f_min
+    if f_min is None:
+        loss_y = alt.Y("loss:Q", scale=alt.Scale(type="symlog"), title="loss (symlog)")
+        loss_base = alt.Chart(PATHS)
+    else:
+        loss_y = alt.Y("gap:Q", scale=alt.Scale(type="log"), title="loss − f* (log)")
+        loss_base = alt.Chart(PATHS).transform_calculate(gap=f"max(datum.loss - ({f_min!r}), 1e-12)")
+    x = alt.X("s:Q", title="step", scale=alt.Scale(nice=False))
+    color = alt.Color("c:N", scale=None)
+    rule = (
+        alt.Chart(alt.Data(values=[{}]))
+        .mark_rule(color="gray", strokeDash=[4, 3])
+        .encode(x=alt.datum(0))
+        .transform_calculate(s="step")
+        .encode(x="s:Q")
+    )
+    loss = alt.layer(
+        loss_base.mark_line(strokeWidth=1.6).encode(
+            x=x, y=loss_y, detail="i:N", color=color, tooltip=TOOLTIP
+        ),
+        rule,
+    ).properties(width=width, height=height, title="loss")
+    rate = alt.layer(
+        alt.Chart(PATHS).transform_filter("datum.s > 0").mark_line(strokeWidth=1.6)
+        .encode(x=x, y=alt.Y("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)"), detail="i:N", color=color, tooltip=TOOLTIP),
+        rule,
+    ).properties(width=width, height=height, title="learning rate")  # fmt: skip
+    return alt.hconcat(loss, rate)
+
+
+def scene_chart(
+    surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520
+) -> alt.VConcatChart:
+    """The whole picture: landscape panel(s) above the loss and learning-rate curves."""
+    (x0, x1), (y0, y1) = surface.domain
+    aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
+    if layout == "side" and n_series > 1:
+        columns = min(n_series, 3)
+        panel = max(180, size // columns + 40)
+        panels = [landscape(surface, panel, int(panel * aspect), series=k) for k in range(n_series)]
+        top = alt.concat(*panels, columns=columns)
+    else:
+        top = landscape(surface, size, int(size * aspect))
+    chart = alt.vconcat(top, curves(surface, width=max(240, size // 2 - 30))).add_params(STEP)
+    background = [{"url": raster(surface), "x": x0, "x2": x1, "y": y1, "y2": y0}]
+    return (
+        chart.properties(datasets={"background": background})
+        .configure_view(stroke=None)
+        .configure_axis(grid=False)
+    )

@@ -1,0 +1,268 @@
+// Loss Landscape Lab player: keeps one Vega view per scene, swaps the trajectory data on
+// reruns and advances the `step` signal on requestAnimationFrame (no Python per frame).
+// hub() comes from hub.js, prepended by charts/player.py.
+const PLAYERS = new WeakMap();
+const SECONDS_PER_RUN = 6; // at 1× a whole run plays in about this long
+
+function waitFor(key) {
+  const h = hub();
+  if (h.specs[key]) return Promise.resolve(h.specs[key]);
+  return new Promise((resolve) => (h.waiters[key] = h.waiters[key] || []).push(resolve));
+}
+
+function waitForRuntime() {
+  const h = hub();
+  if (h.vegaEmbed) return Promise.resolve(h.vegaEmbed);
+  return new Promise((resolve) => h.runtimeWaiters.push(resolve));
+}
+
+function bytesOf(data) {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (typeof data === "string") return Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  throw new Error("player: unexpected data payload");
+}
+
+export function decode(data) {
+  const raw = bytesOf(data);
+  const bytes = new Uint8Array(raw); // own, aligned copy
+  const view = new DataView(bytes.buffer);
+  const length = view.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)));
+  let offset = 4 + length + ((4 - ((4 + length) % 4)) % 4);
+  const types = { "<u2": Uint16Array, "<i2": Int16Array, "<f4": Float32Array };
+  const arrays = {};
+  for (const [name, dtype, shape] of header.arrays) {
+    const Type = types[dtype];
+    const count = shape.reduce((a, b) => a * b, 1);
+    arrays[name] = new Type(bytes.buffer, offset, count);
+    offset += count * Type.BYTES_PER_ELEMENT;
+  }
+  return { header, arrays };
+}
+
+function fromLog(code, header) {
+  return code === header.log_zero ? 0 : Math.pow(10, code / header.log_scale);
+}
+
+export function rows({ header, arrays }) {
+  const { n, steps, box, labels, colors } = header;
+  const [[x0, y0], [x1, y1]] = box;
+  const paths = [];
+  for (let i = 0; i < n; i++) {
+    for (let s = 0; s <= steps; s++) {
+      const p = i * (steps + 1) + s;
+      const q = i * steps + Math.max(s - 1, 0);
+      paths.push({
+        i, s, label: labels[i], c: colors[i],
+        x: x0 + (arrays.xy[2 * p] / 65535) * (x1 - x0),
+        y: y0 + (arrays.xy[2 * p + 1] / 65535) * (y1 - y0),
+        loss: arrays.loss[p],
+        lr: fromLog(arrays.lr[q], header),
+        g: s === 0 ? fromLog(arrays.g[i * steps], header) : fromLog(arrays.g[q], header),
+      });
+    }
+  }
+  const ends = header.diverged.map((d, i) => {
+    const last = paths[i * (steps + 1) + steps];
+    return { i, d, x: last.x, y: last.y, label: labels[i] };
+  });
+  return { paths, ends };
+}
+
+function themeConfig(host) {
+  const css = getComputedStyle(host instanceof ShadowRoot ? host.host : host);
+  const text = css.getPropertyValue("--st-text-color").trim() || "#31333f";
+  const font = css.getPropertyValue("--st-font").trim() || "sans-serif";
+  return {
+    background: null, font,
+    axis: { labelColor: text, titleColor: text, domainColor: text, tickColor: text, grid: false },
+    title: { color: text }, view: { stroke: null },
+  };
+}
+
+const svg = (path) => `<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="${path}" fill="currentColor"/></svg>`;
+const ICONS = {
+  restart: svg("M2 2h2v12H2zM14 2v12L5 8z"),
+  back: svg("M12 2v12L3 8z"),
+  forward: svg("M4 2v12l9-6z"),
+  play: svg("M4 2v12l10-6z"),
+  pause: svg("M3 2h4v12H3zM9 2h4v12H9z"),
+};
+
+const TEMPLATE = `
+<div class="lll-player">
+  <div class="lll-controls" role="toolbar" aria-label="player">
+    <button type="button" data-act="restart" title="Restart (Home)" aria-label="restart">${ICONS.restart}</button>
+    <button type="button" data-act="back" title="Step back (←)" aria-label="step back">${ICONS.back}</button>
+    <button type="button" data-act="play" class="lll-play" title="Play / pause (space)" aria-label="pause">${ICONS.pause}</button>
+    <button type="button" data-act="forward" title="Step forward (→)" aria-label="step forward">${ICONS.forward}</button>
+    <input type="range" class="lll-scrub" min="0" max="1" value="0" aria-label="step">
+    <span class="lll-counter">step 0 / 0</span>
+    <label>speed <select class="lll-speed">
+      <option value="0.25">¼×</option><option value="0.5">½×</option><option value="1" selected>1×</option>
+      <option value="2">2×</option><option value="4">4×</option></select></label>
+    <label><input type="checkbox" class="lll-loop" checked> loop</label>
+  </div>
+  <ul class="lll-legend"></ul>
+  <div class="lll-view"></div>
+</div>`;
+
+class Player {
+  constructor(root) {
+    this.root = root;
+    const holder = document.createElement("div");
+    holder.innerHTML = TEMPLATE;
+    root.appendChild(holder.firstElementChild);
+    this.el = (sel) => root.querySelector(sel);
+    this.step = 0; this.position = 0; this.steps = 0; this.playing = true; this.speed = 1;
+    this.view = null; this.specKey = null; this.busy = false; this.pending = null; this.last = null;
+    this.el(".lll-controls").addEventListener("click", (e) => this.onButton(e));
+    this.el(".lll-scrub").addEventListener("input", (e) => { this.pause(); this.seek(+e.target.value); });
+    this.el(".lll-speed").addEventListener("change", (e) => (this.speed = +e.target.value));
+    this.el(".lll-player").tabIndex = 0;
+    this.el(".lll-player").addEventListener("keydown", (e) => this.onKey(e));
+    this.frame = requestAnimationFrame((t) => this.tick(t));
+    hub().players.push(this);
+  }
+
+  onButton(event) {
+    const act = event.target.closest("button")?.dataset.act;
+    if (act === "play") this.playing ? this.pause() : this.play();
+    if (act === "back") { this.pause(); this.seek(this.step - 1); }
+    if (act === "forward") { this.pause(); this.seek(this.step + 1); }
+    if (act === "restart") this.seek(0);
+  }
+
+  onKey(event) {
+    const keys = { " ": () => (this.playing ? this.pause() : this.play()), ArrowLeft: () => { this.pause(); this.seek(this.step - 1); },
+      ArrowRight: () => { this.pause(); this.seek(this.step + 1); }, Home: () => this.seek(0) };
+    if (keys[event.key]) { event.preventDefault(); keys[event.key](); }
+  }
+
+  play() { if (this.step >= this.steps) this.seek(0); this.playing = true; this.sync(); }
+  pause() { this.playing = false; this.sync(); }
+
+  seek(k) {
+    this.position = Math.max(0, Math.min(this.steps, k));
+    this.show(Math.floor(this.position));
+  }
+
+  tick(now) {
+    const dt = this.last === null ? 0 : Math.min((now - this.last) / 1000, 0.1);
+    this.last = now;
+    if (this.playing && this.view && this.steps > 0) {
+      this.position += dt * this.speed * Math.max(this.steps / SECONDS_PER_RUN, 10);
+      if (this.position > this.steps) {
+        if (this.el(".lll-loop").checked) this.position = 0;
+        else { this.position = this.steps; this.playing = false; this.sync(); }
+      }
+      this.show(Math.floor(this.position));
+    }
+    this.frame = requestAnimationFrame((t) => this.tick(t));
+  }
+
+  show(k) {
+    if (k === this.step && !this.pending) return;
+    this.step = k;
+    this.sync();
+    if (!this.view) return;
+    if (this.busy) { this.pending = k; return; }
+    this.busy = true;
+    this.view.signal("step", k).runAsync().then(() => {
+      hub().frames += 1;
+      this.busy = false;
+      if (this.pending !== null) { const next = this.pending; this.pending = null; this.show(next); }
+    });
+  }
+
+  sync() {
+    this.el(".lll-scrub").max = String(this.steps);
+    this.el(".lll-scrub").value = String(this.step);
+    this.el(".lll-counter").textContent = `step ${this.step} / ${this.steps}`;
+    const play = this.el(".lll-play");
+    play.innerHTML = this.playing ? ICONS.pause : ICONS.play; // our own constant markup, never data
+    play.setAttribute("aria-label", this.playing ? "pause" : "play");
+    this.el(".lll-player").dataset.step = String(this.step);
+    this.el(".lll-player").dataset.playing = String(this.playing);
+    this.legend();
+  }
+
+  legend() {
+    if (!this.header) return;
+    const { labels, colors, diverged } = this.header;
+    const list = this.el(".lll-legend");
+    list.replaceChildren(...labels.map((label, i) => {
+      const item = document.createElement("li");
+      const swatch = document.createElement("span");
+      swatch.className = "lll-swatch";
+      swatch.style.background = colors[i];
+      item.append(swatch, document.createTextNode(label)); // text node: labels are never HTML
+      if (diverged[i] >= 0 && this.step > diverged[i]) {
+        const note = document.createElement("span");
+        note.className = "lll-diverged";
+        note.textContent = ` — diverged at step ${diverged[i]}`;
+        item.append(note);
+      }
+      return item;
+    }));
+  }
+
+  async update(payload, setTrigger) {
+    this.setTrigger = setTrigger;
+    const { header } = payload;
+    const data = rows(payload);
+    if (header.spec_key !== this.specKey) {
+      this.specKey = header.spec_key;
+      const [embed, spec] = await Promise.all([waitForRuntime(), waitFor(header.spec_key)]);
+      if (this.specKey !== header.spec_key) return; // a newer scene arrived meanwhile
+      if (this.result) this.result.finalize();
+      const target = this.el(".lll-view");
+      target.replaceChildren();
+      this.result = await embed(target, spec, { actions: false, renderer: "canvas", logLevel: 1, config: themeConfig(this.root) });
+      this.view = this.result.view;
+      this.view.addEventListener("click", (event, item) => this.onClick(event, item));
+    }
+    this.header = header;
+    this.steps = header.steps;
+    this.view.data("paths", data.paths).data("ends", data.ends);
+    this.position = Math.min(this.position, this.steps);
+    this.step = -1;
+    this.show(Math.floor(this.position));
+    this.root.querySelector(".lll-player").dataset.ready = "true";
+  }
+
+  onClick(event, item) {
+    if (!item || !item.mark || item.mark.marktype !== "image" || !this.setTrigger) return;
+    let ox = 0, oy = 0;
+    for (let group = item.mark.group; group; group = group.mark && group.mark.group) { ox += group.x || 0; oy += group.y || 0; }
+    const canvas = this.el(".lll-view canvas");
+    const rect = canvas.getBoundingClientRect();
+    const [px, py] = this.view.origin();
+    const lx = event.clientX - rect.left - px - ox;
+    const ly = event.clientY - rect.top - py - oy;
+    const b = item.bounds;
+    const d = item.datum;
+    const x = d.x + ((lx - b.x1) / (b.x2 - b.x1)) * (d.x2 - d.x);
+    const y = d.y + ((ly - b.y1) / (b.y2 - b.y1)) * (d.y2 - d.y);
+    this.setTrigger("start", { x, y });
+  }
+
+  destroy() {
+    cancelAnimationFrame(this.frame);
+    if (this.result) this.result.finalize();
+    const h = hub();
+    h.players = h.players.filter((p) => p !== this);
+  }
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let player = PLAYERS.get(parentElement);
+  if (!player) {
+    player = new Player(parentElement);
+    PLAYERS.set(parentElement, player);
+  }
+  if (data) player.update(decode(data), setTriggerValue).catch((error) => console.error("player:", error));
+  return () => { player.destroy(); PLAYERS.delete(parentElement); };
+}

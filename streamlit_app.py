@@ -1,0 +1,250 @@
+"""Loss Landscape Lab: watch optimizers descend 2-D loss surfaces, side by side.
+
+Thin UI: widgets and the URL hold a Scene; the engine runs it; charts draw it; the player
+animates it in the browser. No maths and no jitted functions here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from urllib.parse import urlencode
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+import optimizers
+import scenes
+from charts import landscape, player
+from scenes import state as widget_state
+
+st.set_page_config(page_title="Loss Landscape Lab", page_icon="⛰️", layout="wide")
+KIND_TITLES = {"bowl": "Bowls", "valley": "Ravines and valleys", "saddle": "Saddles", "plateau": "Plateaus",
+               "cliff": "Cliffs", "many_minima": "Many minima", "custom": "Custom"}  # fmt: skip
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def scene_spec(surface_name, surface_params, l1, l2, layout, n_series) -> dict:
+    """The Vega-Lite spec of a surface and layout (cached: independent of hyperparameters)."""
+    scene = scenes.Scene(surface=surface_name, surface_params=dict(surface_params), l1=l1, l2=l2)
+    return landscape.scene_chart(scene.surface_object(), layout, n_series).to_dict()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def trajectories(scene_json: str):
+    """Runs a scene (cached and shared across sessions: equal scenes give equal arrays)."""
+    scene = scenes.from_dict(json.loads(scene_json))
+    specs = [row.spec() for row in scene.rows]
+    return optimizers.run(
+        scene.surface_object(), specs, scene.start_point(), scene.steps, scene.noise, scene.seed
+    )
+
+
+def load_scene(scene: scenes.Scene) -> None:
+    """Put a scene into the widgets (new row ids, so no widget keeps a stale value)."""
+    first = st.session_state.get("next_row_id", 0)
+    ids = list(range(first, first + len(scene.rows)))
+    st.session_state.next_row_id = first + len(ids)
+    st.session_state.update(widget_state.to_state(scene, ids))
+
+
+def first_visit() -> None:
+    """On a session's first run, read the link; bad values fall back with a notice."""
+    if "row_ids" in st.session_state:
+        return
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    scene, notices = scenes.from_query(query) if query else (scenes.Scene(), [])
+    st.session_state.link_notices = notices
+    load_scene(scene)
+
+
+def apply_preset() -> None:
+    name = st.session_state.get("preset")
+    if name:
+        _, scene, notices = scenes.presets.load(name)
+        st.session_state.link_notices = notices
+        load_scene(scene)
+
+
+def number(label, key, param, **kwargs):
+    """A number field bounded by a Param's range."""
+    return st.number_input(label, min_value=float(param.low), max_value=float(param.high), key=key,
+                           format="%g", help=param.help or None, **kwargs)  # fmt: skip
+
+
+def log_rate_slider(key: str, param) -> None:
+    """A log-scale slider kept in step with the exact learning-rate field `key`."""
+    exponent_key = f"{key}.log"
+    value = max(float(st.session_state.get(key, param.default)), 1e-6)
+
+    def sync():
+        st.session_state[key] = float(f"{10 ** st.session_state[exponent_key]:.3g}")
+
+    st.session_state[exponent_key] = round(math.log10(value), 2)
+    st.slider("log₁₀ learning rate", -6.0, 1.0, step=0.05, key=exponent_key, on_change=sync,
+              label_visibility="collapsed")  # fmt: skip
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.title("Loss Landscape Lab")
+        titles = {n: scenes.presets.load(n)[0]["title"] for n in scenes.presets.names()}
+        st.selectbox("Preset", [None, *titles], format_func=lambda n: titles.get(n, "— choose a preset —"),
+                     key="preset", on_change=apply_preset)  # fmt: skip
+        kind_of = {n: landscapes.get(n).kind for n in landscapes.names()}
+        names = sorted(landscapes.names(), key=lambda n: (landscapes.KINDS.index(kind_of[n]), n))
+        st.selectbox("Surface", names, key="surface",
+                     format_func=lambda n: f"{KIND_TITLES[kind_of[n]]} · {landscapes.get(n).title}")  # fmt: skip
+        surface = landscapes.get(st.session_state.surface)
+        st.latex(surface.latex)
+        st.caption(surface.note)
+        for name, param in landscapes.param_specs(surface.name).items():
+            st.session_state.setdefault(f"sp.{name}", float(param.default))
+            number(name, f"sp.{name}", param)
+        with st.expander("Regularization (L1 / L2)"):
+            st.number_input("L1 strength λ₁", 0.0, 10.0, key="l1", format="%g", step=1e-3)
+            st.number_input("L2 strength λ₂", 0.0, 10.0, key="l2", format="%g", step=1e-3)
+        (x0, x1), (y0, y1) = surface.domain
+        for axis, low, high in (("x", x0, x1), ("y", y0, y1)):
+            key = f"start_{axis}"
+            st.session_state[key] = float(np.clip(st.session_state.get(key, 0.0), low, high))
+            st.number_input(f"start {axis}", float(low), float(high), key=key, format="%g",
+                            help="or click the plot")  # fmt: skip
+        st.number_input("steps", 1, scenes.MAX_STEPS, key="steps", step=50)
+        st.number_input("gradient noise σ (batch noise)", 0.0, 100.0, key="noise", format="%g",
+                        help="Gaussian noise of scale σ/√batch added to every gradient")  # fmt: skip
+        st.number_input("seed", 0, 2**31 - 1, key="seed")
+        st.radio("layout", scenes.scene.LAYOUTS, key="layout", horizontal=True,
+                 format_func={"overlay": "overlay", "side": "side by side"}.get)  # fmt: skip
+
+
+def row_editor(row_id: int, index: int) -> None:
+    """One optimizer row: choice, hyperparameters, schedule, interventions, label and colour."""
+    p = widget_state.row_keys(row_id)
+    name = st.session_state.get(f"{p}name", "sgd")
+    entry = optimizers.entry(name)
+    with st.container(border=True):
+        top = st.columns([3, 3, 1, 1, 1, 1])
+        top[0].selectbox("optimizer", list(optimizers.CATALOG), key=f"{p}name",
+                         format_func=lambda n: optimizers.entry(n).title)  # fmt: skip
+        top[1].text_input("label", key=f"{p}label", max_chars=60, placeholder=entry.title)
+        top[2].color_picker("colour", key=f"{p}color", value=None)
+        top[3].button("⧉", key=f"{p}dup", help="duplicate this row", on_click=duplicate_row, args=(index,))
+        top[4].button(
+            "×3", key=f"{p}three", help="three copies at lr ÷10, ×1, ×10", on_click=three_rates, args=(index,)
+        )
+        top[5].button("✕", key=f"{p}remove", help="remove this row", on_click=remove_row, args=(index,))
+        cols = st.columns(4)
+        for i, (hyper, param) in enumerate(entry.hyper.items()):
+            key = f"{p}h.{hyper}"
+            st.session_state.setdefault(key, float(param.default))
+            with cols[i % 4]:
+                number(hyper.replace("_", " "), key, param)
+                if hyper == "learning_rate":
+                    log_rate_slider(key, param)
+        with st.expander("schedule and interventions"):
+            kinds = [k for k in optimizers.schedules.KINDS if k != "warmup"]
+            kind = st.selectbox("learning-rate schedule", kinds, key=f"{p}schedule")
+            sched_cols = st.columns(3)
+            for i, (param_name, param) in enumerate(optimizers.schedules.PARAMS[kind].items()):
+                st.session_state.setdefault(f"{p}s.{param_name}", float(param.default))
+                with sched_cols[i % 3]:
+                    number(param_name.replace("_", " "), f"{p}s.{param_name}", param)
+            option_cols = st.columns(3)
+            for i, option in enumerate(("clip_norm", "clip_value")):
+                with option_cols[i]:
+                    st.session_state.setdefault(f"{p}{option}", 1.0)
+                    if st.checkbox(option.replace("_", " by "), key=f"{p}{option}_on"):
+                        number("c", f"{p}{option}", optimizers.OPTIONS[option])
+            with option_cols[2]:
+                st.session_state.setdefault(f"{p}line_search", False)
+                st.checkbox("Armijo line search", key=f"{p}line_search")
+            for i, option in enumerate(("weight_decay", "batch_size")):
+                st.session_state.setdefault(f"{p}{option}", float(optimizers.OPTIONS[option].default))
+                with option_cols[i]:
+                    number(option.replace("_", " "), f"{p}{option}", optimizers.OPTIONS[option])
+        st.latex(entry.latex)
+        st.caption(f"Defaults: {entry.defaults}")
+
+
+def _rows_now() -> list:
+    scene, _ = widget_state.from_state(st.session_state)
+    return list(scene.rows)
+
+
+def _set_rows(rows) -> None:
+    scene, _ = widget_state.from_state(st.session_state)
+    load_scene(scenes.Scene(**{**scene.__dict__, "rows": tuple(rows[: scenes.MAX_ROWS])}))
+
+
+def duplicate_row(index: int) -> None:
+    rows = _rows_now()
+    _set_rows(rows[: index + 1] + [rows[index]] + rows[index + 1 :])
+
+
+def remove_row(index: int) -> None:
+    rows = _rows_now()
+    if len(rows) > 1:
+        _set_rows(rows[:index] + rows[index + 1 :])
+
+
+def add_row() -> None:
+    _set_rows([*_rows_now(), scenes.Row("adam", {"learning_rate": 0.01})])
+
+
+def three_rates(index: int) -> None:
+    """The course's exercise in one click: the row at lr ÷ 10, lr and lr × 10."""
+    rows = _rows_now()
+    row = rows[index]
+    lr = row.hyper.get("learning_rate", optimizers.entry(row.name).hyper["learning_rate"].default)
+    trio = [scenes.Row(**{**row.__dict__, "hyper": {**row.hyper, "learning_rate": lr * f}, "label": "", "color": ""})
+            for f in (0.1, 1.0, 10.0)]  # fmt: skip
+    _set_rows(rows[:index] + trio + rows[index + 1 :])
+
+
+def show(scene: scenes.Scene) -> None:
+    """Run the scene and mount the player; a click on the plot moves the start."""
+    surface = scene.surface_object()
+    spec = scene_spec(scene.surface, tuple(sorted(scene.surface_params.items())), scene.l1, scene.l2,
+                      scene.layout, len(scene.rows))  # fmt: skip
+    result = trajectories(json.dumps(scene.to_dict(), sort_keys=True))
+    box = optimizers.divergence_box(surface.domain)  # every point of a path lies inside it
+    clicked = player.mount(spec, result, box, result.labels, scene.colors())
+    if clicked.start:
+        st.session_state.start_x, st.session_state.start_y = clicked.start["x"], clicked.start["y"]
+        st.rerun()
+    for label, step in zip(result.labels, result.diverged_at, strict=True):
+        if step >= 0:
+            st.warning(
+                f"{label} diverged at step {int(step)}: the run left the picture or its loss overflowed."
+            )
+
+
+def main() -> None:
+    first_visit()
+    sidebar()
+    for notice in st.session_state.pop("link_notices", []):
+        st.info(f"Ignored in the link or preset — {notice}")
+    scene, notices = widget_state.from_state(st.session_state)
+    for notice in notices:
+        st.info(notice)
+    show(scene)
+    st.subheader("Optimizers")
+    for index, row_id in enumerate(st.session_state.row_ids):
+        row_editor(row_id, index)
+    st.button("＋ add optimizer", on_click=add_row, disabled=len(st.session_state.row_ids) >= scenes.MAX_ROWS)
+    query = scenes.to_query(scene)
+    if {k: st.query_params.get_all(k) for k in st.query_params} != {
+        k: v if isinstance(v, list) else [v] for k, v in query.items()
+    }:
+        st.query_params.from_dict(query)
+    st.caption("Share this scene: copy the link below (it reproduces the picture exactly, seed included).")
+    st.code(f"{(st.context.url or '').split('?')[0]}?{_encode(query)}", language=None)
+
+
+def _encode(query: dict) -> str:
+    return urlencode([(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])])
+
+
+main()

@@ -1,0 +1,110 @@
+"""The app through Streamlit's AppTest: widgets ↔ scene ↔ URL, presets, notices, no recompiles."""
+
+import pathlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import optimizers
+import scenes
+
+TIMEOUT = 120
+APP = pathlib.Path(__file__).resolve().parent.parent / "streamlit_app.py"
+
+
+def app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def current_scene(at) -> scenes.Scene:
+    return scenes.state.from_state(at.session_state)[0]
+
+
+def test_default_app_runs_and_writes_its_scene_to_the_url():
+    at = app()
+    assert not at.exception
+    scene = current_scene(at)
+    again, notices = scenes.from_query(dict(at.query_params))
+    assert again == scene and not notices
+
+
+def test_a_link_reproduces_its_scene():
+    _, scene, _ = scenes.presets.load("classic_beale")
+    at = app(scenes.to_query(scene))
+    assert not at.exception and not at.info
+    assert current_scene(at) == scene
+
+
+def test_garbage_link_renders_with_notices_and_defaults():
+    at = app(
+        {
+            "surface": "banana",
+            "steps": "-3",
+            "o": ["adam;learning_rate=NaN", "<script>alert(1)</script>"],
+            "x": "1",
+        }
+    )
+    assert not at.exception
+    notices = " ".join(i.value for i in at.info)
+    assert "banana" in notices and "learning_rate" in notices and "unknown parameter" in notices
+    scene = current_scene(at)
+    assert (
+        scene.surface == "rosenbrock" and scene.steps == 1 and [r.name for r in scene.rows] == ["adam", "sgd"]
+    )
+
+
+@pytest.mark.parametrize("name", scenes.presets.names())
+def test_presets_load_into_the_controls(name):
+    at = app()
+    at.selectbox(key="preset").set_value(name).run()
+    assert not at.exception
+    _, scene, _ = scenes.presets.load(name)
+    assert current_scene(at) == scene
+    assert scenes.from_query(dict(at.query_params))[0] == scene
+
+
+def test_divergence_is_reported_as_a_notice():
+    at = app()
+    at.selectbox(key="preset").set_value("lr_too_small_good_too_large").run()
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 1 and "too large" in warnings[0] and "diverged at step" in warnings[0]
+
+
+def test_changing_hyperparameters_compiles_nothing():
+    at = app()
+    at.selectbox(key="preset").set_value("classic_beale").run()
+    row = at.session_state.row_ids[0]
+    before = optimizers.trace_count()
+    for lr in (0.002, 0.004, 0.0005):
+        at.number_input(key=f"row{row}.h.learning_rate").set_value(lr).run()
+        assert not at.exception
+    at.number_input(key="seed").set_value(5).run()
+    assert optimizers.trace_count() == before
+    assert current_scene(at).rows[0].hyper["learning_rate"] == 0.0005
+
+
+def test_row_buttons_add_duplicate_triple_and_remove():
+    at = app()
+    n = len(at.session_state.row_ids)
+    at.button(key="row0.dup").click().run()
+    assert len(at.session_state.row_ids) == n + 1
+    rows = current_scene(at).rows
+    first = at.session_state.row_ids[0]
+    at.button(key=f"row{first}.three").click().run()
+    lrs = [r.spec().hyper["learning_rate"] for r in current_scene(at).rows[:3]]
+    base = rows[0].spec().hyper["learning_rate"]
+    assert lrs == pytest.approx([base / 10, base, base * 10])
+    first = at.session_state.row_ids[0]
+    at.button(key=f"row{first}.remove").click().run()
+    assert len(at.session_state.row_ids) == n + 2
+    assert not at.exception
+
+
+def test_start_point_widgets_move_the_start():
+    at = app()
+    at.number_input(key="start_x").set_value(0.5).run()
+    assert current_scene(at).start_point()[0] == 0.5
+    assert at.query_params["start"].startswith("0.5,")

@@ -1,0 +1,69 @@
+"""Chart specs build, carry the `step` parameter and no NaN/Inf; the payload round-trips."""
+
+import json
+
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+from charts import background, landscape, payload
+
+
+def _params(spec):
+    return {p["name"] for p in spec.get("params", [])}
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "saddle", "goldstein_price", "eggholder", "long_valley"])
+@pytest.mark.parametrize("layout, n", [("overlay", 3), ("side", 4)])
+def test_scene_chart_builds_with_step_param_and_finite_numbers(name, layout, n):
+    spec = landscape.scene_chart(landscapes.get(name), layout, n).to_dict()
+    assert "step" in _params(spec)
+    text = json.dumps(spec, allow_nan=False)  # raises on NaN or Inf
+    assert "datum.s <= step" in text and "data:image/webp;base64," in text
+    assert len(text) < 120_000  # sent once per surface: keep it light
+
+
+def test_side_by_side_has_one_panel_per_optimizer():
+    spec = landscape.scene_chart(landscapes.get("sphere"), "side", 5).to_dict()
+    panels = spec["vconcat"][0]["concat"]
+    assert len(panels) == 5
+    assert "datum.i == 4" in json.dumps(panels[4])
+
+
+def test_loss_axis_is_the_gap_to_the_minimum_or_symlog_without_one():
+    with_min = json.dumps(landscape.curves(landscapes.get("styblinski_tang")).to_dict())
+    assert "datum.loss - (-78.33" in with_min and '"type": "log"' in with_min
+    assert '"symlog"' in json.dumps(landscape.curves(landscapes.get("monkey_saddle")).to_dict())
+
+
+def test_log_field_is_finite_and_normalized_even_with_infinities():
+    z = np.array([[1.0, np.inf], [np.nan, 1e6]])
+    field = background.log_field(z)
+    assert np.all(np.isfinite(field)) and field.min() == 0 and field.max() == 1
+
+
+def test_payload_round_trips_within_quantization_and_has_no_nan():
+    surface = landscapes.get("quadratic", condition=50)
+    specs = [optimizers.make("sgd", learning_rate=lr) for lr in (0.01, 0.039, 0.05)]
+    t = optimizers.run(surface, specs, steps=300)
+    assert t.diverged_at[2] >= 0
+    box = optimizers.divergence_box(surface.domain)
+    data = payload.pack(t, box, t.labels, ["#ff0000", "#00ff00", "#0000ff"], extra={"spec_key": "k"})
+    header, arrays = payload.unpack(data)
+    assert header["spec_key"] == "k" and header["diverged"] == [int(d) for d in t.diverged_at]
+    xy = box[0] + arrays["xy"] / 65535 * (box[1] - box[0])
+    assert np.abs(xy - t.xy).max() <= (box[1] - box[0]).max() / 65535
+    np.testing.assert_array_equal(arrays["loss"], t.loss)
+    lr = 10 ** (arrays["lr"] / header["log_scale"])
+    np.testing.assert_allclose(lr, t.lr, rtol=2.4e-3)
+    assert len(data) < 12 * 3 * 301 + 2000
+
+
+def test_payload_of_eight_runs_of_a_thousand_steps_is_under_100_kb():
+    surface = landscapes.get("rosenbrock")
+    t = optimizers.run(
+        surface, [optimizers.make("adam", learning_rate=10.0**-k) for k in range(1, 9)], steps=1000
+    )
+    data = payload.pack(t, optimizers.divergence_box(surface.domain), t.labels, ["#000000"] * 8)
+    assert len(data) < 100_000
