@@ -203,6 +203,12 @@ def three_rates(index: int) -> None:
     _set_rows(rows[:index] + trio + rows[index + 1 :])
 
 
+def move_start(x, y) -> None:
+    """A click on the plot: the start goes there (clamped to the domain by the sidebar)."""
+    if isinstance(x, int | float) and isinstance(y, int | float) and math.isfinite(x) and math.isfinite(y):
+        st.session_state.start_x, st.session_state.start_y = float(f"{x:.4g}"), float(f"{y:.4g}")
+
+
 def show(scene: scenes.Scene) -> None:
     """Run the scene and mount the player; a click on the plot moves the start."""
     surface = scene.surface_object()
@@ -210,10 +216,7 @@ def show(scene: scenes.Scene) -> None:
                       scene.layout, len(scene.rows))  # fmt: skip
     result = trajectories(json.dumps(scene.to_dict(), sort_keys=True))
     box = optimizers.divergence_box(surface.domain)  # every point of a path lies inside it
-    clicked = player.mount(spec, result, box, result.labels, scene.colors())
-    if clicked.start:
-        st.session_state.start_x, st.session_state.start_y = clicked.start["x"], clicked.start["y"]
-        st.rerun()
+    player.mount(spec, result, box, result.labels, scene.colors(), on_start=move_start)
     for label, step in zip(result.labels, result.diverged_at, strict=True):
         if step >= 0:
             st.warning(

@@ -118,7 +118,7 @@ class Player {
     this.step = 0; this.position = 0; this.steps = 0; this.playing = true; this.speed = 1;
     this.view = null; this.specKey = null; this.busy = false; this.pending = null; this.last = null;
     this.el(".lll-controls").addEventListener("click", (e) => this.onButton(e));
-    this.el(".lll-scrub").addEventListener("input", (e) => { this.pause(); this.seek(+e.target.value); });
+    this.el(".lll-scrub").addEventListener("input", (e) => { const k = +e.target.value; this.pause(); this.seek(k); });
     this.el(".lll-speed").addEventListener("change", (e) => (this.speed = +e.target.value));
     this.el(".lll-player").tabIndex = 0;
     this.el(".lll-player").addEventListener("keydown", (e) => this.onKey(e));

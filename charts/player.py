@@ -61,11 +61,18 @@ def spec_key(spec: dict) -> str:
     return hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def mount(spec: dict, trajectories, box, labels, colors, key: str = "player"):
-    """Show `spec` playing `trajectories`; returns the component result (`.start` after a click)."""
+def mount(spec: dict, trajectories, box, labels, colors, on_start=None, key: str = "player"):
+    """Show `spec` playing `trajectories`. A click on the landscape calls `on_start(x, y)`
+    before the next run of the script (when widgets may still be changed)."""
     runtime, specs, player = _components()
     runtime(key="lll_runtime")
     name = spec_key(spec)
     specs(key="lll_spec", data={"key": name, "spec": spec})
     payload = pack(trajectories, box, labels, colors, extra={"spec_key": name})
-    return player(key=key, data=payload, on_start_change=lambda: None)
+
+    def clicked():
+        point = (st.session_state.get(key) or {}).get("start")
+        if on_start and isinstance(point, dict):
+            on_start(point.get("x"), point.get("y"))
+
+    return player(key=key, data=payload, on_start_change=clicked)

@@ -94,9 +94,9 @@ def test_row_buttons_add_duplicate_triple_and_remove():
     rows = current_scene(at).rows
     first = at.session_state.row_ids[0]
     at.button(key=f"row{first}.three").click().run()
-    lrs = [r.spec().hyper["learning_rate"] for r in current_scene(at).rows[:3]]
-    base = rows[0].spec().hyper["learning_rate"]
-    assert lrs == pytest.approx([base / 10, base, base * 10])
+    lrs = [float(r.spec().hyper["learning_rate"]) for r in current_scene(at).rows[:3]]
+    base = float(rows[0].spec().hyper["learning_rate"])
+    assert lrs == pytest.approx([base / 10, base, base * 10], rel=1e-6)
     first = at.session_state.row_ids[0]
     at.button(key=f"row{first}.remove").click().run()
     assert len(at.session_state.row_ids) == n + 2

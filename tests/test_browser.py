@@ -1,0 +1,135 @@
+"""The app in a real headless Chromium: it plays, pauses, scrubs, takes clicks, keeps links, stays offline."""
+
+import urllib.parse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+import scenes
+from tests.browser import CHROMIUM_ARGS, chromium_path, serve
+
+pytestmark = pytest.mark.browser
+READY = ".lll-player[data-ready='true']"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1200})
+    page = context.new_page()
+    page.errors = []
+    page.requests = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+def open_app(page, url, query=""):
+    page.goto(url + query)
+    page.wait_for_selector(READY, timeout=90_000)
+    page.wait_for_function("() => window.__lll.frames > 3", timeout=30_000)
+
+
+def step(page) -> int:
+    return int(page.locator(".lll-player").get_attribute("data-step"))
+
+
+def paths(page, series=0):
+    return page.evaluate(
+        "(i) => window.__lll.players[0].view.data('paths').filter(d => d.i === i).map(d => [d.x, d.y])",
+        series,
+    )
+
+
+def test_page_loads_without_errors_and_animates_by_itself(page, server):
+    open_app(page, server)
+    frames, first = page.evaluate("() => window.__lll.frames"), step(page)
+    page.wait_for_function(f"() => window.__lll.frames > {frames + 10}", timeout=10_000)
+    assert step(page) != first
+    assert page.errors == []
+
+
+def test_pause_stops_the_clock_and_scrubbing_shows_that_step(page, server):
+    open_app(page, server)
+    page.get_by_role("button", name="pause").click()
+    held = step(page)
+    page.wait_for_timeout(600)
+    assert step(page) == held and page.locator(".lll-player").get_attribute("data-playing") == "false"
+    page.locator(".lll-scrub").evaluate(
+        "(el) => { el.value = 42; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    page.wait_for_function("() => window.__lll.players[0].view.signal('step') === 42", timeout=5_000)
+    assert step(page) == 42 and "step 42 /" in page.locator(".lll-counter").inner_text()
+    page.keyboard.press("ArrowRight")  # focus is in the player after the scrub
+    page.locator(".lll-player").focus()
+    page.keyboard.press("ArrowRight")
+    assert step(page) >= 43
+
+
+def test_clicking_the_plot_moves_the_start_point(page, server):
+    open_app(page, server)
+    before = paths(page)[0]
+    box = page.locator(".lll-view canvas").bounding_box()
+    page.mouse.click(box["x"] + 200, box["y"] + 150)
+    page.wait_for_function(
+        "(b) => { const p = window.__lll.players[0].view.data('paths').find(d => d.i === 0 && d.s === 0);"
+        " return p && Math.abs(p.x - b[0]) + Math.abs(p.y - b[1]) > 1e-3; }",
+        arg=before,
+        timeout=30_000,
+    )
+    assert "start=" in urllib.parse.unquote(page.url)
+    assert page.errors == []
+
+
+def test_changing_a_learning_rate_changes_the_drawn_path(page, server):
+    open_app(page, server)
+    before = paths(page)
+    field = page.get_by_label("learning rate", exact=True).first
+    field.fill("0.0003")
+    field.press("Enter")
+    page.wait_for_function(
+        "(b) => { const d = window.__lll.players[0].view.data('paths').filter(r => r.i === 0);"
+        " return d.length && Math.abs(d[d.length - 1].x - b[b.length - 1][0]) > 1e-4; }",
+        arg=before,
+        timeout=30_000,
+    )
+    page.wait_for_function("() => /learning_rate(%3D|=)0\\.0003/.test(location.search)", timeout=10_000)
+
+
+def test_reloading_the_link_reproduces_the_same_scene(page, server):
+    _, scene, _ = scenes.presets.load("batch_size_noise")
+    query = "?" + urllib.parse.urlencode(
+        [(k, v) for k, vs in scenes.to_query(scene).items() for v in (vs if isinstance(vs, list) else [vs])]
+    )
+    open_app(page, server, query)
+    first = [paths(page, i) for i in range(3)]
+    page.reload()
+    page.wait_for_selector(READY, timeout=90_000)
+    assert [paths(page, i) for i in range(3)] == first
+
+
+def test_a_garbage_link_still_renders_with_a_notice(page, server):
+    open_app(page, server, "?surface=banana&steps=zzz&o=adam;learning_rate=-1&o=%3Cscript%3E")
+    assert page.get_by_text("banana").count() >= 1
+    assert page.errors == []
+
+
+def test_no_request_leaves_localhost(page, server):
+    open_app(page, server)
+    page.wait_for_timeout(500)
+    hosts = {urllib.parse.urlparse(u).hostname for u in page.requests if u.startswith("http")}
+    assert hosts <= {"127.0.0.1", "localhost"}, hosts
