@@ -41,6 +41,19 @@ def trajectories(scene_json: str):
     )
 
 
+@st.cache_data(show_spinner=False)
+def preset_titles() -> dict[str, str]:
+    return {name: scenes.presets.load(name)[0]["title"] for name in scenes.presets.names()}
+
+
+@st.cache_data(show_spinner=False)
+def surface_titles() -> dict[str, str]:
+    """'Kind · Title' for every surface, in teaching order of kinds."""
+    kind_of = {n: landscapes.get(n).kind for n in landscapes.names()}
+    order = sorted(landscapes.names(), key=lambda n: (landscapes.KINDS.index(kind_of[n]), n))
+    return {n: f"{KIND_TITLES[kind_of[n]]} · {landscapes.get(n).title}" for n in order}
+
+
 def load_scene(scene: scenes.Scene) -> None:
     """Put a scene into the widgets (new row ids, so no widget keeps a stale value)."""
     first = st.session_state.get("next_row_id", 0)
@@ -89,13 +102,11 @@ def log_rate_slider(key: str, param) -> None:
 def sidebar() -> None:
     with st.sidebar:
         st.title("Loss Landscape Lab")
-        titles = {n: scenes.presets.load(n)[0]["title"] for n in scenes.presets.names()}
+        titles = preset_titles()
         st.selectbox("Preset", [None, *titles], format_func=lambda n: titles.get(n, "— choose a preset —"),
                      key="preset", on_change=apply_preset)  # fmt: skip
-        kind_of = {n: landscapes.get(n).kind for n in landscapes.names()}
-        names = sorted(landscapes.names(), key=lambda n: (landscapes.KINDS.index(kind_of[n]), n))
-        st.selectbox("Surface", names, key="surface",
-                     format_func=lambda n: f"{KIND_TITLES[kind_of[n]]} · {landscapes.get(n).title}")  # fmt: skip
+        surfaces = surface_titles()
+        st.selectbox("Surface", list(surfaces), key="surface", format_func=surfaces.get)
         surface = landscapes.get(st.session_state.surface)
         st.latex(surface.latex)
         st.caption(surface.note)
@@ -207,6 +218,7 @@ def move_start(x, y) -> None:
     """A click on the plot: the start goes there (clamped to the domain by the sidebar)."""
     if isinstance(x, int | float) and isinstance(y, int | float) and math.isfinite(x) and math.isfinite(y):
         st.session_state.start_x, st.session_state.start_y = float(f"{x:.4g}"), float(f"{y:.4g}")
+        st.session_state.start_moved = True
 
 
 def show(scene: scenes.Scene) -> None:
@@ -229,14 +241,27 @@ def main() -> None:
     sidebar()
     for notice in st.session_state.pop("link_notices", []):
         st.info(f"Ignored in the link or preset — {notice}")
-    scene, notices = widget_state.from_state(st.session_state)
-    for notice in notices:
+    for notice in widget_state.from_state(st.session_state)[1]:
         st.info(notice)
+    workbench()
+
+
+@st.fragment
+def workbench() -> None:
+    """The player and the optimizer rows: a change to a row reruns only this part of the page."""
+    if st.session_state.pop("start_moved", False):
+        st.rerun()  # the start lives in the sidebar: redraw the whole page once
+    scene, _ = widget_state.from_state(st.session_state)
     show(scene)
     st.subheader("Optimizers")
     for index, row_id in enumerate(st.session_state.row_ids):
         row_editor(row_id, index)
     st.button("＋ add optimizer", on_click=add_row, disabled=len(st.session_state.row_ids) >= scenes.MAX_ROWS)
+    share(scene)
+
+
+def share(scene: scenes.Scene) -> None:
+    """Keep the scene in the URL and offer the link."""
     query = scenes.to_query(scene)
     if {k: st.query_params.get_all(k) for k in st.query_params} != {
         k: v if isinstance(v, list) else [v] for k, v in query.items()

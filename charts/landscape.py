@@ -14,6 +14,7 @@ import landscapes
 from charts.background import raster
 
 STEP = alt.param(name="step", value=0)
+LAST_STEP = alt.param(name="last_step", value=1)  # set with the data, so no axis depends on `step`
 PATHS = alt.Data(name="paths")
 ENDS = alt.Data(name="ends")
 BACKGROUND = alt.Data(name="background")  # one copy at the top level, shared by every panel
@@ -98,7 +99,8 @@ def curves(surface: landscapes.Surface, width: int = 300, height: int = 170) -> 
     else:
         loss_y = alt.Y("gap:Q", scale=alt.Scale(type="log"), title="loss − f* (log)")
         loss_base = alt.Chart(PATHS).transform_calculate(gap=f"max(datum.loss - ({f_min!r}), 1e-12)")
-    x = alt.X("s:Q", title="step", scale=alt.Scale(nice=False))
+    # A fixed domain: were the cursor part of it, every frame would rescale and redraw both curves.
+    x = alt.X("s:Q", title="step", scale=alt.Scale(domain=[0, {"expr": "last_step"}], nice=False))
     color = alt.Color("c:N", scale=None)
     rule = (
         alt.Chart(alt.Data(values=[{}]))
@@ -134,7 +136,7 @@ def scene_chart(
         top = alt.concat(*panels, columns=columns)
     else:
         top = landscape(surface, size, int(size * aspect))
-    chart = alt.vconcat(top, curves(surface, width=max(240, size // 2 - 30))).add_params(STEP)
+    chart = alt.vconcat(top, curves(surface, width=max(240, size // 2 - 30))).add_params(STEP, LAST_STEP)
     background = [{"url": raster(surface), "x": x0, "x2": x1, "y": y1, "y2": y0}]
     return (
         chart.properties(datasets={"background": background})

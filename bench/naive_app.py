@@ -1,0 +1,28 @@
+"""The naive baseline for bench/browser.py: the same scene re-sent with st.altair_chart on every change.
+
+This is how most Streamlit visualizers draw: the whole chart, background and data
+included, goes to the browser on each rerun and Vega rebuilds the view from scratch.
+"""
+
+import streamlit as st
+
+import optimizers
+import scenes
+from charts import landscape
+from charts.payload import unpack  # noqa: F401  (same imports as the app, for equal start-up work)
+
+_, scene, _ = scenes.presets.load("classic_beale")
+lr = st.number_input("learning rate", value=0.001, format="%g", key="lr")
+rows = [scenes.Row(**{**scene.rows[0].__dict__, "hyper": {"learning_rate": lr}}), *scene.rows[1:]]
+surface = scene.surface_object()
+t = optimizers.run(surface, [r.spec() for r in rows], scene.start_point(), scene.steps)
+colors = scene.colors()
+values = [
+    {"i": i, "s": s, "x": float(t.xy[i, s, 0]), "y": float(t.xy[i, s, 1]), "loss": float(t.loss[i, s]),
+     "lr": float(t.lr[i, max(s - 1, 0)]), "g": 0.0, "c": colors[i], "label": t.labels[i]}
+    for i in range(len(rows)) for s in range(scene.steps + 1)
+]  # fmt: skip
+spec = landscape.scene_chart(surface, "overlay", len(rows)).to_dict()
+spec["datasets"].update(paths=values, ends=[])
+spec["params"][0]["value"] = scene.steps
+st.vega_lite_chart(spec, width="content")
