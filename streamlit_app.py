@@ -26,9 +26,9 @@ KIND_TITLES = {"bowl": "Bowls", "valley": "Ravines and valleys", "saddle": "Sadd
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def scene_spec(surface_name, surface_params, l1, l2, layout, n_series) -> dict:
-    """The Vega-Lite spec of a surface and layout (cached: independent of hyperparameters)."""
+    """The player's Vega-Lite specs for a surface and layout (cached: independent of hyperparameters)."""
     scene = scenes.Scene(surface=surface_name, surface_params=dict(surface_params), l1=l1, l2=l2)
-    return landscape.scene_chart(scene.surface_object(), layout, n_series).to_dict()
+    return landscape.scene_specs(scene.surface_object(), layout, n_series)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -61,7 +61,6 @@ def landscape(
     trail = base.mark_line(strokeWidth=2.2, clip=True).encode(
         x=x, y=y, detail="i:N", order="s:Q", color=alt.Color("c:N", scale=None)
     )
-    hover = base.mark_point(size=30, opacity=0, clip=True).encode(x=x, y=y, tooltip=TOOLTIP)
     head = (
         alt.Chart(PATHS)
         .transform_filter(f"{keep} && datum.s == step")
@@ -86,7 +85,7 @@ def landscape(
             tooltip=[alt.Tooltip("label:N", title="optimizer"), alt.Tooltip("d:Q", title="diverged at step")],
         )
     )
-    layers = [image, minima, trail, hover, start, head, crashed]
+    layers = [image, minima, trail, start, head, crashed]  # hover: the heads and the curves carry tooltips
     return alt.layer(*layers).properties(width=width, height=height)
 
 
@@ -123,23 +122,46 @@ def curves(surface: landscapes.Surface, width: int = 300, height: int = 170) -> 
     return alt.hconcat(loss, rate)
 
 
-def scene_chart(
-    surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520
-) -> alt.VConcatChart:
-    """The whole picture: landscape panel(s) above the loss and learning-rate curves."""
+def panels(surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520):
+    """The landscape: one panel with every trail, or one small panel per run on shared scales."""
     (x0, x1), (y0, y1) = surface.domain
     aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
     if layout == "side" and n_series > 1:
         columns = min(n_series, 3)
-        panel = max(180, size // columns + 40)
-        panels = [landscape(surface, panel, int(panel * aspect), series=k) for k in range(n_series)]
-        top = alt.concat(*panels, columns=columns)
-    else:
-        top = landscape(surface, size, int(size * aspect))
-    chart = alt.vconcat(top, curves(surface, width=max(240, size // 2 - 30))).add_params(STEP, LAST_STEP)
-    background = [{"url": raster(surface), "x": x0, "x2": x1, "y": y1, "y2": y0}]
-    return (
-        chart.properties(datasets={"background": background})
-        .configure_view(stroke=None)
-        .configure_axis(grid=False)
+        width = max(180, size // columns + 40)
+        return alt.concat(
+            *[landscape(surface, width, int(width * aspect), series=k) for k in range(n_series)],
+            columns=columns,
+        )
+    return landscape(surface, size, int(size * aspect))
+
+
+def _background(surface: landscapes.Surface) -> dict:
+    """The top-level `background` dataset: the raster and where it sits."""
+    (x0, x1), (y0, y1) = surface.domain
+    return {"background": [{"url": raster(surface), "x": x0, "x2": x1, "y": y1, "y2": y0}]}
+
+
+def _configure(chart):
+    return chart.configure_view(stroke=None).configure_axis(grid=False)
+
+
+def scene_specs(
+    surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520
+) -> dict:
+    """Two Vega-Lite specs for the player: the animated landscape and the curves under it.
+
+    Two views, because the curves only need their cursor moved now and then: redrawing
+    16,000 curve points on every frame would halve the frame rate.
+    """
+    top = panels(surface, layout, n_series, size).add_params(STEP).properties(datasets=_background(surface))
+    bottom = curves(surface, width=max(240, size // 2 - 30)).add_params(STEP, LAST_STEP)
+    return {"landscape": _configure(top).to_dict(), "curves": _configure(bottom).to_dict()}
+
+
+def scene_chart(surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520):
+    """The whole picture as one static chart (for files and the naive benchmark baseline)."""
+    chart = alt.vconcat(
+        panels(surface, layout, n_series, size), curves(surface, width=max(240, size // 2 - 30))
     )
+    return _configure(chart.add_params(STEP, LAST_STEP).properties(datasets=_background(surface)))

@@ -106,6 +106,7 @@ const TEMPLATE = `
   </div>
   <ul class="lll-legend"></ul>
   <div class="lll-view"></div>
+  <div class="lll-curves"></div>
 </div>`;
 
 class Player {
@@ -116,7 +117,8 @@ class Player {
     root.appendChild(holder.firstElementChild);
     this.el = (sel) => root.querySelector(sel);
     this.step = 0; this.position = 0; this.steps = 0; this.playing = true; this.speed = 1;
-    this.view = null; this.specKey = null; this.busy = false; this.pending = null; this.last = null;
+    this.view = null; this.curves = null; this.curvesAt = 0;
+    this.specKey = null; this.busy = false; this.pending = null; this.last = null;
     this.el(".lll-controls").addEventListener("click", (e) => this.onButton(e));
     this.el(".lll-scrub").addEventListener("input", (e) => { const k = +e.target.value; this.pause(); this.seek(k); });
     this.el(".lll-speed").addEventListener("change", (e) => (this.speed = +e.target.value));
@@ -167,6 +169,7 @@ class Player {
     this.step = k;
     this.sync();
     if (!this.view) return;
+    this.moveCursor(k);
     if (this.busy) { this.pending = k; return; }
     this.busy = true;
     this.view.signal("step", k).runAsync().then(() => {
@@ -176,13 +179,24 @@ class Player {
     });
   }
 
+  moveCursor(k) {
+    // The curves' cursor moves ten times a second while playing, at once otherwise.
+    const now = performance.now();
+    if (this.playing && now - this.curvesAt < 100 && k !== this.steps) return;
+    this.curvesAt = now;
+    this.curves.signal("step", k).runAsync();
+  }
+
   sync() {
     this.el(".lll-scrub").max = String(this.steps);
     this.el(".lll-scrub").value = String(this.step);
     this.el(".lll-counter").textContent = `step ${this.step} / ${this.steps}`;
     const play = this.el(".lll-play");
-    play.innerHTML = this.playing ? ICONS.pause : ICONS.play; // our own constant markup, never data
-    play.setAttribute("aria-label", this.playing ? "pause" : "play");
+    if (play.dataset.playing !== String(this.playing)) { // touch the DOM only on change: this runs every frame
+      play.dataset.playing = String(this.playing);
+      play.innerHTML = this.playing ? ICONS.pause : ICONS.play; // our own constant markup, never data
+      play.setAttribute("aria-label", this.playing ? "pause" : "play");
+    }
     this.el(".lll-player").dataset.step = String(this.step);
     this.el(".lll-player").dataset.playing = String(this.playing);
     this.legend();
@@ -219,18 +233,20 @@ class Player {
     const data = rows(payload);
     if (header.spec_key !== this.specKey) {
       this.specKey = header.spec_key;
-      const [embed, spec] = await Promise.all([waitForRuntime(), waitFor(header.spec_key)]);
+      const [embed, specs] = await Promise.all([waitForRuntime(), waitFor(header.spec_key)]);
       if (this.specKey !== header.spec_key) return; // a newer scene arrived meanwhile
-      if (this.result) this.result.finalize();
-      const target = this.el(".lll-view");
-      target.replaceChildren();
-      this.result = await embed(target, spec, { actions: false, renderer: "canvas", logLevel: 1, config: themeConfig(this.root) });
+      for (const result of [this.result, this.curvesResult]) if (result) result.finalize();
+      const options = { actions: false, renderer: "canvas", logLevel: 1, config: themeConfig(this.root) };
+      this.result = await embed(this.el(".lll-view"), specs.landscape, options);
+      this.curvesResult = await embed(this.el(".lll-curves"), specs.curves, options);
       this.view = this.result.view;
+      this.curves = this.curvesResult.view;
       this.view.addEventListener("click", (event, item) => this.onClick(event, item));
     }
     this.header = header;
     this.steps = header.steps;
-    this.view.signal("last_step", Math.max(header.steps, 1)).data("paths", data.paths).data("ends", data.ends);
+    this.view.data("paths", data.paths).data("ends", data.ends);
+    this.curves.signal("last_step", Math.max(header.steps, 1)).data("paths", data.paths);
     this.position = Math.min(this.position, this.steps);
     this.step = -1;
     this.show(Math.floor(this.position));
@@ -255,7 +271,7 @@ class Player {
 
   destroy() {
     cancelAnimationFrame(this.frame);
-    if (this.result) this.result.finalize();
+    for (const result of [this.result, this.curvesResult]) if (result) result.finalize();
     const h = hub();
     h.players = h.players.filter((p) => p !== this);
   }

@@ -17,16 +17,17 @@ def _params(spec):
 @pytest.mark.parametrize("name", ["rosenbrock", "saddle", "goldstein_price", "eggholder", "long_valley"])
 @pytest.mark.parametrize("layout, n", [("overlay", 3), ("side", 4)])
 def test_scene_chart_builds_with_step_param_and_finite_numbers(name, layout, n):
-    spec = landscape.scene_chart(landscapes.get(name), layout, n).to_dict()
-    assert "step" in _params(spec)
-    text = json.dumps(spec, allow_nan=False)  # raises on NaN or Inf
+    specs = landscape.scene_specs(landscapes.get(name), layout, n)
+    assert "step" in _params(specs["landscape"]) and {"step", "last_step"} <= _params(specs["curves"])
+    text = json.dumps(specs, allow_nan=False)  # raises on NaN or Inf
     assert "datum.s <= step" in text and "data:image/webp;base64," in text
     assert len(text) < 120_000  # sent once per surface: keep it light
+    assert "step" in _params(landscape.scene_chart(landscapes.get(name), layout, n).to_dict())
 
 
 def test_side_by_side_has_one_panel_per_optimizer():
-    spec = landscape.scene_chart(landscapes.get("sphere"), "side", 5).to_dict()
-    panels = spec["vconcat"][0]["concat"]
+    spec = landscape.scene_specs(landscapes.get("sphere"), "side", 5)["landscape"]
+    panels = spec["concat"]
     assert len(panels) == 5
     assert "datum.i == 4" in json.dumps(panels[4])
 
