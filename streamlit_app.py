@@ -141,11 +141,25 @@ def row_editor(row_id: int, index: int) -> None:
                          format_func=lambda n: optimizers.entry(n).title)  # fmt: skip
         top[1].text_input("label", key=f"{p}label", max_chars=60, placeholder=entry.title)
         top[2].color_picker("colour", key=f"{p}color", value=None)
-        top[3].button("⧉", key=f"{p}dup", help="duplicate this row", on_click=duplicate_row, args=(index,))
+        top[3].button(
+            "",
+            icon=":material/content_copy:",
+            key=f"{p}dup",
+            help="duplicate this row",
+            on_click=duplicate_row,
+            args=(index,),
+        )
         top[4].button(
             "×3", key=f"{p}three", help="three copies at lr ÷10, ×1, ×10", on_click=three_rates, args=(index,)
         )
-        top[5].button("✕", key=f"{p}remove", help="remove this row", on_click=remove_row, args=(index,))
+        top[5].button(
+            "",
+            icon=":material/delete:",
+            key=f"{p}remove",
+            help="remove this row",
+            on_click=remove_row,
+            args=(index,),
+        )
         cols = st.columns(4)
         for i, (hyper, param) in enumerate(entry.hyper.items()):
             key = f"{p}h.{hyper}"

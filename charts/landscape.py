@@ -96,18 +96,20 @@ def curves(surface: landscapes.Surface, width: int = 300, height: int = 170) -> 
         loss_y = alt.Y("loss:Q", scale=alt.Scale(type="symlog"), title="loss (symlog)")
         loss_base = alt.Chart(PATHS)
     else:
-        loss_y = alt.Y("gap:Q", scale=alt.Scale(type="log"), title="loss − f* (log)")
+        loss_y = alt.Y(
+            "gap:Q", scale=alt.Scale(type="log"), title="loss − f* (log)", axis=alt.Axis(format="~e")
+        )
         loss_base = alt.Chart(PATHS).transform_calculate(gap=f"max(datum.loss - ({f_min!r}), 1e-12)")
     # A fixed domain: were the cursor part of it, every frame would rescale and redraw both curves.
     x = alt.X("s:Q", title="step", scale=alt.Scale(domain=[0, {"expr": "last_step"}], nice=False))
     color = alt.Color("c:N", scale=None)
     rule = (
         alt.Chart(alt.Data(values=[{}]))
-        .mark_rule(color="gray", strokeDash=[4, 3])
-        .encode(x=alt.datum(0))
         .transform_calculate(s="step")
+        .mark_rule(color="gray", strokeDash=[4, 3])
         .encode(x="s:Q")
     )
+
     loss = alt.layer(
         loss_base.mark_line(strokeWidth=1.6).encode(
             x=x, y=loss_y, detail="i:N", color=color, tooltip=TOOLTIP
@@ -116,7 +118,7 @@ def curves(surface: landscapes.Surface, width: int = 300, height: int = 170) -> 
     ).properties(width=width, height=height, title="loss")
     rate = alt.layer(
         alt.Chart(PATHS).transform_filter("datum.s > 0").mark_line(strokeWidth=1.6)
-        .encode(x=x, y=alt.Y("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)"), detail="i:N", color=color, tooltip=TOOLTIP),
+        .encode(x=x, y=alt.Y("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)", axis=alt.Axis(format="~e")), detail="i:N", color=color, tooltip=TOOLTIP),
         rule,
     ).properties(width=width, height=height, title="learning rate")  # fmt: skip
     return alt.hconcat(loss, rate)
@@ -143,7 +145,9 @@ def _background(surface: landscapes.Surface) -> dict:
 
 
 def _configure(chart):
-    return chart.configure_view(stroke=None).configure_axis(grid=False)
+    # resize: the data arrives after the view is built, and axis labels grow with it
+    autosize = alt.AutoSizeParams(type="pad", resize=True)
+    return chart.properties(autosize=autosize).configure_view(stroke=None).configure_axis(grid=False)
 
 
 def scene_specs(
