@@ -17,6 +17,7 @@ STEP = alt.param(name="step", value=0)
 LAST_STEP = alt.param(name="last_step", value=1)  # set with the data, so no axis depends on `step`
 PATHS = alt.Data(name="paths")
 ENDS = alt.Data(name="ends")
+HEADS = alt.Data(name="heads")
 BACKGROUND = alt.Data(name="background")  # one copy at the top level, shared by every panel
 TOOLTIP = [
     alt.Tooltip("label:N", title="optimizer"),
@@ -57,13 +58,15 @@ def landscape(
         .encode(x=x, y=y)
     )
     keep = "true" if series is None else f"datum.i == {series}"
-    base = alt.Chart(PATHS).transform_filter(f"{keep} && datum.s <= step")
-    trail = base.mark_line(strokeWidth=2.2, clip=True).encode(
-        x=x, y=y, detail="i:N", order="s:Q", color=alt.Color("c:N", scale=None)
-    )
-    head = (
+    trail = (
         alt.Chart(PATHS)
-        .transform_filter(f"{keep} && datum.s == step")
+        .transform_filter(f"{keep} && datum.s <= step")
+        .mark_line(strokeWidth=2.2, clip=True)
+        .encode(x=x, y=y, detail="i:N", order="s:Q", color=alt.Color("c:N", scale=None))
+    )
+    head = (  # `heads` holds the current step's points, set by the player each frame
+        alt.Chart(HEADS)
+        .transform_filter(keep)
         .mark_point(size=110, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
         .encode(x=x, y=y, color=alt.Color("c:N", scale=None), tooltip=TOOLTIP)
     )
@@ -144,9 +147,10 @@ def _background(surface: landscapes.Surface) -> dict:
     return {"background": [{"url": raster(surface), "x": x0, "x2": x1, "y": y1, "y2": y0}]}
 
 
-def _configure(chart):
-    # resize: the data arrives after the view is built, and axis labels grow with it
-    autosize = alt.AutoSizeParams(type="pad", resize=True)
+def _configure(chart, resize: bool = False):
+    """Shared view settings. `resize`: the layout follows the data (the curves' axis labels grow
+    once the trajectories arrive); the landscape's axes are fixed, so it skips that work per frame."""
+    autosize = alt.AutoSizeParams(type="pad", resize=resize)
     return chart.properties(autosize=autosize).configure_view(stroke=None).configure_axis(grid=False)
 
 
@@ -160,7 +164,7 @@ def scene_specs(
     """
     top = panels(surface, layout, n_series, size).add_params(STEP).properties(datasets=_background(surface))
     bottom = curves(surface, width=max(240, size // 2 - 30)).add_params(STEP, LAST_STEP)
-    return {"landscape": _configure(top).to_dict(), "curves": _configure(bottom).to_dict()}
+    return {"landscape": _configure(top).to_dict(), "curves": _configure(bottom, resize=True).to_dict()}
 
 
 def scene_chart(surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520):
@@ -168,4 +172,6 @@ def scene_chart(surface: landscapes.Surface, layout: str = "overlay", n_series: 
     chart = alt.vconcat(
         panels(surface, layout, n_series, size), curves(surface, width=max(240, size // 2 - 30))
     )
-    return _configure(chart.add_params(STEP, LAST_STEP).properties(datasets=_background(surface)))
+    return _configure(
+        chart.add_params(STEP, LAST_STEP).properties(datasets=_background(surface)), resize=True
+    )

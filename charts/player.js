@@ -172,7 +172,9 @@ class Player {
     this.moveCursor(k);
     if (this.busy) { this.pending = k; return; }
     this.busy = true;
-    this.view.signal("step", k).runAsync().then(() => {
+    const n = this.header.n, width = this.header.steps + 1;
+    const heads = Array.from({ length: n }, (_, i) => this.paths[i * width + k]);
+    this.view.signal("step", k).data("heads", heads).runAsync().then(() => {
       hub().frames += 1;
       this.busy = false;
       if (this.pending !== null) { const next = this.pending; this.pending = null; this.show(next); }
@@ -245,6 +247,7 @@ class Player {
     }
     this.header = header;
     this.steps = header.steps;
+    this.paths = data.paths;
     this.view.data("paths", data.paths).data("ends", data.ends);
     this.curves.signal("last_step", Math.max(header.steps, 1)).data("paths", data.paths);
     this.position = Math.min(this.position, this.steps);
