@@ -131,66 +131,81 @@ def sidebar() -> None:
 
 
 def row_editor(row_id: int, index: int) -> None:
-    """One optimizer row: choice, hyperparameters, schedule, interventions, label and colour."""
+    """One optimizer row: choice, label, colour, learning rate; the rest behind "more".
+
+    Hidden settings keep their values (see `keep`), and fewer widgets make each rerun cheaper.
+    """
     p = widget_state.row_keys(row_id)
-    name = st.session_state.get(f"{p}name", "sgd")
-    entry = optimizers.entry(name)
+    entry = optimizers.entry(st.session_state.get(f"{p}name", "sgd"))
+    actions = (
+        ("", ":material/content_copy:", "dup", "duplicate this row", duplicate_row),
+        ("×3", None, "three", "three copies at lr ÷10, ×1, ×10", three_rates),
+        ("", ":material/delete:", "remove", "remove this row", remove_row),
+    )
     with st.container(border=True):
-        top = st.columns([3, 3, 1, 1, 1, 1])
+        top = st.columns([3, 3, 1, 1, 1, 1, 2])
         top[0].selectbox("optimizer", list(optimizers.CATALOG), key=f"{p}name",
                          format_func=lambda n: optimizers.entry(n).title)  # fmt: skip
         top[1].text_input("label", key=f"{p}label", max_chars=60, placeholder=entry.title)
         top[2].color_picker("colour", key=f"{p}color", value=None)
-        top[3].button(
-            "",
-            icon=":material/content_copy:",
-            key=f"{p}dup",
-            help="duplicate this row",
-            on_click=duplicate_row,
-            args=(index,),
+        for column, (text, icon, suffix, tip, action) in zip(top[3:6], actions, strict=True):
+            column.button(text, icon=icon, key=f"{p}{suffix}", help=tip, on_click=action, args=(index,))
+        more = top[6].toggle(
+            "more", key=f"{p}more", help="every hyperparameter, schedule, clipping, the rule"
         )
-        top[4].button(
-            "×3", key=f"{p}three", help="three copies at lr ÷10, ×1, ×10", on_click=three_rates, args=(index,)
+        rate, slider = st.columns([2, 3])
+        key, param = f"{p}h.learning_rate", entry.hyper["learning_rate"]
+        st.session_state.setdefault(key, float(param.default))
+        with rate:
+            number("learning rate", key, param)
+        with slider:
+            log_rate_slider(key, param)
+        hidden = widget_state.advanced_keys(
+            row_id, entry.name, st.session_state.get(f"{p}schedule", "constant")
         )
-        top[5].button(
-            "",
-            icon=":material/delete:",
-            key=f"{p}remove",
-            help="remove this row",
-            on_click=remove_row,
-            args=(index,),
-        )
-        cols = st.columns(4)
-        for i, (hyper, param) in enumerate(entry.hyper.items()):
-            key = f"{p}h.{hyper}"
-            st.session_state.setdefault(key, float(param.default))
-            with cols[i % 4]:
-                number(hyper.replace("_", " "), key, param)
-                if hyper == "learning_rate":
-                    log_rate_slider(key, param)
-        with st.expander("schedule and interventions"):
-            kinds = [k for k in optimizers.schedules.KINDS if k != "warmup"]
-            kind = st.selectbox("learning-rate schedule", kinds, key=f"{p}schedule")
-            sched_cols = st.columns(3)
-            for i, (param_name, param) in enumerate(optimizers.schedules.PARAMS[kind].items()):
-                st.session_state.setdefault(f"{p}s.{param_name}", float(param.default))
-                with sched_cols[i % 3]:
-                    number(param_name.replace("_", " "), f"{p}s.{param_name}", param)
-            option_cols = st.columns(3)
-            for i, option in enumerate(("clip_norm", "clip_value")):
-                with option_cols[i]:
-                    st.session_state.setdefault(f"{p}{option}", 1.0)
-                    if st.checkbox(option.replace("_", " by "), key=f"{p}{option}_on"):
-                        number("c", f"{p}{option}", optimizers.OPTIONS[option])
-            with option_cols[2]:
-                st.session_state.setdefault(f"{p}line_search", False)
-                st.checkbox("Armijo line search", key=f"{p}line_search")
-            for i, option in enumerate(("weight_decay", "batch_size")):
-                st.session_state.setdefault(f"{p}{option}", float(optimizers.OPTIONS[option].default))
-                with option_cols[i]:
-                    number(option.replace("_", " "), f"{p}{option}", optimizers.OPTIONS[option])
-        st.latex(entry.latex)
-        st.caption(f"Defaults: {entry.defaults}")
+        if more:
+            advanced_settings(p, entry)
+        else:
+            keep(hidden)
+
+
+def keep(keys) -> None:
+    """Hold on to the values of widgets not drawn in this run (Streamlit would drop them)."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def advanced_settings(p: str, entry) -> None:
+    """A row's other hyperparameters, schedule, interventions and the rule that runs."""
+    cols = st.columns(4)
+    others = [(name, param) for name, param in entry.hyper.items() if name != "learning_rate"]
+    for i, (hyper, param) in enumerate(others):
+        st.session_state.setdefault(f"{p}h.{hyper}", float(param.default))
+        with cols[i % 4]:
+            number(hyper.replace("_", " "), f"{p}h.{hyper}", param)
+    kinds = [k for k in optimizers.schedules.KINDS if k != "warmup"]
+    kind = st.selectbox("learning-rate schedule", kinds, key=f"{p}schedule")
+    sched_cols = st.columns(3)
+    for i, (param_name, param) in enumerate(optimizers.schedules.PARAMS[kind].items()):
+        st.session_state.setdefault(f"{p}s.{param_name}", float(param.default))
+        with sched_cols[i % 3]:
+            number(param_name.replace("_", " "), f"{p}s.{param_name}", param)
+    option_cols = st.columns(3)
+    for i, option in enumerate(("clip_norm", "clip_value")):
+        with option_cols[i]:
+            st.session_state.setdefault(f"{p}{option}", 1.0)
+            if st.checkbox(option.replace("_", " by "), key=f"{p}{option}_on"):
+                number("c", f"{p}{option}", optimizers.OPTIONS[option])
+    with option_cols[2]:
+        st.session_state.setdefault(f"{p}line_search", False)
+        st.checkbox("Armijo line search", key=f"{p}line_search")
+    for i, option in enumerate(("weight_decay", "batch_size")):
+        st.session_state.setdefault(f"{p}{option}", float(optimizers.OPTIONS[option].default))
+        with option_cols[i]:
+            number(option.replace("_", " "), f"{p}{option}", optimizers.OPTIONS[option])
+    st.latex(entry.latex)
+    st.caption(f"Defaults: {entry.defaults}")
 
 
 def _rows_now() -> list:

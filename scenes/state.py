@@ -19,6 +19,24 @@ def row_keys(row_id: int) -> str:
     return f"row{row_id}."
 
 
+def advanced_keys(row_id: int, name: str, schedule: str) -> list[str]:
+    """A row's widget keys other than optimizer, label, colour and learning rate."""
+    p = row_keys(row_id)
+    entry = optimizers.CATALOG.get(name, optimizers.entry("sgd"))
+    keys = [f"{p}h.{k}" for k in entry.hyper if k != "learning_rate"]
+    keys += [f"{p}s.{k}" for k in optimizers.schedules.PARAMS.get(schedule, {})]
+    options = (
+        "clip_norm_on",
+        "clip_norm",
+        "clip_value_on",
+        "clip_value",
+        "weight_decay",
+        "batch_size",
+        "line_search",
+    )
+    return keys + [f"{p}schedule"] + [f"{p}{k}" for k in options]
+
+
 def row_to_state(row: Row, row_id: int) -> dict:
     """Widget values for one row; hyperparameters the row leaves out take their defaults."""
     p = row_keys(row_id)

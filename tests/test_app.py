@@ -108,3 +108,18 @@ def test_start_point_widgets_move_the_start():
     at.number_input(key="start_x").set_value(0.5).run()
     assert current_scene(at).start_point()[0] == 0.5
     assert at.query_params["start"].startswith("0.5,")
+
+
+def test_more_shows_every_setting_and_hidden_settings_keep_their_values():
+    at = app()
+    at.selectbox(key="preset").set_value("lr_schedules").run()
+    row = at.session_state.row_ids[1]  # step decay: every=50, factor=0.5
+    assert not [s for s in at.selectbox if s.key == f"row{row}.schedule"]
+    at.toggle(key=f"row{row}.more").set_value(True).run()
+    assert at.selectbox(key=f"row{row}.schedule").value == "step"
+    at.number_input(key=f"row{row}.s.every").set_value(25.0).run()
+    at.toggle(key=f"row{row}.more").set_value(False).run()
+    at.number_input(key="seed").set_value(3).run()  # an unrelated change: the hidden values stay
+    kept = current_scene(at).rows[1]
+    assert kept.schedule == "step" and kept.schedule_params == {"every": 25.0}  # factor 0.5 is the default
+    assert not at.exception
