@@ -1,9 +1,10 @@
-"""Altair specs of a scene: the landscape with animated trails, and the loss and rate curves.
+"""Altair specs of a scene: the landscape, the trails, and the loss and learning-rate curves.
 
 The trajectories live in a named dataset `paths` (rows {i, s, x, y, loss, lr, g, c, label})
-and every animated mark filters on the parameter `step`, which the player advances in the
-browser. The spec itself only depends on the surface and the layout, so it is built and
-sent once per surface; new trajectories replace the dataset without rebuilding the view.
+and every animated mark filters on the parameter `step`. The player uses `scene_specs`: the
+landscape without trails (it draws those on its own canvas, frame by frame) and the curves,
+whose cursor follows `step`. `scene_chart` is the whole picture as one static chart. The
+specs only depend on the surface and the layout, so they are built and sent once per surface.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ STEP = alt.param(name="step", value=0)
 LAST_STEP = alt.param(name="last_step", value=1)  # set with the data, so no axis depends on `step`
 PATHS = alt.Data(name="paths")
 ENDS = alt.Data(name="ends")
-HEADS = alt.Data(name="heads")
 BACKGROUND = alt.Data(name="background")  # one copy at the top level, shared by every panel
 TOOLTIP = [
     alt.Tooltip("label:N", title="optimizer"),
@@ -38,9 +38,13 @@ def _axes(surface: landscapes.Surface):
 
 
 def landscape(
-    surface: landscapes.Surface, width: int, height: int, series: int | None = None
+    surface: landscapes.Surface, width: int, height: int, series: int | None = None, trails: bool = True
 ) -> alt.LayerChart:
-    """One panel: raster (isolines baked in), minima, and the trails (all, or series `series`)."""
+    """One panel: raster (isolines baked in), minima, and the trails (all, or series `series`).
+
+    `trails=False` leaves the trails, heads and crosses out: the player draws those itself on a
+    canvas over the view, since redrawing them through Vega on every frame is too slow.
+    """
     (x0, x1), (y0, y1) = surface.domain
     x, y = _axes(surface)
     image = (
@@ -57,6 +61,8 @@ def landscape(
         )
         .encode(x=x, y=y)
     )
+    if not trails:
+        return alt.layer(image, minima).properties(width=width, height=height)
     keep = "true" if series is None else f"datum.i == {series}"
     trail = (
         alt.Chart(PATHS)
@@ -64,9 +70,9 @@ def landscape(
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(x=x, y=y, detail="i:N", order="s:Q", color=alt.Color("c:N", scale=None))
     )
-    head = (  # `heads` holds the current step's points, set by the player each frame
-        alt.Chart(HEADS)
-        .transform_filter(keep)
+    head = (
+        alt.Chart(PATHS)
+        .transform_filter(f"{keep} && datum.s == step")
         .mark_point(size=110, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
         .encode(x=x, y=y, color=alt.Color("c:N", scale=None), tooltip=TOOLTIP)
     )
@@ -88,7 +94,7 @@ def landscape(
             tooltip=[alt.Tooltip("label:N", title="optimizer"), alt.Tooltip("d:Q", title="diverged at step")],
         )
     )
-    layers = [image, minima, trail, start, head, crashed]  # hover: the heads and the curves carry tooltips
+    layers = [image, minima, trail, start, head, crashed]
     return alt.layer(*layers).properties(width=width, height=height)
 
 
@@ -127,7 +133,13 @@ def curves(surface: landscapes.Surface, width: int = 300, height: int = 170) -> 
     return alt.hconcat(loss, rate)
 
 
-def panels(surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520):
+def panels(
+    surface: landscapes.Surface,
+    layout: str = "overlay",
+    n_series: int = 1,
+    size: int = 520,
+    trails: bool = True,
+):
     """The landscape: one panel with every trail, or one small panel per run on shared scales."""
     (x0, x1), (y0, y1) = surface.domain
     aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
@@ -135,10 +147,10 @@ def panels(surface: landscapes.Surface, layout: str = "overlay", n_series: int =
         columns = min(n_series, 3)
         width = max(180, size // columns + 40)
         return alt.concat(
-            *[landscape(surface, width, int(width * aspect), series=k) for k in range(n_series)],
+            *[landscape(surface, width, int(width * aspect), k, trails) for k in range(n_series)],
             columns=columns,
         )
-    return landscape(surface, size, int(size * aspect))
+    return landscape(surface, size, int(size * aspect), trails=trails)
 
 
 def _background(surface: landscapes.Surface) -> dict:
@@ -157,12 +169,10 @@ def _configure(chart, resize: bool = False):
 def scene_specs(
     surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520
 ) -> dict:
-    """Two Vega-Lite specs for the player: the animated landscape and the curves under it.
-
-    Two views, because the curves only need their cursor moved now and then: redrawing
-    16,000 curve points on every frame would halve the frame rate.
+    """Two Vega-Lite specs for the player: the landscape (background and minima; the player
+    draws the moving trails over it) and the curves, whose cursor moves a few times a second.
     """
-    top = panels(surface, layout, n_series, size).add_params(STEP).properties(datasets=_background(surface))
+    top = panels(surface, layout, n_series, size, trails=False).properties(datasets=_background(surface))
     bottom = curves(surface, width=max(240, size // 2 - 30)).add_params(STEP, LAST_STEP)
     return {"landscape": _configure(top).to_dict(), "curves": _configure(bottom, resize=True).to_dict()}
 

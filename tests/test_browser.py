@@ -50,7 +50,7 @@ def step(page) -> int:
 
 def paths(page, series=0):
     return page.evaluate(
-        "(i) => window.__lll.players[0].view.data('paths').filter(d => d.i === i).map(d => [d.x, d.y])",
+        "(i) => window.__lll.players[0].paths.filter(d => d.i === i).map(d => [d.x, d.y])",
         series,
     )
 
@@ -72,7 +72,7 @@ def test_pause_stops_the_clock_and_scrubbing_shows_that_step(page, server):
     page.locator(".lll-scrub").evaluate(
         "(el) => { el.value = 42; el.dispatchEvent(new Event('input', {bubbles: true})); }"
     )
-    page.wait_for_function("() => window.__lll.players[0].view.signal('step') === 42", timeout=5_000)
+    page.wait_for_function("() => window.__lll.players[0].trails.step === 42", timeout=5_000)
     assert step(page) == 42 and "step 42 /" in page.locator(".lll-counter").inner_text()
     page.keyboard.press("ArrowRight")  # focus is in the player after the scrub
     page.locator(".lll-player").focus()
@@ -83,10 +83,10 @@ def test_pause_stops_the_clock_and_scrubbing_shows_that_step(page, server):
 def test_clicking_the_plot_moves_the_start_point(page, server):
     open_app(page, server)
     before = paths(page)[0]
-    box = page.locator(".lll-view canvas").bounding_box()
+    box = page.locator(".lll-trails").bounding_box()
     page.mouse.click(box["x"] + 200, box["y"] + 150)
     page.wait_for_function(
-        "(b) => { const p = window.__lll.players[0].view.data('paths').find(d => d.i === 0 && d.s === 0);"
+        "(b) => { const p = window.__lll.players[0].paths.find(d => d.i === 0 && d.s === 0);"
         " return p && Math.abs(p.x - b[0]) + Math.abs(p.y - b[1]) > 1e-3; }",
         arg=before,
         timeout=30_000,
@@ -102,7 +102,7 @@ def test_changing_a_learning_rate_changes_the_drawn_path(page, server):
     field.fill("0.0003")
     field.press("Enter")
     page.wait_for_function(
-        "(b) => { const d = window.__lll.players[0].view.data('paths').filter(r => r.i === 0);"
+        "(b) => { const d = window.__lll.players[0].paths.filter(r => r.i === 0);"
         " return d.length && Math.abs(d[d.length - 1].x - b[b.length - 1][0]) > 1e-4; }",
         arg=before,
         timeout=30_000,
@@ -133,3 +133,32 @@ def test_no_request_leaves_localhost(page, server):
     page.wait_for_timeout(500)
     hosts = {urllib.parse.urlparse(u).hostname for u in page.requests if u.startswith("http")}
     assert hosts <= {"127.0.0.1", "localhost"}, hosts
+
+
+def test_hovering_a_trail_shows_its_numbers(page, server):
+    open_app(page, server)
+    page.get_by_role("button", name="pause").click()
+    point = page.evaluate(
+        "() => { const t = window.__lll.players[0].trails; const r = t.pixels[0][0]; const k = t.step;"
+        " const box = t.canvas.getBoundingClientRect(); return [box.left + r.xs[k], box.top + r.ys[k]]; }"
+    )
+    page.mouse.move(point[0] + 1, point[1] + 1)
+    tip = page.locator(".lll-tip")
+    tip.wait_for(state="visible", timeout=5_000)
+    text = tip.inner_text()
+    for word in ("step", "x ", "loss", "learning rate", "gradient"):
+        assert word in text
+
+
+def test_a_diverging_run_is_marked_in_the_legend(page, server):
+    _, scene, _ = scenes.presets.load("lr_too_small_good_too_large")
+    query = "?" + urllib.parse.urlencode(
+        [(k, v) for k, vs in scenes.to_query(scene).items() for v in (vs if isinstance(vs, list) else [vs])]
+    )
+    open_app(page, server, query)
+    page.get_by_role("button", name="pause").click()
+    page.locator(".lll-scrub").evaluate(
+        "(el) => { el.value = el.max; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    assert "diverged at step" in page.locator(".lll-legend").inner_text()
+    assert page.get_by_text("diverged at step").count() >= 1  # and the notice under the player
