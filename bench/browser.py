@@ -73,7 +73,7 @@ def ours(browser, url, changes):
     for warm in RATES[-2:]:
         _commit(page, field, warm)
         page.wait_for_timeout(1500)
-    latencies, sizes = [], []
+    latencies, sizes, arrivals = [], [], []
     for rate in RATES[:changes]:
         page.evaluate("() => { window.__lll.mark = window.__lll.players[0].header; }")
         counter["bytes"] = 0
@@ -87,7 +87,7 @@ def ours(browser, url, changes):
         page.wait_for_timeout(400)
         sizes.append(counter["bytes"])
     page.close()
-    return latencies, sizes
+    return latencies, sizes, arrivals
 
 
 def naive(browser, url, changes):
@@ -139,7 +139,7 @@ def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         with serve() as url:
-            our_latency, our_bytes = ours(browser, url, args.changes)
+            our_latency, our_bytes, arrivals = ours(browser, url, args.changes)
             fps, points = playback(browser, url)
         with serve("bench/naive_app.py") as url:
             naive_latency, naive_bytes = naive(browser, url, args.changes)
