@@ -5,7 +5,7 @@ s(jnp.array([x, y]))                      # loss, traceable
 landscapes.names(kind="saddle")           # what there is, by what it teaches
 """
 
-from landscapes import many_minima, plateaus, saddles, valleys  # noqa: F401  (registration)
+from landscapes import many_minima, plateaus, rugged, saddles, valleys  # noqa: F401  (registration)
 from landscapes.custom import from_function, regularized
 from landscapes.evaluate import find_minima, grid_values
 from landscapes.surface import KINDS, Param, Surface, get, kinds, names, param_specs
