@@ -5,8 +5,6 @@ import numpy as np
 
 from landscapes.surface import describe, register
 
-TWO_PI = 2 * np.pi
-
 
 def _himmelblau(xy, p):
     x, y = xy
