@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
@@ -297,11 +296,7 @@ def share(scene: scenes.Scene) -> None:
     }:
         st.query_params.from_dict(query)
     st.caption("Share this scene: copy the link below (it reproduces the picture exactly, seed included).")
-    st.code(f"{(st.context.url or '').split('?')[0]}?{_encode(query)}", language=None)
-
-
-def _encode(query: dict) -> str:
-    return urlencode([(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])])
+    st.code(f"{(st.context.url or '').split('?')[0]}?{scenes.query_string(scene)}", language=None)
 
 
 main()

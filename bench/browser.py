@@ -9,7 +9,6 @@ st.vega_lite_chart on each change) in headless Chromium on this machine, and pri
 import argparse
 import statistics
 import time
-from urllib.parse import urlencode
 
 from playwright.sync_api import sync_playwright
 
@@ -39,10 +38,7 @@ RATES = [
 
 def _query(name):
     _, scene, _ = scenes.presets.load(name)
-    pairs = [
-        (k, v) for k, vs in scenes.to_query(scene).items() for v in (vs if isinstance(vs, list) else [vs])
-    ]
-    return "?" + urlencode(pairs)
+    return "?" + scenes.query_string(scene)
 
 
 def _received_bytes(page):

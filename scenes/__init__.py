@@ -2,6 +2,16 @@
 
 from scenes import presets
 from scenes.scene import MAX_ROWS, MAX_STEPS, Row, Scene, from_dict
-from scenes.url import from_query, to_query
+from scenes.url import from_query, query_string, to_query
 
-__all__ = ["MAX_ROWS", "MAX_STEPS", "Row", "Scene", "from_dict", "from_query", "presets", "to_query"]
+__all__ = [
+    "MAX_ROWS",
+    "MAX_STEPS",
+    "Row",
+    "Scene",
+    "from_dict",
+    "from_query",
+    "presets",
+    "query_string",
+    "to_query",
+]

@@ -8,7 +8,7 @@ with a notice, never an exception.
 
 from __future__ import annotations
 
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlencode
 
 from scenes.scene import Row, Scene, from_dict
 
@@ -30,6 +30,12 @@ def to_query(scene: Scene) -> dict:
         query["start"] = f"{_text(scene.start[0])},{_text(scene.start[1])}"
     query["o"] = [_row_text(r) for r in scene.rows]
     return query
+
+
+def query_string(scene: Scene) -> str:
+    """The scene as a URL query string (without the leading '?')."""
+    query = to_query(scene)
+    return urlencode([(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])])
 
 
 def from_query(query) -> tuple[Scene, list[str]]:

@@ -112,9 +112,7 @@ def test_changing_a_learning_rate_changes_the_drawn_path(page, server):
 
 def test_reloading_the_link_reproduces_the_same_scene(page, server):
     _, scene, _ = scenes.presets.load("batch_size_noise")
-    query = "?" + urllib.parse.urlencode(
-        [(k, v) for k, vs in scenes.to_query(scene).items() for v in (vs if isinstance(vs, list) else [vs])]
-    )
+    query = "?" + scenes.query_string(scene)
     open_app(page, server, query)
     first = [paths(page, i) for i in range(3)]
     page.reload()
@@ -152,9 +150,7 @@ def test_hovering_a_trail_shows_its_numbers(page, server):
 
 def test_a_diverging_run_is_marked_in_the_legend(page, server):
     _, scene, _ = scenes.presets.load("lr_too_small_good_too_large")
-    query = "?" + urllib.parse.urlencode(
-        [(k, v) for k, vs in scenes.to_query(scene).items() for v in (vs if isinstance(vs, list) else [vs])]
-    )
+    query = "?" + scenes.query_string(scene)
     open_app(page, server, query)
     page.get_by_role("button", name="pause").click()
     page.locator(".lll-scrub").evaluate(
