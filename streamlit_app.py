@@ -15,7 +15,7 @@ import streamlit as st
 import landscapes
 import optimizers
 import scenes
-from charts import landscape, player
+from charts import editor, landscape, player
 from scenes import state as widget_state
 
 st.set_page_config(page_title="Loss Landscape Lab", page_icon="⛰️", layout="wide")
@@ -24,10 +24,10 @@ KIND_TITLES = {"bowl": "Bowls", "valley": "Ravines and valleys", "saddle": "Sadd
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def scene_spec(surface_name, surface_params, l1, l2, layout, n_series) -> dict:
+def scene_spec(surface_name, surface_params, l1, l2, layout, n_series) -> player.PreparedSpec:
     """The player's Vega-Lite specs for a surface and layout (cached: independent of hyperparameters)."""
     scene = scenes.Scene(surface=surface_name, surface_params=dict(surface_params), l1=l1, l2=l2)
-    return landscape.scene_specs(scene.surface_object(), layout, n_series)
+    return player.prepare(landscape.scene_specs(scene.surface_object(), layout, n_series))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -85,19 +85,6 @@ def number(label, key, param, **kwargs):
                            format="%g", help=param.help or None, **kwargs)  # fmt: skip
 
 
-def log_rate_slider(key: str, param) -> None:
-    """A log-scale slider kept in step with the exact learning-rate field `key`."""
-    exponent_key = f"{key}.log"
-    value = max(float(st.session_state.get(key, param.default)), 1e-6)
-
-    def sync():
-        st.session_state[key] = float(f"{10 ** st.session_state[exponent_key]:.3g}")
-
-    st.session_state[exponent_key] = round(math.log10(value), 2)
-    st.slider("log₁₀ learning rate", -6.0, 1.0, step=0.05, key=exponent_key, on_change=sync,
-              label_visibility="collapsed")  # fmt: skip
-
-
 def sidebar() -> None:
     with st.sidebar:
         st.title("Loss Landscape Lab")
@@ -129,43 +116,48 @@ def sidebar() -> None:
                  format_func={"overlay": "overlay", "side": "side by side"}.get)  # fmt: skip
 
 
-def row_editor(row_id: int, index: int) -> None:
-    """One optimizer row: choice, label, colour, learning rate; the rest behind "more".
-
-    Hidden settings keep their values (see `keep`), and fewer widgets make each rerun cheaper.
-    """
-    p = widget_state.row_keys(row_id)
-    entry = optimizers.entry(st.session_state.get(f"{p}name", "sgd"))
-    actions = (
-        ("", ":material/content_copy:", "dup", "duplicate this row", duplicate_row),
-        ("×3", None, "three", "three copies at lr ÷10, ×1, ×10", three_rates),
-        ("", ":material/delete:", "remove", "remove this row", remove_row),
-    )
-    with st.container(border=True):
-        top = st.columns([3, 3, 1, 1, 1, 1, 2])
-        top[0].selectbox("optimizer", list(optimizers.CATALOG), key=f"{p}name",
-                         format_func=lambda n: optimizers.entry(n).title)  # fmt: skip
-        top[1].text_input("label", key=f"{p}label", max_chars=60, placeholder=entry.title)
-        top[2].color_picker("colour", key=f"{p}color", value=None)
-        for column, (text, icon, suffix, tip, action) in zip(top[3:6], actions, strict=True):
-            column.button(text, icon=icon, key=f"{p}{suffix}", help=tip, on_click=action, args=(index,))
-        more = top[6].toggle(
-            "more", key=f"{p}more", help="every hyperparameter, schedule, clipping, the rule"
-        )
-        rate, slider = st.columns([2, 3])
-        key, param = f"{p}h.learning_rate", entry.hyper["learning_rate"]
-        st.session_state.setdefault(key, float(param.default))
-        with rate:
-            number("learning rate", key, param)
-        with slider:
-            log_rate_slider(key, param)
-        hidden = widget_state.advanced_keys(
-            row_id, entry.name, st.session_state.get(f"{p}schedule", "constant")
-        )
-        if more:
-            advanced_settings(p, entry)
+def rows_editor(scene: scenes.Scene, labels: list[str]) -> None:
+    """The optimizer rows as one component (a rerun stays small), then the full settings of
+    each row whose "more" is on; hidden settings keep their values (see `keep`)."""
+    ids = st.session_state.row_ids
+    rows = [
+        {"id": row_id, "name": row.name, "label": row.label, "placeholder": label, "color": color,
+         "lr": float(row.spec().hyper["learning_rate"]), "more": bool(st.session_state.get(f"row{row_id}.more"))}
+        for row_id, row, label, color in zip(ids, scene.rows, labels, scene.colors(), strict=True)
+    ]  # fmt: skip
+    choices = [(name, entry.title) for name, entry in optimizers.CATALOG.items()]
+    editor.mount(rows, choices, scenes.MAX_ROWS, on_edit=edit_row, on_action=row_action)
+    for row, row_id in zip(rows, ids, strict=True):
+        p = widget_state.row_keys(row_id)
+        entry = optimizers.entry(row["name"])
+        if row["more"]:
+            with st.container(border=True):
+                st.markdown(f"**{row['label'] or row['placeholder']}** — every setting")
+                advanced_settings(p, entry)
         else:
-            keep(hidden)
+            keep(
+                widget_state.advanced_keys(
+                    row_id, entry.name, st.session_state.get(f"{p}schedule", "constant")
+                )
+            )
+
+
+def edit_row(edit) -> None:
+    if not widget_state.apply_edit(st.session_state, edit):
+        st.session_state.edit_notice = "The row editor sent an edit that was not understood; nothing changed."
+
+
+def row_action(action) -> None:
+    """Add, or duplicate / triple / remove a row, as the row editor asked."""
+    ids = st.session_state.row_ids
+    if not isinstance(action, dict):
+        return
+    if action.get("act") == "add":
+        add_row()
+    elif action.get("id") in ids and type(action.get("id")) is int:
+        act = {"duplicate": duplicate_row, "three": three_rates, "remove": remove_row}.get(action.get("act"))
+        if act:
+            act(ids.index(action["id"]))
 
 
 def keep(keys) -> None:
@@ -249,8 +241,8 @@ def move_start(x, y) -> None:
         st.session_state.start_moved = True
 
 
-def show(scene: scenes.Scene) -> None:
-    """Run the scene and mount the player; a click on the plot moves the start."""
+def show(scene: scenes.Scene) -> list[str]:
+    """Run the scene and mount the player (a click on the plot moves the start); the runs' labels."""
     surface = scene.surface_object()
     spec = scene_spec(scene.surface, tuple(sorted(scene.surface_params.items())), scene.l1, scene.l2,
                       scene.layout, len(scene.rows))  # fmt: skip
@@ -262,6 +254,7 @@ def show(scene: scenes.Scene) -> None:
             st.warning(
                 f"{label} diverged at step {int(step)}: the run left the picture or its loss overflowed."
             )
+    return list(result.labels)
 
 
 def main() -> None:
@@ -280,11 +273,11 @@ def workbench() -> None:
     if st.session_state.pop("start_moved", False):
         st.rerun()  # the start lives in the sidebar: redraw the whole page once
     scene, _ = widget_state.from_state(st.session_state)
-    show(scene)
+    labels = show(scene)
     st.subheader("Optimizers")
-    for index, row_id in enumerate(st.session_state.row_ids):
-        row_editor(row_id, index)
-    st.button("＋ add optimizer", on_click=add_row, disabled=len(st.session_state.row_ids) >= scenes.MAX_ROWS)
+    rows_editor(scene, labels)
+    if notice := st.session_state.pop("edit_notice", None):
+        st.warning(notice)
     share(scene)
 
 

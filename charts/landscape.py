@@ -2,8 +2,8 @@
 
 The trajectories live in a named dataset `paths` (rows {i, s, x, y, loss, lr, g, c, label})
 and every animated mark filters on the parameter `step`. The player uses `scene_specs`: the
-landscape without trails (it draws those on its own canvas, frame by frame) and the curves,
-whose cursor follows `step`. `scene_chart` is the whole picture as one static chart. The
+landscape without trails and the curves' axes without lines (it draws trails, lines and
+cursors on its own canvases, frame by frame). `scene_chart` is the whole picture as one static chart. The
 specs only depend on the surface and the layout, so they are built and sent once per surface.
 """
 
@@ -98,39 +98,73 @@ def landscape(
     return alt.layer(*layers).properties(width=width, height=height)
 
 
-def curves(surface: landscapes.Surface, width: int = 300, height: int = 170) -> alt.HConcatChart:
-    """Loss (as the gap to the lowest known minimum, log scale) and learning rate against step."""
+def _loss_axis(surface: landscapes.Surface) -> dict:
+    """How loss is plotted: its gap to the lowest known minimum on a log axis, else symlog."""
     f_min = surface.f_min
     if f_min is None:
-        loss_y = alt.Y("loss:Q", scale=alt.Scale(type="symlog"), title="loss (symlog)")
-        loss_base = alt.Chart(PATHS)
-    else:
-        loss_y = alt.Y(
-            "gap:Q", scale=alt.Scale(type="log"), title="loss − f* (log)", axis=alt.Axis(format="~e")
-        )
-        loss_base = alt.Chart(PATHS).transform_calculate(gap=f"max(datum.loss - ({f_min!r}), 1e-12)")
+        return {"field": "loss", "scale": "symlog", "title": "loss (symlog)", "f_min": None}
+    return {"field": "gap", "scale": "log", "title": "loss − f* (log)", "f_min": float(f_min)}
+
+
+def _step_x():
     # A fixed domain: were the cursor part of it, every frame would rescale and redraw both curves.
-    x = alt.X("s:Q", title="step", scale=alt.Scale(domain=[0, {"expr": "last_step"}], nice=False))
-    color = alt.Color("c:N", scale=None)
+    return alt.X("s:Q", title="step", scale=alt.Scale(domain=[0, {"expr": "last_step"}], nice=False))
+
+
+def _log_axis(kind: str) -> alt.Axis:
+    return alt.Axis(format="~e") if kind == "log" else alt.Axis()
+
+
+def curves(surface: landscapes.Surface, width: int = 300, height: int = 170) -> alt.HConcatChart:
+    """Loss and learning rate against step, drawn by Vega from `paths` (static pictures)."""
+    axis = _loss_axis(surface)
+    loss_base = alt.Chart(PATHS)
+    if axis["f_min"] is not None:
+        loss_base = loss_base.transform_calculate(gap=f"max(datum.loss - ({axis['f_min']!r}), 1e-12)")
+    loss_y = alt.Y(f"{axis['field']}:Q", scale=alt.Scale(type=axis["scale"]), title=axis["title"],
+                   axis=_log_axis(axis["scale"]))  # fmt: skip
+    lr_y = alt.Y("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)", axis=_log_axis("log"))
+    line = {"x": _step_x(), "detail": "i:N", "color": alt.Color("c:N", scale=None), "tooltip": TOOLTIP}
     rule = (
         alt.Chart(alt.Data(values=[{}]))
         .transform_calculate(s="step")
         .mark_rule(color="gray", strokeDash=[4, 3])
         .encode(x="s:Q")
     )
-
-    loss = alt.layer(
-        loss_base.mark_line(strokeWidth=1.6).encode(
-            x=x, y=loss_y, detail="i:N", color=color, tooltip=TOOLTIP
-        ),
-        rule,
-    ).properties(width=width, height=height, title="loss")
+    loss = alt.layer(loss_base.mark_line(strokeWidth=1.6).encode(y=loss_y, **line), rule)
     rate = alt.layer(
-        alt.Chart(PATHS).transform_filter("datum.s > 0").mark_line(strokeWidth=1.6)
-        .encode(x=x, y=alt.Y("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)", axis=alt.Axis(format="~e")), detail="i:N", color=color, tooltip=TOOLTIP),
+        alt.Chart(PATHS).transform_filter("datum.s > 0").mark_line(strokeWidth=1.6).encode(y=lr_y, **line),
         rule,
-    ).properties(width=width, height=height, title="learning rate")  # fmt: skip
-    return alt.hconcat(loss, rate)
+    )
+    return alt.hconcat(
+        loss.properties(width=width, height=height, title="loss"),
+        rate.properties(width=width, height=height, title="learning rate"),
+    )
+
+
+def curve_frame(surface: landscapes.Surface, width: int = 300, height: int = 170) -> alt.HConcatChart:
+    """The curves' axes for the player, with no data: their y domains are the signals
+    loss_lo/loss_hi and lr_lo/lr_hi. The player draws the lines and cursor on a canvas over
+    them, so new trajectories cost Vega one axis update instead of a dataflow over every point.
+    `usermeta.loss` tells the player how to plot loss (field, scale, f_min)."""
+    axis = _loss_axis(surface)
+    frame = alt.Chart(alt.Data(values=[{"s": 0, "v": 1}])).mark_point(opacity=0, clip=True)
+
+    def panel(kind, name, title, y_title):
+        domain = [{"expr": f"{name}_lo"}, {"expr": f"{name}_hi"}]
+        y = alt.Y(
+            "v:Q", scale=alt.Scale(type=kind, domain=domain, nice=False), title=y_title, axis=_log_axis(kind)
+        )
+        return frame.encode(x=_step_x(), y=y).properties(width=width, height=height, title=title)
+
+    domains = [
+        alt.param(name=f"{n}_{end}", value=v) for n in ("loss", "lr") for end, v in (("lo", 0.1), ("hi", 10))
+    ]
+    chart = alt.hconcat(
+        panel(axis["scale"], "loss", "loss", axis["title"]),
+        panel("log", "lr", "learning rate", "learning rate (log)"),
+    )
+    return chart.add_params(LAST_STEP, *domains).properties(usermeta={"loss": axis})
 
 
 def panels(
@@ -169,11 +203,10 @@ def _configure(chart, resize: bool = False):
 def scene_specs(
     surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520
 ) -> dict:
-    """Two Vega-Lite specs for the player: the landscape (background and minima; the player
-    draws the moving trails over it) and the curves, whose cursor moves a few times a second.
-    """
+    """Two Vega-Lite specs for the player: the landscape (background and minima) and the
+    curves' frame; the player draws the trajectories over both."""
     top = panels(surface, layout, n_series, size, trails=False).properties(datasets=_background(surface))
-    bottom = curves(surface, width=max(240, size // 2 - 30)).add_params(STEP, LAST_STEP)
+    bottom = curve_frame(surface, width=max(240, size // 2 - 30))
     return {"landscape": _configure(top).to_dict(), "curves": _configure(bottom, resize=True).to_dict()}
 
 

@@ -1,29 +1,11 @@
 // Loss Landscape Lab player: keeps one Vega view per scene, swaps the trajectory data on
 // reruns and advances the `step` signal on requestAnimationFrame (no Python per frame).
-// hub() comes from hub.js, prepended by charts/player.py.
+// This code travels once per page in a component of its own (charts/player.py); each player
+// instance is a small stub that waits for it. hub.js and overlay.js are prepended.
 const PLAYERS = new WeakMap();
 const SECONDS_PER_RUN = 6; // at 1× a whole run plays in about this long
 
-function waitFor(key) {
-  const h = hub();
-  if (h.specs[key]) return Promise.resolve(h.specs[key]);
-  return new Promise((resolve) => (h.waiters[key] = h.waiters[key] || []).push(resolve));
-}
-
-function waitForRuntime() {
-  const h = hub();
-  if (h.vegaEmbed) return Promise.resolve(h.vegaEmbed);
-  return new Promise((resolve) => h.runtimeWaiters.push(resolve));
-}
-
-function bytesOf(data) {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (typeof data === "string") return Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-  throw new Error("player: unexpected data payload");
-}
-
-export function decode(data) {
+function decode(data) {
   const raw = bytesOf(data);
   const bytes = new Uint8Array(raw); // own, aligned copy
   const view = new DataView(bytes.buffer);
@@ -45,7 +27,7 @@ function fromLog(code, header) {
   return code === header.log_zero ? 0 : Math.pow(10, code / header.log_scale);
 }
 
-export function rows({ header, arrays }) {
+function rows({ header, arrays }) {
   const { n, steps, box, labels, colors } = header;
   const [[x0, y0], [x1, y1]] = box;
   const paths = [];
@@ -105,154 +87,6 @@ const TEMPLATE = `
   <div class="lll-curves"></div>
 </div>`;
 
-// The moving part of the picture, drawn on a canvas over the Vega view: trails up to the
-// current step, start rings, heads and red crosses for diverged runs. Vega keeps the static
-// background; redrawing these through Vega's dataflow on every frame cost most of a frame.
-class Trails {
-  constructor(container, view, onPick) {
-    this.view = view;
-    this.onPick = onPick;
-    this.canvas = document.createElement("canvas");
-    this.canvas.className = "lll-trails";
-    this.tip = document.createElement("div");
-    this.tip.className = "lll-tip";
-    container.append(this.canvas, this.tip);
-    this.ctx = this.canvas.getContext("2d");
-    this.canvas.addEventListener("click", (e) => this.click(e));
-    this.canvas.addEventListener("mousemove", (e) => this.hover(e));
-    this.canvas.addEventListener("mouseleave", () => (this.tip.hidden = true));
-    this.tip.hidden = true;
-    this.layout();
-  }
-
-  layout() {
-    const base = this.view.container().querySelector("canvas");
-    const box = base.getBoundingClientRect();
-    const frame = this.canvas.parentElement.getBoundingClientRect(); // the overlay's containing block
-    this.width = box.width; this.height = box.height;
-    this.dpr = window.devicePixelRatio || 1;
-    Object.assign(this.canvas.style, {
-      left: `${box.left - frame.left}px`, top: `${box.top - frame.top}px`, width: `${box.width}px`, height: `${box.height}px`,
-    });
-    this.canvas.width = Math.round(box.width * this.dpr);
-    this.canvas.height = Math.round(box.height * this.dpr);
-    this.panels = [];
-    const [ox, oy] = this.view.origin(); // the scene's (0, 0) on the canvas is at origin + padding
-    const { left, top } = this.view.padding();
-    const visit = (mark, dx, dy) => {
-      for (const item of mark.items || []) {
-        if (mark.marktype === "image" && item.datum && "x2" in item.datum) {
-          const b = item.bounds;
-          this.panels.push({ x: dx + b.x1, y: dy + b.y1, w: b.x2 - b.x1, h: b.y2 - b.y1, d: item.datum });
-        }
-        if (mark.marktype === "group") for (const child of item.items || []) visit(child, dx + (item.x || 0), dy + (item.y || 0));
-      }
-    };
-    visit(this.view.scenegraph().root, ox + left, oy + top);
-  }
-
-  setData(header, paths) {
-    this.header = header;
-    this.paths = paths;
-    const width = header.steps + 1;
-    // Pixel positions, per panel and run, computed once per data set (not per frame).
-    this.pixels = this.panels.map((panel, j) => {
-      const runs = this.panels.length > 1 ? [j] : [...Array(header.n).keys()];
-      return runs.filter((i) => i < header.n).map((i) => {
-        const xs = new Float32Array(width), ys = new Float32Array(width);
-        for (let s = 0; s < width; s++) {
-          const p = paths[i * width + s];
-          xs[s] = panel.x + ((p.x - panel.d.x) / (panel.d.x2 - panel.d.x)) * panel.w;
-          ys[s] = panel.y + ((p.y - panel.d.y) / (panel.d.y2 - panel.d.y)) * panel.h;
-        }
-        return { i, xs, ys };
-      });
-    });
-  }
-
-  draw(k) {
-    const { ctx } = this;
-    const { colors, diverged } = this.header;
-    this.step = k;
-    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    ctx.clearRect(0, 0, this.width, this.height);
-    ctx.lineJoin = "round";
-    this.panels.forEach((panel, j) => {
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(panel.x, panel.y, panel.w, panel.h);
-      ctx.clip();
-      for (const { i, xs, ys } of this.pixels[j]) {
-        ctx.strokeStyle = colors[i];
-        ctx.lineWidth = 2.2;
-        ctx.beginPath();
-        ctx.moveTo(xs[0], ys[0]);
-        for (let s = 1; s <= k; s++) ctx.lineTo(xs[s], ys[s]);
-        ctx.stroke();
-        this.dot(xs[0], ys[0], 4, null, "white");
-        this.dot(xs[k], ys[k], 5.5, colors[i], "white");
-        if (diverged[i] >= 0 && k > diverged[i]) this.cross(xs[k], ys[k]);
-      }
-      ctx.restore();
-    });
-  }
-
-  dot(x, y, r, fill, stroke) {
-    const { ctx } = this;
-    ctx.beginPath();
-    ctx.arc(x, y, r, 0, 2 * Math.PI);
-    if (fill) { ctx.fillStyle = fill; ctx.fill(); }
-    ctx.lineWidth = 1.6;
-    ctx.strokeStyle = stroke;
-    ctx.stroke();
-  }
-
-  cross(x, y) {
-    const { ctx } = this;
-    ctx.lineWidth = 3;
-    ctx.strokeStyle = "#ff2d2d";
-    ctx.beginPath();
-    ctx.moveTo(x - 7, y - 7); ctx.lineTo(x + 7, y + 7);
-    ctx.moveTo(x + 7, y - 7); ctx.lineTo(x - 7, y + 7);
-    ctx.stroke();
-  }
-
-  local(event) {
-    const box = this.canvas.getBoundingClientRect();
-    return [event.clientX - box.left, event.clientY - box.top];
-  }
-
-  click(event) {
-    const [px, py] = this.local(event);
-    const panel = this.panels.find((p) => px >= p.x && px <= p.x + p.w && py >= p.y && py <= p.y + p.h);
-    if (!panel) return;
-    const x = panel.d.x + ((px - panel.x) / panel.w) * (panel.d.x2 - panel.d.x);
-    const y = panel.d.y + ((py - panel.y) / panel.h) * (panel.d.y2 - panel.d.y);
-    this.onPick(x, y);
-  }
-
-  hover(event) {
-    const [px, py] = this.local(event);
-    let best = null, bestDistance = 100; // within 10 px
-    this.pixels.forEach((runs) => runs.forEach(({ i, xs, ys }) => {
-      for (let s = 0; s <= this.step; s++) {
-        const d = (xs[s] - px) ** 2 + (ys[s] - py) ** 2;
-        if (d < bestDistance) { bestDistance = d; best = this.paths[i * (this.header.steps + 1) + s]; }
-      }
-    }));
-    this.tip.hidden = !best;
-    if (!best) return;
-    const f = (v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : +v.toPrecision(4));
-    this.tip.textContent = `${best.label}\nstep ${best.s}\nx ${f(best.x)}, y ${f(best.y)}\nloss ${f(best.loss)}\nlearning rate ${f(best.lr)}\n‖gradient‖ ${f(best.g)}`;
-    Object.assign(this.tip.style, { left: `${this.canvas.offsetLeft + px + 14}px`, top: `${this.canvas.offsetTop + py + 14}px` });
-  }
-
-  remove() {
-    this.canvas.remove();
-    this.tip.remove();
-  }
-}
-
 class Player {
   constructor(root) {
     this.root = root;
@@ -261,8 +95,8 @@ class Player {
     root.appendChild(holder.firstElementChild);
     this.el = (sel) => root.querySelector(sel);
     this.step = 0; this.position = 0; this.steps = 0; this.playing = true; this.speed = 1;
-    this.view = null; this.curves = null; this.curvesAt = 0;
-    this.specKey = null; this.trails = null; this.last = null;
+    this.view = null;
+    this.specKey = null; this.trails = null; this.curveLines = null; this.last = null;
     this.el(".lll-controls").addEventListener("click", (e) => this.onButton(e));
     this.el(".lll-scrub").addEventListener("input", (e) => { const k = +e.target.value; this.pause(); this.seek(k); });
     this.el(".lll-speed").addEventListener("change", (e) => (this.speed = +e.target.value));
@@ -314,16 +148,8 @@ class Player {
     this.sync();
     if (!this.trails) return;
     this.trails.draw(k);
+    this.curveLines.draw(k);
     hub().frames += 1;
-    this.moveCursor(k);
-  }
-
-  moveCursor(k) {
-    // The curves' cursor moves ten times a second while playing, at once otherwise.
-    const now = performance.now();
-    if (this.playing && now - this.curvesAt < 100 && k !== this.steps) return;
-    this.curvesAt = now;
-    this.curves.signal("step", k).runAsync();
   }
 
   sync() {
@@ -366,44 +192,52 @@ class Player {
   }
 
   async update(payload, setTrigger) {
-    hub().updatedAt = performance.now(); // for the benchmark's latency breakdown
+    this.busy = true; // until this data set is drawn (the benchmark waits on it)
     this.setTrigger = setTrigger;
     const { header } = payload;
     const data = rows(payload);
-    if (header.spec_key !== this.specKey) {
-      this.specKey = header.spec_key;
-      const [embed, specs] = await Promise.all([waitForRuntime(), waitFor(header.spec_key)]);
-      if (this.specKey !== header.spec_key) return; // a newer scene arrived meanwhile
-      for (const result of [this.result, this.curvesResult]) if (result) result.finalize();
-      const options = { actions: false, renderer: "canvas", logLevel: 1, config: themeConfig(this.root) };
-      this.result = await embed(this.el(".lll-view"), specs.landscape, options);
-      this.curvesResult = await embed(this.el(".lll-curves"), specs.curves, options);
-      this.view = this.result.view;
-      this.curves = this.curvesResult.view;
-      if (this.trails) this.trails.remove();
-      this.trails = new Trails(this.el(".lll-view"), this.view, (x, y) => this.setTrigger && this.setTrigger("start", { x, y }));
-    }
+    if (header.spec_key !== this.specKey && !(await this.mountViews(header.spec_key))) return;
     this.header = header;
     this.steps = header.steps;
     this.paths = data.paths;
     this.trails.setData(header, data.paths);
-    this.curves.signal("last_step", Math.max(header.steps, 1)).data("paths", data.paths);
+    await this.curveLines.setData(header, data.paths);
+    if (this.header !== header) return; // newer data arrived while the axes were redrawn
     this.position = Math.min(this.position, this.steps);
     this.step = -1;
     this.show(Math.floor(this.position));
+    this.busy = false;
     this.root.querySelector(".lll-player").dataset.ready = "true";
+  }
+
+  // Embed the scene's two Vega views and lay our canvases over them; false if a newer
+  // scene arrived meanwhile.
+  async mountViews(key) {
+    this.specKey = key;
+    const [embed, specs] = await Promise.all([need("vegaEmbed"), need(`spec:${key}`)]);
+    if (this.specKey !== key) return false;
+    for (const result of [this.result, this.curvesResult]) if (result) result.finalize();
+    for (const overlay of [this.trails, this.curveLines]) if (overlay) overlay.remove();
+    const options = { actions: false, renderer: "canvas", logLevel: 1, config: themeConfig(this.root) };
+    this.result = await embed(this.el(".lll-view"), specs.landscape, options);
+    this.curvesResult = await embed(this.el(".lll-curves"), specs.curves, options);
+    this.view = this.result.view;
+    this.trails = new Trails(this.el(".lll-view"), this.view, (x, y) => this.setTrigger && this.setTrigger("start", { x, y }));
+    this.curveLines = new Curves(this.el(".lll-curves"), this.curvesResult.view, specs.curves.usermeta.loss);
+    return this.specKey === key;
   }
 
   destroy() {
     cancelAnimationFrame(this.frame);
     for (const result of [this.result, this.curvesResult]) if (result) result.finalize();
-    if (this.trails) this.trails.remove();
+    for (const overlay of [this.trails, this.curveLines]) if (overlay) overlay.remove();
     const h = hub();
     h.players = h.players.filter((p) => p !== this);
   }
 }
 
-export default function (component) {
+// Mount or update the player of one component instance; returns its cleanup.
+function mountPlayer(component) {
   const { data, parentElement, setTriggerValue } = component;
   let player = PLAYERS.get(parentElement);
   if (!player) {
@@ -413,3 +247,6 @@ export default function (component) {
   if (data) player.update(decode(data), setTriggerValue).catch((error) => console.error("player:", error));
   return () => { player.destroy(); PLAYERS.delete(parentElement); };
 }
+
+provide("mountPlayer", mountPlayer);
+export default function () {}

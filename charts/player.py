@@ -1,9 +1,10 @@
 """The player component: its registration and a thin mount (the one place charts use streamlit).
 
-Three components cooperate on the page. The Vega runtime (built from vl-convert's bundle,
-never a CDN) and the scene spec are mounted with content that stays identical while only
-hyperparameters change, so Streamlit's message cache sends them once. The player gets
-only the packed trajectories and the spec's key on each rerun.
+Four components cooperate on the page. The Vega runtime (built from vl-convert's bundle,
+never a CDN), the player's code and the scene spec are mounted with content that stays
+identical while only hyperparameters change, so Streamlit's message cache sends them once.
+The player itself is a small stub that gets only the packed trajectories and the spec's key
+on each rerun.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 import hashlib
 import json
 import pathlib
+from typing import NamedTuple
 
 import streamlit as st
 import vl_convert
@@ -20,55 +22,70 @@ from charts.payload import pack
 
 _HERE = pathlib.Path(__file__).resolve().parent
 _RUNTIME_SNIPPET = """
-const lab = hub();
-lab.vegaEmbed = vegaEmbed;
-lab.runtimeWaiters.splice(0).forEach((resolve) => resolve(vegaEmbed));
+provide("vegaEmbed", vegaEmbed);
 export default function () {}
 """
 _SPEC_JS = """
 export default function ({ data }) {
-  if (!data || !data.key) return;
-  const lab = hub();
-  lab.specs[data.key] = data.spec;
-  (lab.waiters[data.key] || []).splice(0).forEach((resolve) => resolve(data.spec));
+  if (!data) return;
+  const { key, spec } = JSON.parse(new TextDecoder().decode(bytesOf(data)));
+  if (!(`spec:${key}` in hub().provided)) provide(`spec:${key}`, spec);
+}
+"""
+_PLAYER_STUB = """
+export default function (component) {
+  let cleanup = null, gone = false;
+  need("mountPlayer").then((mount) => { if (!gone) cleanup = mount(component); });
+  return () => { gone = true; if (cleanup) cleanup(); };
 }
 """
 
 
-def _source(name: str) -> str:
+def source(name: str) -> str:
+    """One of the components' JavaScript or CSS files."""
     return (_HERE / name).read_text(encoding="utf-8")
 
 
 @functools.cache
 def runtime_js() -> str:
     """The Vega, Vega-Lite and vega-embed runtime as one ES module (about 0.9 MB, built once)."""
-    return vl_convert.javascript_bundle(snippet=_source("hub.js") + _RUNTIME_SNIPPET)
+    return vl_convert.javascript_bundle(snippet=source("hub.js") + _RUNTIME_SNIPPET)
 
 
 @functools.cache
 def _components():
-    hub = _source("hub.js")
+    hub = source("hub.js")
     v2 = st.components.v2
     return (
         v2.component("lll_vega_runtime", js=runtime_js()),
+        v2.component("lll_player_code", js=hub + source("overlay.js") + source("player.js")),
         v2.component("lll_scene_spec", js=hub + _SPEC_JS),
-        v2.component("lll_player", js=hub + _source("player.js"), css=_source("player.css")),
+        v2.component("lll_player", js=hub + _PLAYER_STUB, css=source("player.css")),
     )
 
 
-def spec_key(spec: dict) -> str:
-    """A short content hash naming a spec, so the browser can tell a new scene from new data."""
-    return hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+class PreparedSpec(NamedTuple):
+    """Specs serialized once and named by a content hash, so the browser can tell a new scene
+    from new data and a rerun neither re-serializes nor re-hashes them (cache this)."""
+
+    key: str
+    message: bytes
 
 
-def mount(spec: dict, trajectories, box, labels, colors, on_start=None, key: str = "player"):
-    """Show `spec` playing `trajectories`. A click on the landscape calls `on_start(x, y)`
-    before the next run of the script (when widgets may still be changed)."""
-    runtime, specs, player = _components()
+def prepare(specs: dict) -> PreparedSpec:
+    text = json.dumps(specs, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    key = hashlib.sha1(text.encode()).hexdigest()[:16]
+    return PreparedSpec(key, json.dumps({"key": key, "spec": specs}, separators=(",", ":")).encode())
+
+
+def mount(spec: PreparedSpec, trajectories, box, labels, colors, on_start=None, key: str = "player"):
+    """Show the prepared specs playing `trajectories`. A click on the landscape calls
+    `on_start(x, y)` before the next run of the script (when widgets may still be changed)."""
+    runtime, code, specs, player = _components()
     runtime(key="lll_runtime")
-    name = spec_key(spec)
-    specs(key="lll_spec", data={"key": name, "spec": spec})
-    payload = pack(trajectories, box, labels, colors, extra={"spec_key": name})
+    code(key="lll_player_code")
+    specs(key="lll_spec", data=spec.message)
+    payload = pack(trajectories, box, labels, colors, extra={"spec_key": spec.key})
 
     def clicked():
         point = (st.session_state.get(key) or {}).get("start")

@@ -7,6 +7,9 @@ through the same validation as links and files.
 
 from __future__ import annotations
 
+import math
+import re
+
 import landscapes
 import optimizers
 from scenes.scene import Row, Scene, from_dict
@@ -107,3 +110,32 @@ def from_state(state) -> tuple[Scene, list[str]]:
     notices: list[str] = []
     scene = from_dict({**data, "surface": surface}, notices)
     return scene, notices
+
+
+def apply_edit(state, edit) -> bool:
+    """Apply one edit {id, field, value} from the row editor to widget state.
+
+    The browser sends these, so nothing is trusted: an unknown row or field, or a value of the
+    wrong type, leaves the state untouched and returns False. Rates are clamped to the
+    optimizer's range; labels are cut to 60 characters.
+    """
+    if not isinstance(edit, dict):
+        return False
+    row_id, field, value = edit.get("id"), edit.get("field"), edit.get("value")
+    if type(row_id) is not int or row_id not in state.get("row_ids", []):
+        return False
+    p = row_keys(row_id)
+    if field == "name" and isinstance(value, str) and value in optimizers.CATALOG:
+        state[f"{p}name"] = value
+    elif field == "label" and isinstance(value, str):
+        state[f"{p}label"] = value.strip()[:60]
+    elif field == "color" and isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        state[f"{p}color"] = value.lower()
+    elif field == "lr" and type(value) in (int, float) and math.isfinite(value):
+        param = optimizers.CATALOG.get(state.get(f"{p}name"), optimizers.entry("sgd")).hyper["learning_rate"]
+        state[f"{p}h.learning_rate"] = float(min(max(value, param.low), param.high))
+    elif field == "more" and isinstance(value, bool):
+        state[f"{p}more"] = value
+    else:
+        return False
+    return True

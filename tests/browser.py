@@ -69,3 +69,25 @@ def serve(script: str = "streamlit_app.py", timeout: float = 90.0):
             process.wait(10)
         if process.poll() is None:
             process.kill()
+
+
+READY = ".lll-player[data-ready='true']"
+
+
+def open_app(page, url, query=""):
+    """Load the app and wait until the player has drawn a few frames."""
+    page.goto(url + query)
+    page.wait_for_selector(READY, timeout=90_000)
+    page.wait_for_function("() => window.__lll.frames > 3", timeout=30_000)
+
+
+def step(page) -> int:
+    return int(page.locator(".lll-player").get_attribute("data-step"))
+
+
+def paths(page, series=0):
+    """Run `series`'s drawn path as [[x, y], ...]."""
+    return page.evaluate(
+        "(i) => window.__lll.players[0].paths.filter(d => d.i === i).map(d => [d.x, d.y])",
+        series,
+    )

@@ -3,56 +3,11 @@
 import urllib.parse
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 import scenes
-from tests.browser import CHROMIUM_ARGS, chromium_path, serve
+from tests.browser import READY, open_app, paths, step
 
 pytestmark = pytest.mark.browser
-READY = ".lll-player[data-ready='true']"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with serve() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1200})
-    page = context.new_page()
-    page.errors = []
-    page.requests = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("request", lambda request: page.requests.append(request.url))
-    yield page
-    context.close()
-
-
-def open_app(page, url, query=""):
-    page.goto(url + query)
-    page.wait_for_selector(READY, timeout=90_000)
-    page.wait_for_function("() => window.__lll.frames > 3", timeout=30_000)
-
-
-def step(page) -> int:
-    return int(page.locator(".lll-player").get_attribute("data-step"))
-
-
-def paths(page, series=0):
-    return page.evaluate(
-        "(i) => window.__lll.players[0].paths.filter(d => d.i === i).map(d => [d.x, d.y])",
-        series,
-    )
 
 
 def test_page_loads_without_errors_and_animates_by_itself(page, server):
@@ -141,11 +96,25 @@ def test_hovering_a_trail_shows_its_numbers(page, server):
         " const box = t.canvas.getBoundingClientRect(); return [box.left + r.xs[k], box.top + r.ys[k]]; }"
     )
     page.mouse.move(point[0] + 1, point[1] + 1)
-    tip = page.locator(".lll-tip")
+    tip = page.locator(".lll-view > .lll-tip")
     tip.wait_for(state="visible", timeout=5_000)
     text = tip.inner_text()
     for word in ("step", "x ", "loss", "learning rate", "gradient"):
         assert word in text
+
+
+def test_hovering_a_loss_curve_shows_that_run_at_that_step(page, server):
+    open_app(page, server)
+    page.get_by_role("button", name="pause").click()
+    point, label = page.evaluate(
+        "() => { const c = window.__lll.players[0].curveLines; const s = 10, p = c.paths[s];"
+        " const [x, y] = c.pixel(0, s, c.series[0].value(p)); const box = c.canvas.getBoundingClientRect();"
+        " return [[box.left + x, box.top + y], p.label]; }"
+    )
+    page.mouse.move(*point)
+    tip = page.locator(".lll-curves > .lll-tip")
+    tip.wait_for(state="visible", timeout=5_000)
+    assert tip.inner_text().startswith(f"{label}\nstep 10\n")
 
 
 def test_a_diverging_run_is_marked_in_the_legend(page, server):

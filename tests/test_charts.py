@@ -18,9 +18,9 @@ def _params(spec):
 @pytest.mark.parametrize("layout, n", [("overlay", 3), ("side", 4)])
 def test_scene_chart_builds_with_step_param_and_finite_numbers(name, layout, n):
     specs = landscape.scene_specs(landscapes.get(name), layout, n)
-    assert {"step", "last_step"} <= _params(specs["curves"])
+    assert {"last_step", "loss_lo", "loss_hi", "lr_lo", "lr_hi"} <= _params(specs["curves"])
     text = json.dumps(specs, allow_nan=False)  # raises on NaN or Inf
-    assert "data:image/webp;base64," in text and "paths" in json.dumps(specs["curves"])
+    assert "data:image/webp;base64," in text and '"paths"' not in text  # the player draws the data
     assert len(text) < 120_000  # sent once per surface: keep it light
     static = landscape.scene_chart(landscapes.get(name), layout, n).to_dict()  # files, static pictures
     assert "step" in _params(static) and "datum.s <= step" in json.dumps(static, allow_nan=False)
@@ -37,6 +37,11 @@ def test_loss_axis_is_the_gap_to_the_minimum_or_symlog_without_one():
     with_min = json.dumps(landscape.curves(landscapes.get("styblinski_tang")).to_dict())
     assert "datum.loss - (-78.33" in with_min and '"type": "log"' in with_min
     assert '"symlog"' in json.dumps(landscape.curves(landscapes.get("monkey_saddle")).to_dict())
+    frame = landscape.curve_frame(landscapes.get("styblinski_tang")).to_dict()["usermeta"]["loss"]
+    assert frame["scale"] == "log" and frame["f_min"] == pytest.approx(-78.33, abs=0.01)
+    assert (
+        landscape.curve_frame(landscapes.get("monkey_saddle")).to_dict()["usermeta"]["loss"]["f_min"] is None
+    )
 
 
 def test_log_field_is_finite_and_normalized_even_with_infinities():

@@ -121,3 +121,60 @@ def test_scene_runs_to_finite_trajectories():
     )
     assert t.diverged_at[2] >= 0 and t.diverged_at[1] == -1
     assert np.all(np.isfinite(t.xy))
+
+
+def _row_state():
+    scene = scenes.Scene(rows=(scenes.Row("momentum", {"learning_rate": 0.01}),))
+    return widget_state.to_state(scene, [7])
+
+
+def test_row_editor_edits_reach_the_scene():
+    state = _row_state()
+    for field, value in [
+        ("name", "nesterov"),
+        ("label", "  mine  "),
+        ("color", "#00FF00"),
+        ("lr", 0.5),
+        ("more", True),
+    ]:
+        assert widget_state.apply_edit(state, {"id": 7, "field": field, "value": value}), field
+    scene, notices = widget_state.from_state(state)
+    row = scene.rows[0]
+    assert (row.name, row.label, row.color, row.hyper["learning_rate"]) == (
+        "nesterov",
+        "mine",
+        "#00ff00",
+        0.5,
+    )
+    assert state["row7.more"] is True and not notices
+    assert widget_state.apply_edit(state, {"id": 7, "field": "lr", "value": 1e12})  # clamped to the range
+    assert state["row7.h.learning_rate"] == optimizers.entry("nesterov").hyper["learning_rate"].high
+
+
+@given(
+    st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(),
+        st.lists(st.integers()),
+        st.fixed_dictionaries(
+            {
+                "id": st.one_of(st.just(7), st.just(True), st.just("7"), st.integers(), st.floats()),
+                "field": st.one_of(
+                    st.sampled_from(["name", "label", "color", "lr", "more", "__class__"]), st.text()
+                ),
+                "value": st.one_of(st.none(), st.floats(), st.text(), st.booleans(), st.lists(st.integers())),
+            }
+        ),
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_row_editor_edits_are_checked_before_they_touch_the_state(edit):
+    state = _row_state()
+    before = dict(state)
+    changed = widget_state.apply_edit(state, edit)
+    if not changed:
+        assert state == before
+    scene, notices = widget_state.from_state(state)  # whatever got in is a valid scene
+    lr = scene.rows[0].spec().hyper["learning_rate"]
+    assert math.isfinite(float(lr)) and not notices

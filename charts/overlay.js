@@ -1,0 +1,294 @@
+// Canvases the player draws on, over Vega views: Vega keeps the static parts (background,
+// axes); the moving parts (trails, heads, curves, cursors) are drawn here frame by frame,
+// since a Vega dataflow over every point cost most of a frame and most of a rerun.
+
+const formatNumber = (v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : +v.toPrecision(4));
+
+// One trajectory point as tooltip text (textContent: labels are never HTML).
+function describe(p) {
+  const f = formatNumber;
+  return `${p.label}\nstep ${p.s}\nx ${f(p.x)}, y ${f(p.y)}\nloss ${f(p.loss)}\nlearning rate ${f(p.lr)}\n‖gradient‖ ${f(p.g)}`;
+}
+
+// Scenegraph items of a Vega view that `match(mark, item)` accepts, each with the canvas
+// position (dx, dy) of the frame its coordinates are in.
+function findItems(view, match) {
+  const found = [];
+  const [ox, oy] = view.origin();
+  const { left, top } = view.padding();
+  const visit = (mark, dx, dy) => {
+    for (const item of mark.items || []) {
+      if (match(mark, item)) found.push({ item, dx, dy });
+      if (mark.marktype === "group") for (const child of item.items || []) visit(child, dx + (item.x || 0), dy + (item.y || 0));
+    }
+  };
+  visit(view.scenegraph().root, ox + left, oy + top);
+  return found;
+}
+
+// A canvas laid exactly over a Vega view's own canvas, with a tooltip.
+class Overlay {
+  constructor(container, view, className) {
+    this.view = view;
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = className;
+    this.tip = document.createElement("div");
+    this.tip.className = "lll-tip";
+    this.tip.hidden = true;
+    container.append(this.canvas, this.tip);
+    this.ctx = this.canvas.getContext("2d");
+    this.canvas.addEventListener("mousemove", (e) => this.hover(...this.local(e)));
+    this.canvas.addEventListener("mouseleave", () => (this.tip.hidden = true));
+  }
+
+  fit() {
+    const box = this.view.container().querySelector("canvas").getBoundingClientRect();
+    const frame = this.canvas.parentElement.getBoundingClientRect(); // the overlay's containing block
+    this.width = box.width; this.height = box.height;
+    this.dpr = window.devicePixelRatio || 1;
+    Object.assign(this.canvas.style, {
+      left: `${box.left - frame.left}px`, top: `${box.top - frame.top}px`, width: `${box.width}px`, height: `${box.height}px`,
+    });
+    this.canvas.width = Math.round(box.width * this.dpr);
+    this.canvas.height = Math.round(box.height * this.dpr);
+  }
+
+  clear() {
+    this.ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    this.ctx.clearRect(0, 0, this.width, this.height);
+  }
+
+  local(event) {
+    const box = this.canvas.getBoundingClientRect();
+    return [event.clientX - box.left, event.clientY - box.top];
+  }
+
+  showTip(point, px, py) {
+    this.tip.hidden = !point;
+    if (!point) return;
+    this.tip.textContent = describe(point);
+    Object.assign(this.tip.style, { left: `${this.canvas.offsetLeft + px + 14}px`, top: `${this.canvas.offsetTop + py + 14}px` });
+  }
+
+  remove() {
+    this.canvas.remove();
+    this.tip.remove();
+  }
+}
+
+// The landscape's moving part: trails up to the current step, start rings, heads and red
+// crosses for diverged runs; a click picks a new start point.
+class Trails extends Overlay {
+  constructor(container, view, onPick) {
+    super(container, view, "lll-trails");
+    this.onPick = onPick;
+    this.canvas.addEventListener("click", (e) => this.click(...this.local(e)));
+    this.fit();
+    const images = findItems(view, (mark, item) => mark.marktype === "image" && item.datum && "x2" in item.datum);
+    this.panels = images.map(({ item: { bounds: b, datum }, dx, dy }) => ({ x: dx + b.x1, y: dy + b.y1, w: b.x2 - b.x1, h: b.y2 - b.y1, d: datum }));
+  }
+
+  setData(header, paths) {
+    this.header = header;
+    this.paths = paths;
+    const width = header.steps + 1;
+    // Pixel positions, per panel and run, computed once per data set (not per frame).
+    this.pixels = this.panels.map((panel, j) => {
+      const runs = this.panels.length > 1 ? [j] : [...Array(header.n).keys()];
+      return runs.filter((i) => i < header.n).map((i) => {
+        const xs = new Float32Array(width), ys = new Float32Array(width);
+        for (let s = 0; s < width; s++) {
+          const p = paths[i * width + s];
+          xs[s] = panel.x + ((p.x - panel.d.x) / (panel.d.x2 - panel.d.x)) * panel.w;
+          ys[s] = panel.y + ((p.y - panel.d.y) / (panel.d.y2 - panel.d.y)) * panel.h;
+        }
+        return { i, xs, ys };
+      });
+    });
+  }
+
+  draw(k) {
+    const { ctx } = this;
+    const { colors, diverged } = this.header;
+    this.step = k;
+    this.clear();
+    ctx.lineJoin = "round";
+    this.panels.forEach((panel, j) => {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(panel.x, panel.y, panel.w, panel.h);
+      ctx.clip();
+      for (const { i, xs, ys } of this.pixels[j]) {
+        ctx.strokeStyle = colors[i];
+        ctx.lineWidth = 2.2;
+        ctx.beginPath();
+        ctx.moveTo(xs[0], ys[0]);
+        for (let s = 1; s <= k; s++) ctx.lineTo(xs[s], ys[s]);
+        ctx.stroke();
+        this.dot(xs[0], ys[0], 4, null, "white");
+        this.dot(xs[k], ys[k], 5.5, colors[i], "white");
+        if (diverged[i] >= 0 && k > diverged[i]) this.cross(xs[k], ys[k]);
+      }
+      ctx.restore();
+    });
+  }
+
+  dot(x, y, r, fill, stroke) {
+    const { ctx } = this;
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    if (fill) { ctx.fillStyle = fill; ctx.fill(); }
+    ctx.lineWidth = 1.6;
+    ctx.strokeStyle = stroke;
+    ctx.stroke();
+  }
+
+  cross(x, y) {
+    const { ctx } = this;
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "#ff2d2d";
+    ctx.beginPath();
+    ctx.moveTo(x - 7, y - 7); ctx.lineTo(x + 7, y + 7);
+    ctx.moveTo(x + 7, y - 7); ctx.lineTo(x - 7, y + 7);
+    ctx.stroke();
+  }
+
+  click(px, py) {
+    const panel = this.panels.find((p) => px >= p.x && px <= p.x + p.w && py >= p.y && py <= p.y + p.h);
+    if (!panel) return;
+    const x = panel.d.x + ((px - panel.x) / panel.w) * (panel.d.x2 - panel.d.x);
+    const y = panel.d.y + ((py - panel.y) / panel.h) * (panel.d.y2 - panel.d.y);
+    this.onPick(x, y);
+  }
+
+  hover(px, py) {
+    let best = null, bestDistance = 100; // within 10 px
+    this.pixels.forEach((runs) => runs.forEach(({ i, xs, ys }) => {
+      for (let s = 0; s <= this.step; s++) {
+        const d = (xs[s] - px) ** 2 + (ys[s] - py) ** 2;
+        if (d < bestDistance) { bestDistance = d; best = this.paths[i * (this.header.steps + 1) + s]; }
+      }
+    }));
+    this.showTip(best, px, py);
+  }
+}
+
+// Where a value sits on a log or symlog axis (Vega's symlog: sign(v)·log(1 + |v|)), from 0 to 1.
+function axisPosition(kind, lo, hi) {
+  const t = kind === "log" ? Math.log10 : (v) => Math.sign(v) * Math.log1p(Math.abs(v));
+  const a = t(lo), span = t(hi) - a || 1;
+  return (v) => (t(v) - a) / span;
+}
+
+// A y domain covering `values` (finite; positive for log axes), widened to whole decades on log axes.
+function domainOf(values, kind) {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) if (Number.isFinite(v) && (kind !== "log" || v > 0)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (!(lo <= hi)) return kind === "log" ? [0.1, 10] : [-1, 1];
+  if (kind !== "log") return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
+  const [a, b] = [Math.floor(Math.log10(lo)), Math.ceil(Math.log10(hi))];
+  return [10 ** a, 10 ** Math.max(b, a + 1)];
+}
+
+// Loss and learning rate against step, every run, with a cursor at the current step. The
+// lines are drawn once per data set into an offscreen bitmap; a frame copies it and adds the cursor.
+class Curves extends Overlay {
+  constructor(container, view, loss) {
+    super(container, view, "lll-curve-lines");
+    this.loss = loss; // {field: "gap" | "loss", scale: "log" | "symlog", f_min}
+    this.lines = document.createElement("canvas");
+  }
+
+  async setData(header, paths) {
+    this.header = header;
+    this.paths = paths;
+    const { f_min: fMin, scale } = this.loss;
+    const value = fMin === null ? (p) => p.loss : (p) => Math.max(p.loss - fMin, 1e-12);
+    this.series = [
+      { name: "loss", kind: scale, value, first: 0 },
+      { name: "lr", kind: "log", value: (p) => p.lr, first: 1 }, // a rate belongs to the step it makes
+    ];
+    for (const series of this.series) {
+      series.domain = domainOf(paths.filter((p) => p.s >= series.first).map(series.value), series.kind);
+      series.at = axisPosition(series.kind, ...series.domain);
+    }
+    const [loss, lr] = this.series.map((series) => series.domain);
+    await this.view.signal("last_step", Math.max(header.steps, 1)).signal("loss_lo", loss[0]).signal("loss_hi", loss[1])
+      .signal("lr_lo", lr[0]).signal("lr_hi", lr[1]).runAsync();
+    this.fit();
+    const groups = findItems(this.view, (mark) => /^concat_\d+_group$/.test(mark.name || ""));
+    this.panels = groups.map(({ item, dx, dy }) => ({ x: dx + item.x, y: dy + item.y, w: item.width, h: item.height }))
+      .sort((a, b) => a.x - b.x);
+    this.render();
+  }
+
+  // Pixel of step s and value v in panel j.
+  pixel(j, s, v) {
+    const panel = this.panels[j];
+    return [panel.x + (s / Math.max(this.header.steps, 1)) * panel.w, panel.y + (1 - this.series[j].at(v)) * panel.h];
+  }
+
+  render() {
+    const { lines } = this;
+    lines.width = this.canvas.width; lines.height = this.canvas.height;
+    const ctx = lines.getContext("2d");
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.lineWidth = 1.6;
+    ctx.lineJoin = "round";
+    const width = this.header.steps + 1;
+    this.series.forEach((series, j) => {
+      const panel = this.panels[j];
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(panel.x - 2, panel.y - 2, panel.w + 4, panel.h + 4); // a line on the domain's edge stays whole
+      ctx.clip();
+      for (let i = 0; i < this.header.n; i++) {
+        ctx.strokeStyle = this.header.colors[i];
+        ctx.beginPath();
+        let drawing = false;
+        for (let s = series.first; s < width; s++) {
+          const v = series.value(this.paths[i * width + s]);
+          if (!Number.isFinite(v) || (series.kind === "log" && v <= 0)) { drawing = false; continue; }
+          const [x, y] = this.pixel(j, s, v);
+          if (drawing) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+          drawing = true;
+        }
+        ctx.stroke();
+      }
+      ctx.restore();
+    });
+    this.draw(this.step || 0);
+  }
+
+  draw(k) {
+    this.step = k;
+    if (!this.panels) return;
+    const { ctx } = this;
+    this.clear();
+    ctx.drawImage(this.lines, 0, 0, this.width, this.height);
+    ctx.strokeStyle = "gray";
+    ctx.lineWidth = 1;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    for (const panel of this.panels) {
+      const x = panel.x + (k / Math.max(this.header.steps, 1)) * panel.w;
+      ctx.moveTo(x, panel.y); ctx.lineTo(x, panel.y + panel.h);
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  hover(px, py) {
+    const j = (this.panels || []).findIndex((p) => px >= p.x && px <= p.x + p.w && py >= p.y && py <= p.y + p.h);
+    if (j < 0) return this.showTip(null);
+    const panel = this.panels[j], series = this.series[j], width = this.header.steps + 1;
+    const s = Math.max(series.first, Math.min(this.header.steps, Math.round(((px - panel.x) / panel.w) * this.header.steps)));
+    let best = null, bestDistance = 12; // within 12 px of the line at that step
+    for (let i = 0; i < this.header.n; i++) {
+      const p = this.paths[i * width + s];
+      const d = Math.abs(this.pixel(j, s, series.value(p))[1] - py);
+      if (d < bestDistance) { bestDistance = d; best = p; }
+    }
+    this.showTip(best, px, py);
+  }
+}
