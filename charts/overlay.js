@@ -127,9 +127,12 @@ class Trails extends Overlay {
         ctx.stroke();
         this.dot(xs[0], ys[0], 4, null, "white");
         this.dot(xs[k], ys[k], 5.5, colors[i], "white");
-        if (diverged[i] >= 0 && k > diverged[i]) this.cross(xs[k], ys[k]);
       }
       ctx.restore();
+      for (const { i, xs, ys } of this.pixels[j]) { // where a diverged run left the picture, on its edge
+        if (diverged[i] < 0 || k <= diverged[i]) continue;
+        this.cross(Math.min(Math.max(xs[k], panel.x), panel.x + panel.w), Math.min(Math.max(ys[k], panel.y), panel.y + panel.h));
+      }
     });
   }
 

@@ -127,3 +127,11 @@ def test_a_diverging_run_is_marked_in_the_legend(page, server):
     )
     assert "diverged at step" in page.locator(".lll-legend").inner_text()
     assert page.get_by_text("diverged at step").count() >= 1  # and the notice under the player
+    red = page.evaluate(  # the red cross sits where the run left the picture, on the panel's edge
+        "() => { const t = window.__lll.players[0].trails, k = t.step, p = t.panels[0];"
+        " const i = t.header.diverged.findIndex((d) => d >= 0), r = t.pixels[0].find((q) => q.i === i);"
+        " const x = Math.min(Math.max(r.xs[k], p.x), p.x + p.w), y = Math.min(Math.max(r.ys[k], p.y), p.y + p.h);"
+        " const [a, b, c] = t.ctx.getImageData(Math.round(x * t.dpr), Math.round(y * t.dpr), 1, 1).data;"
+        " return a > 240 && b < 70 && c < 70; }"  # the cross's #ff2d2d, not a trail colour
+    )
+    assert red
