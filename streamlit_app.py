@@ -24,10 +24,11 @@ KIND_TITLES = {"bowl": "Bowls", "valley": "Ravines and valleys", "saddle": "Sadd
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def scene_spec(surface_name, surface_params, l1, l2, layout, n_series) -> player.PreparedSpec:
-    """The player's Vega-Lite specs for a surface and layout (cached: independent of hyperparameters)."""
-    scene = scenes.Scene(surface=surface_name, surface_params=dict(surface_params), l1=l1, l2=l2)
-    return player.prepare(landscape.scene_specs(scene.surface_object(), layout, n_series))
+def scene_spec(scene_json: str, n_series: int) -> player.PreparedSpec:
+    """The player's Vega-Lite specs for a scene's surface and layout (cached: the key holds only
+    what the picture depends on, not the optimizers, so hyperparameter changes hit the cache)."""
+    scene = scenes.from_dict(json.loads(scene_json))
+    return player.prepare(landscape.scene_specs(scene.surface_object(), scene.layout, n_series))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -50,7 +51,8 @@ def surface_titles() -> dict[str, str]:
     """'Kind · Title' for every surface, in teaching order of kinds."""
     kind_of = {n: landscapes.get(n).kind for n in landscapes.names()}
     order = sorted(landscapes.names(), key=lambda n: (landscapes.KINDS.index(kind_of[n]), n))
-    return {n: f"{KIND_TITLES[kind_of[n]]} · {landscapes.get(n).title}" for n in order}
+    titles = {n: f"{KIND_TITLES[kind_of[n]]} · {landscapes.get(n).title}" for n in order}
+    return {**titles, scenes.FORMULA: f"{KIND_TITLES['custom']} · your own formula f(x, y)"}
 
 
 def load_scene(scene: scenes.Scene) -> None:
@@ -93,10 +95,12 @@ def sidebar() -> None:
                      key="preset", on_change=apply_preset)  # fmt: skip
         surfaces = surface_titles()
         st.selectbox("Surface", list(surfaces), key="surface", format_func=surfaces.get)
-        surface = landscapes.get(st.session_state.surface)
+        if st.session_state.surface == scenes.FORMULA:
+            formula_inputs()
+        surface = widget_state.from_state(st.session_state)[0].base_surface()
         st.latex(surface.latex)
         st.caption(surface.note)
-        for name, param in landscapes.param_specs(surface.name).items():
+        for name, param in surface.param_specs.items():
             st.session_state.setdefault(f"sp.{name}", float(param.default))
             number(name, f"sp.{name}", param)
         with st.expander("Regularization (L1 / L2)"):
@@ -114,6 +118,38 @@ def sidebar() -> None:
         st.number_input("seed", 0, 2**31 - 1, key="seed")
         st.radio("layout", scenes.scene.LAYOUTS, key="layout", horizontal=True,
                  format_func={"overlay": "overlay", "side": "side by side"}.get)  # fmt: skip
+
+
+FIRST_FORMULA = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
+
+
+def formula_inputs() -> None:
+    """The formula box and its domain. A formula that does not parse is shown with where it
+    went wrong, and the last good one keeps drawing."""
+    if not st.session_state.get("formula"):
+        st.session_state.formula = st.session_state.formula_text = FIRST_FORMULA
+    st.text_input("f(x, y) =", key="formula_text", max_chars=landscapes.formula.MAX_LENGTH, on_change=take_formula,
+                  help="numbers, x, y, pi, e, + - * / ^ ( ) and " + ", ".join(sorted(landscapes.formula.FUNCTIONS)))  # fmt: skip
+    if error := st.session_state.get("formula_error"):
+        text, column = error
+        st.error(f"Not used, the previous formula stays: {text}")
+        st.code(f"{st.session_state.formula_text}\n{' ' * column}^", language=None)
+    left, right = st.columns(2)
+    labels = ("x from", "x to", "y from", "y to")
+    for column, key, label in zip((left, right) * 2, widget_state.DOMAIN_KEYS, labels, strict=True):
+        column.number_input(label, -scenes.scene.MAX_DOMAIN, scenes.scene.MAX_DOMAIN, key=key, format="%g")
+
+
+def take_formula() -> None:
+    """Use the typed formula if it parses; otherwise keep the previous one and say why."""
+    text = st.session_state.formula_text
+    try:
+        landscapes.formula.parse(text)
+    except landscapes.FormulaError as error:
+        st.session_state.formula_error = (str(error), error.column)
+        return
+    st.session_state.formula = text.strip()
+    st.session_state.pop("formula_error", None)
 
 
 def rows_editor(scene: scenes.Scene, labels: list[str]) -> None:
@@ -244,8 +280,10 @@ def move_start(x, y) -> None:
 def show(scene: scenes.Scene) -> list[str]:
     """Run the scene and mount the player (a click on the plot moves the start); the runs' labels."""
     surface = scene.surface_object()
-    spec = scene_spec(scene.surface, tuple(sorted(scene.surface_params.items())), scene.l1, scene.l2,
-                      scene.layout, len(scene.rows))  # fmt: skip
+    picture = {
+        k: v for k, v in scene.to_dict().items() if k not in ("rows", "start", "steps", "noise", "seed")
+    }
+    spec = scene_spec(json.dumps(picture, sort_keys=True), len(scene.rows))
     result = trajectories(json.dumps(scene.to_dict(), sort_keys=True))
     box = optimizers.divergence_box(surface.domain)  # every point of a path lies inside it
     player.mount(spec, result, box, result.labels, scene.colors(), on_start=move_start)

@@ -3,18 +3,22 @@
 s = landscapes.get("rosenbrock")          # or get("quadratic", condition=50, angle=30)
 s(jnp.array([x, y]))                      # loss, traceable
 landscapes.names(kind="saddle")           # what there is, by what it teaches
+landscapes.from_formula("x^2 + 10*y^2", ((-3, 3), (-3, 3)))   # a surface typed by a user, parsed safely
 """
 
-from landscapes import many_minima, plateaus, rugged, saddles, valleys  # noqa: F401  (registration)
+from landscapes import formula, many_minima, plateaus, rugged, saddles, valleys  # noqa: F401  (registration)
 from landscapes.custom import from_function, regularized
 from landscapes.evaluate import find_minima, grid_values
+from landscapes.formula import FormulaError, from_formula
 from landscapes.surface import KINDS, Param, Surface, get, kinds, names, param_specs
 
 __all__ = [
     "KINDS",
+    "FormulaError",
     "Param",
     "Surface",
     "find_minima",
+    "from_formula",
     "from_function",
     "get",
     "grid_values",

@@ -17,6 +17,8 @@ import optimizers
 
 MAX_STEPS = 5000
 MAX_ROWS = 12
+FORMULA = "formula"  # the surface typed by the user: `Scene.formula` over `Scene.domain`
+MAX_DOMAIN = 1e6
 LAYOUTS = ("overlay", "side")
 PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
            "#000075", "#808000", "#469990", "#800000")  # fmt: skip
@@ -68,15 +70,22 @@ class Scene:
     layout: str = "overlay"
     rows: tuple = (Row("sgd", {"learning_rate": 1e-3}), Row("momentum", {"learning_rate": 1e-3}),
                    Row("adam", {"learning_rate": 0.05}))  # fmt: skip
+    formula: str = ""  # only for surface "formula"
+    domain: tuple | None = None  # ((x0, x1), (y0, y1)) of a formula; None: the default
+
+    def base_surface(self) -> landscapes.Surface:
+        """The surface before regularization: a named one with its parameters, or the formula."""
+        if self.surface == FORMULA:
+            return landscapes.from_formula(self.formula, self.domain or landscapes.formula.DEFAULT_DOMAIN)
+        return landscapes.get(self.surface, **self.surface_params)
 
     def surface_object(self) -> landscapes.Surface:
         """The landscapes.Surface, regularized as the scene asks."""
-        base = landscapes.get(self.surface, **self.surface_params)
-        return landscapes.regularized(base, l1=self.l1, l2=self.l2)
+        return landscapes.regularized(self.base_surface(), l1=self.l1, l2=self.l2)
 
     def start_point(self) -> tuple[float, float]:
         """The start, or the surface's default start."""
-        return self.start if self.start is not None else landscapes.get(self.surface).start
+        return self.start if self.start is not None else self.base_surface().start
 
     def colors(self) -> list[str]:
         """Each row's colour: its own, or the palette's in row order."""
@@ -87,6 +96,7 @@ class Scene:
         out = dataclasses.asdict(self)
         out["rows"] = [_row_dict(r) for r in self.rows]
         out["start"] = list(self.start) if self.start is not None else None
+        out["domain"] = [list(pair) for pair in self.domain] if self.domain is not None else None
         return out
 
 
@@ -104,16 +114,19 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
         return base
     fields = {}
     surface = data.get("surface", base.surface)
-    if surface not in landscapes.names():
+    if surface == FORMULA:
+        fields["formula"], fields["domain"] = _formula(data.get("formula"), data.get("domain"), notices)
+        surface = surface if fields["formula"] else base.surface
+    elif surface not in landscapes.names():
         notices.append(f"surface: unknown {str(surface)[:40]!r}; using {base.surface}")
         surface = base.surface
     fields["surface"] = surface
-    fields["surface_params"] = _params(
-        data.get("surface_params", {}), landscapes.param_specs(surface), "surface", notices
-    )
+    specs = landscapes.param_specs(surface) if surface != FORMULA else {}
+    fields["surface_params"] = _params(data.get("surface_params", {}), specs, "surface", notices)
     for key in ("l1", "l2"):
         fields[key] = _number(data.get(key, 0.0), 0.0, 0.0, 10.0, key, notices)
-    fields["start"] = _start(data.get("start"), surface, notices)
+    shape = Scene(surface=surface, formula=fields.get("formula", ""), domain=fields.get("domain"))
+    fields["start"] = _start(data.get("start"), shape.base_surface(), notices)
     fields["steps"] = int(_number(data.get("steps", base.steps), base.steps, 1, MAX_STEPS, "steps", notices))
     fields["noise"] = _number(data.get("noise", 0.0), 0.0, 0.0, 100.0, "noise", notices)
     fields["seed"] = int(_number(data.get("seed", 0), 0, 0, 2**31 - 1, "seed", notices))
@@ -207,7 +220,35 @@ def _params(values, specs, where, notices) -> dict:
     return out
 
 
-def _start(value, surface, notices):
+def _formula(text, domain, notices) -> tuple[str, tuple | None]:
+    """(formula, domain) if the formula parses and the domain is sound; ("", None) and a notice
+    when the formula does not parse; the default domain (None) when only the domain is bad."""
+    try:
+        landscapes.formula.parse(text)
+    except landscapes.formula.FormulaError as error:
+        notices.append(f"formula: {error}; using {Scene().surface}")
+        return "", None
+    if domain is None:
+        return text.strip(), None
+    try:
+        x0, x1, y0, y1 = (
+            float(v) for v in (domain if len(domain) == 4 else [c for pair in domain for c in pair])
+        )
+    except (TypeError, ValueError):
+        notices.append("domain: expected x0, x1, y0, y1; using the default")
+        return text.strip(), None
+    if not all(math.isfinite(v) and abs(v) <= MAX_DOMAIN for v in (x0, x1, y0, y1)) or not (
+        x0 < x1 and y0 < y1
+    ):
+        notices.append(
+            f"domain: needs x0 < x1 and y0 < y1, finite, within ±{MAX_DOMAIN:g}; using the default"
+        )
+        return text.strip(), None
+    chosen = ((x0, x1), (y0, y1))
+    return text.strip(), None if chosen == landscapes.formula.DEFAULT_DOMAIN else chosen
+
+
+def _start(value, default: landscapes.Surface, notices):
     if value is None:
         return None
     try:
@@ -218,7 +259,6 @@ def _start(value, surface, notices):
     if not (math.isfinite(x) and math.isfinite(y)):
         notices.append("start: not finite; using the surface's start")
         return None
-    default = landscapes.get(surface)
     (x0, x1), (y0, y1) = default.domain
     clipped = (float(np.clip(x, x0, x1)), float(np.clip(y, y0, y1)))
     if clipped != (x, y):

@@ -14,7 +14,8 @@ import landscapes
 import optimizers
 from scenes.scene import Row, Scene, from_dict
 
-_SCALARS = ("surface", "l1", "l2", "steps", "noise", "seed", "layout")
+_SCALARS = ("surface", "formula", "l1", "l2", "steps", "noise", "seed", "layout")
+DOMAIN_KEYS = ("dom.x0", "dom.x1", "dom.y0", "dom.y1")
 
 
 def row_keys(row_id: int) -> str:
@@ -66,6 +67,9 @@ def row_to_state(row: Row, row_id: int) -> dict:
 def to_state(scene: Scene, row_ids: list[int]) -> dict:
     """Widget values for the whole scene; `row_ids` name the rows in order."""
     state = {k: getattr(scene, k) for k in _SCALARS}
+    state["formula_text"] = scene.formula  # the text box; `formula` follows it only when it parses
+    domain = scene.domain or landscapes.formula.DEFAULT_DOMAIN
+    state.update(zip(DOMAIN_KEYS, (float(v) for pair in domain for v in pair), strict=True))
     state.update({f"sp.{k}": float(v) for k, v in scene.surface_params.items()})
     x, y = scene.start_point()
     state.update(start_x=float(x), start_y=float(y), row_ids=list(row_ids))
@@ -104,6 +108,8 @@ def from_state(state) -> tuple[Scene, list[str]]:
     data = {k: state[k] for k in _SCALARS if k in state}
     specs = landscapes.param_specs(surface) if surface in landscapes.names() else {}
     data["surface_params"] = {k: state[f"sp.{k}"] for k in specs if f"sp.{k}" in state}
+    if all(k in state for k in DOMAIN_KEYS):
+        data["domain"] = [state[k] for k in DOMAIN_KEYS]
     if "start_x" in state and "start_y" in state:
         data["start"] = (state["start_x"], state["start_y"])
     data["rows"] = [row_from_state(state, r) for r in state.get("row_ids", [])] or None

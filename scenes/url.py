@@ -1,7 +1,8 @@
 """A scene as query parameters and back: readable links that reproduce a picture exactly.
 
 One table of fields drives both directions. Optimizer rows are repeated `o` parameters:
-`o=adam;learning_rate=0.01;s=step;s.every=100;clip_norm=1;label=Adam%20fast`.
+`o=adam;learning_rate=0.01;s=step;s.every=100;clip_norm=1;label=Adam%20fast`. A typed
+surface is `surface=formula&formula=x^2%2B10*y^2&domain=-3,3,-2,2`.
 Reading goes through `scene.from_dict`, so bad or unknown values fall back to defaults
 with a notice, never an exception.
 """
@@ -12,7 +13,7 @@ from urllib.parse import quote, unquote, urlencode
 
 from scenes.scene import Row, Scene, from_dict
 
-_SCALARS = ("surface", "l1", "l2", "steps", "noise", "seed", "layout")
+_SCALARS = ("surface", "formula", "l1", "l2", "steps", "noise", "seed", "layout")
 _ROW_OPTIONS = ("clip_norm", "clip_value", "weight_decay", "batch_size")
 MAX_PARAM_LENGTH = 2000
 
@@ -28,6 +29,8 @@ def to_query(scene: Scene) -> dict:
     query.update({f"sp.{k}": _text(v) for k, v in scene.surface_params.items()})
     if scene.start is not None:
         query["start"] = f"{_text(scene.start[0])},{_text(scene.start[1])}"
+    if scene.domain is not None:
+        query["domain"] = ",".join(_text(float(v)) for pair in scene.domain for v in pair)
     query["o"] = [_row_text(r) for r in scene.rows]
     return query
 
@@ -51,8 +54,8 @@ def from_query(query) -> tuple[Scene, list[str]]:
             data[key] = values[-1]
         elif key.startswith("sp."):
             data.setdefault("surface_params", {})[key[3:]] = values[-1]
-        elif key == "start":
-            data["start"] = values[-1].split(",")
+        elif key in ("start", "domain"):
+            data[key] = values[-1].split(",")
         elif key == "o":
             data["rows"] = [_parse_row(v) for v in values]
         elif key not in ("lang", "embed", "embed_options"):

@@ -109,3 +109,18 @@ def test_more_shows_every_setting_and_hidden_settings_keep_their_values():
     kept = current_scene(at).rows[1]
     assert kept.schedule == "step" and kept.schedule_params == {"every": 25.0}  # factor 0.5 is the default
     assert not at.exception
+
+
+def test_a_typed_formula_draws_and_a_hostile_one_keeps_the_previous_surface():
+    at = app()
+    at.selectbox(key="surface").set_value("formula").run()
+    at.text_input(key="formula_text").set_value("x^2 + 10*y^2").run()
+    assert not at.exception and current_scene(at).formula == "x^2 + 10*y^2"
+    assert at.query_params["formula"] == "x^2 + 10*y^2"
+    at.text_input(key="formula_text").set_value("__import__('os').system('id')").run()
+    assert not at.exception
+    assert "unknown name '__import__'" in at.error[0].value and "previous formula stays" in at.error[0].value
+    assert current_scene(at).formula == "x^2 + 10*y^2" and at.query_params["formula"] == "x^2 + 10*y^2"
+    at.number_input(key="dom.x0").set_value(5.0).run()  # x from 5 to 3: an empty domain
+    assert not at.exception and current_scene(at).surface_object().domain == ((-3.0, 3.0), (-3.0, 3.0))
+    assert any("domain" in info.value for info in at.info)

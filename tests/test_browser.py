@@ -135,3 +135,20 @@ def test_a_diverging_run_is_marked_in_the_legend(page, server):
         " return a > 240 && b < 70 && c < 70; }"  # the cross's #ff2d2d, not a trail colour
     )
     assert red
+
+
+def test_a_typed_formula_draws_and_a_hostile_one_shows_a_message_and_keeps_the_surface(page, server):
+    open_app(page, server, "?surface=formula&formula=x%5E2%2B10*y%5E2&o=sgd;learning_rate=0.01")
+    first = page.evaluate("() => window.__lll.players[0].specKey")
+    box = page.get_by_role("textbox", name="f(x, y) =")
+    box.fill("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+    box.press("Enter")
+    page.wait_for_function("(k) => window.__lll.players[0].specKey !== k", arg=first, timeout=60_000)
+    drawn = page.evaluate("() => window.__lll.players[0].specKey")
+    box.fill("__import__('os').system('id')")
+    box.press("Enter")
+    page.get_by_text("previous formula stays").wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__lll.players[0].specKey") == drawn and page.errors == []
+    link = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert link["formula"] == ["(x^2 + y - 11)^2 + (x + y^2 - 7)^2"]  # the link keeps the surface drawn

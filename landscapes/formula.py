@@ -1,0 +1,332 @@
+"""A surface from a formula typed by a user, parsed safely by construction.
+
+The text is tokenized and parsed here by a small recursive-descent parser into a tree of
+numbers, the variables x and y, the constants pi and e, + − * / ^ (or **), parentheses and a
+whitelist of functions. The tree is turned into a JAX function by walking it: no `eval`,
+`exec` or `sympify` ever sees the text, and a name outside the whitelists is an error, not a
+lookup. Length, nesting depth, literal size and literal exponents are capped, and every error
+names the column it found.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import operator
+import re
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from landscapes.custom import from_function
+from landscapes.surface import Surface
+
+MAX_LENGTH = 500  # characters
+MAX_DEPTH = 40  # nested parentheses, calls and signs
+MAX_NODES = 400
+MAX_EXPONENT = 64  # |n| of a literal exponent: x^1000 only overflows, and says nothing
+MAX_LITERAL = 1e12
+
+FUNCTIONS = {  # name → (arity, JAX function, LaTeX template)
+    "sin": (1, jnp.sin, r"\sin\left({}\right)"),
+    "cos": (1, jnp.cos, r"\cos\left({}\right)"),
+    "tan": (1, jnp.tan, r"\tan\left({}\right)"),
+    "asin": (1, jnp.arcsin, r"\arcsin\left({}\right)"),
+    "acos": (1, jnp.arccos, r"\arccos\left({}\right)"),
+    "atan": (1, jnp.arctan, r"\arctan\left({}\right)"),
+    "sinh": (1, jnp.sinh, r"\sinh\left({}\right)"),
+    "cosh": (1, jnp.cosh, r"\cosh\left({}\right)"),
+    "tanh": (1, jnp.tanh, r"\tanh\left({}\right)"),
+    "exp": (1, jnp.exp, r"e^{{{}}}"),
+    "log": (1, jnp.log, r"\ln\left({}\right)"),
+    "log10": (1, jnp.log10, r"\log_{{10}}\left({}\right)"),
+    "sqrt": (1, jnp.sqrt, r"\sqrt{{{}}}"),
+    "abs": (1, jnp.abs, r"\left|{}\right|"),
+    "sign": (1, jnp.sign, r"\operatorname{{sign}}\left({}\right)"),
+    "sigmoid": (1, jax.nn.sigmoid, r"\sigma\left({}\right)"),
+    "relu": (1, jax.nn.relu, r"\operatorname{{relu}}\left({}\right)"),
+    "softplus": (1, jax.nn.softplus, r"\operatorname{{softplus}}\left({}\right)"),
+    "min": (2, jnp.minimum, r"\min\left({}, {}\right)"),
+    "max": (2, jnp.maximum, r"\max\left({}, {}\right)"),
+    "atan2": (2, jnp.arctan2, r"\operatorname{{atan2}}\left({}, {}\right)"),
+    "hypot": (2, jnp.hypot, r"\operatorname{{hypot}}\left({}, {}\right)"),
+}
+CONSTANTS = {"pi": (math.pi, r"\pi"), "e": (math.e, "e")}
+VARIABLES = ("x", "y")
+_TOKEN = re.compile(  # ASCII only: no Unicode digits or look-alike letters slip in as numbers or names
+    r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_]\w*)|(\*\*|[-+*/^(),]))", re.ASCII
+)
+
+
+class FormulaError(ValueError):
+    """What is wrong with a formula and the 0-based column where it was found."""
+
+    def __init__(self, message: str, column: int):
+        super().__init__(f"column {column + 1}: {message}")
+        self.column = column
+
+
+class Node(NamedTuple):
+    """One node of a parsed formula: kind ∈ num, var, const, neg, add, sub, mul, div, pow, call."""
+
+    kind: str
+    value: object = None  # the number, the variable or constant name, the function name
+    args: tuple = ()
+
+
+def _tokens(text: str):
+    """(kind, text, column) for each token, lazily, so the parser reports the first problem in
+    reading order; anything unexpected is an error at its column."""
+    at = 0
+    while text[at:].strip():
+        match = _TOKEN.match(text, at)
+        if not match:
+            column = at + len(text[at:]) - len(text[at:].lstrip())
+            raise FormulaError(f"unexpected character {text[column]!r}", column)
+        number, name, symbol = match.groups()
+        column = match.start(1 if number else 2 if name else 3)
+        yield (
+            ("num" if number else "name" if name else symbol.replace("**", "^")),
+            number or name or symbol,
+            column,
+        )
+        at = match.end()
+    yield "end", "", len(text)
+
+
+class _Parser:
+    """Recursive descent: sum → product → sign → power → atom; ^ binds right, above signs."""
+
+    def __init__(self, text: str):
+        self.stream = _tokens(text)
+        self.current = next(self.stream)
+        self.depth = 0
+        self.nodes = 0
+
+    def peek(self) -> tuple[str, str, int]:
+        return self.current
+
+    def advance(self) -> tuple[str, str, int]:
+        token = self.current
+        if token[0] != "end":
+            self.current = next(self.stream)
+        return token
+
+    def take(self, kind: str, what: str) -> tuple[str, str, int]:
+        token = self.peek()
+        if token[0] != kind:
+            found = "the end" if token[0] == "end" else repr(token[1])
+            raise FormulaError(f"expected {what}, found {found}", token[2])
+        return self.advance()
+
+    def node(self, kind, value=None, args=(), column=0) -> Node:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise FormulaError(f"too long: at most {MAX_NODES} numbers, names and operations", column)
+        return Node(kind, value, tuple(args))
+
+    def nested(self, column: int):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise FormulaError(f"nested too deeply (at most {MAX_DEPTH} levels)", column)
+
+    def formula(self) -> Node:
+        tree = self.sum()
+        kind, text, column = self.peek()
+        if kind != "end":
+            hint = " (a '*' missing?)" if kind in ("num", "name", "(") else ""
+            raise FormulaError(f"unexpected {text!r}{hint}", column)
+        return tree
+
+    def sum(self) -> Node:
+        left = self.product()
+        while self.peek()[0] in ("+", "-"):
+            kind, _, column = self.advance()
+            left = self.node("add" if kind == "+" else "sub", args=(left, self.product()), column=column)
+        return left
+
+    def product(self) -> Node:
+        left = self.sign()
+        while self.peek()[0] in ("*", "/"):
+            kind, _, column = self.advance()
+            left = self.node("mul" if kind == "*" else "div", args=(left, self.sign()), column=column)
+        return left
+
+    def sign(self) -> Node:
+        kind, _, column = self.peek()
+        if kind in ("+", "-"):
+            self.advance()
+            self.nested(column)
+            operand = self.sign()
+            self.depth -= 1
+            return operand if kind == "+" else self.node("neg", args=(operand,), column=column)
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.atom()
+        if self.peek()[0] != "^":
+            return base
+        _, _, column = self.advance()
+        self.nested(column)
+        exponent = self.sign()  # right-associative: 2^3^2 = 2^(3^2); 2^-1 allowed
+        self.depth -= 1
+        size = _arithmetic(exponent)
+        if size is not None and not abs(size) <= MAX_EXPONENT:
+            raise FormulaError(f"exponent {size:g} is too large (at most {MAX_EXPONENT})", column)
+        return self.node("pow", args=(base, exponent), column=column)
+
+    def atom(self) -> Node:
+        kind, text, column = self.peek()
+        if kind == "num":
+            self.advance()
+            value = float(text)
+            if not math.isfinite(value) or abs(value) > MAX_LITERAL:
+                raise FormulaError(f"number {text[:20]} is too large (at most {MAX_LITERAL:g})", column)
+            return self.node("num", value, column=column)
+        if kind == "(":
+            self.advance()
+            self.nested(column)
+            inner = self.sum()
+            self.depth -= 1
+            self.take(")", "')'")
+            return inner
+        if kind == "name":
+            self.advance()
+            return self.name(text, column)
+        found = "the end" if kind == "end" else repr(text)
+        raise FormulaError(f"expected a number, x, y, a function or '(', found {found}", column)
+
+    def name(self, text: str, column: int) -> Node:
+        if text in VARIABLES:
+            return self.node("var", text, column=column)
+        if text in CONSTANTS:
+            return self.node("const", text, column=column)
+        if text not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise FormulaError(f"unknown name {text[:30]!r}: use x, y, pi, e or one of {known}", column)
+        arity = FUNCTIONS[text][0]
+        self.take("(", f"'(' after {text}")
+        self.nested(column)
+        args = [self.sum()]
+        while self.peek()[0] == ",":
+            self.advance()
+            args.append(self.sum())
+        self.depth -= 1
+        self.take(")", "')'")
+        if len(args) != arity:
+            raise FormulaError(f"{text} takes {arity} argument{'s' * (arity > 1)}, got {len(args)}", column)
+        return self.node("call", text, args, column=column)
+
+
+_ARITHMETIC = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "div": operator.truediv,
+    "pow": operator.pow,
+}
+
+
+def _arithmetic(tree: Node) -> float | None:
+    """The value of a subtree of numbers, signs and + − * / ^ alone (inf when it overflows),
+    else None. Python floats, never integers, so 9^9^9 is quick to reject, not a bignum."""
+    if tree.kind == "num":
+        return tree.value
+    if tree.kind not in ("neg", *_ARITHMETIC):
+        return None
+    args = [_arithmetic(a) for a in tree.args]
+    if None in args:
+        return None
+    try:
+        value = -args[0] if tree.kind == "neg" else _ARITHMETIC[tree.kind](*args)
+    except (OverflowError, ZeroDivisionError):
+        return math.inf
+    return value if isinstance(value, float) else None  # a negative base to a fractional power is complex
+
+
+def parse(text: str) -> Node:
+    """The formula's tree, or a FormulaError naming the column of the first problem."""
+    if not isinstance(text, str):
+        raise FormulaError("a formula must be text", 0)
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"too long: at most {MAX_LENGTH} characters", MAX_LENGTH)
+    if not text.strip():
+        raise FormulaError("empty formula: write an expression in x and y, e.g. x^2 + 10*y^2", 0)
+    return _Parser(text).formula()
+
+
+_BINARY = {"add": jnp.add, "sub": jnp.subtract, "mul": jnp.multiply, "div": jnp.divide, "pow": jnp.power}
+
+
+def evaluate(tree: Node, x, y):
+    """The formula's value at (x, y): a walk over the tree calling whitelisted jnp functions."""
+    if tree.kind == "num":
+        return jnp.float32(tree.value)
+    if tree.kind == "var":
+        return x if tree.value == "x" else y
+    if tree.kind == "const":
+        return jnp.float32(CONSTANTS[tree.value][0])
+    args = [evaluate(a, x, y) for a in tree.args]
+    if tree.kind == "neg":
+        return -args[0]
+    if tree.kind == "call":
+        return FUNCTIONS[tree.value][1](*args)
+    return _BINARY[tree.kind](*args)
+
+
+_PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
+
+
+def to_latex(tree: Node) -> str:
+    """The formula in LaTeX, parenthesized only where precedence needs it."""
+
+    def wrap(child: Node, level: int, right: bool = False) -> str:
+        inner = to_latex(child)
+        child_level = _PRECEDENCE.get(child.kind, 5)
+        if child_level < level or (right and child_level == level and child.kind in ("sub", "div", "add")):
+            return rf"\left({inner}\right)"
+        return inner
+
+    if tree.kind == "num":
+        mantissa, _, exponent = f"{tree.value:g}".partition("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}" if exponent else mantissa
+    if tree.kind in ("var", "const"):
+        return CONSTANTS[tree.value][1] if tree.kind == "const" else tree.value
+    if tree.kind == "call":
+        return FUNCTIONS[tree.value][2].format(*(to_latex(a) for a in tree.args))
+    if tree.kind == "neg":
+        return "-" + wrap(tree.args[0], 3)
+    left, right = tree.args
+    if tree.kind == "div":
+        return rf"\frac{{{to_latex(left)}}}{{{to_latex(right)}}}"
+    if tree.kind == "pow":
+        return f"{wrap(left, 5)}^{{{to_latex(right)}}}"
+    symbol = {"add": " + ", "sub": " - ", "mul": r" \cdot "}[tree.kind]
+    level = _PRECEDENCE[tree.kind]
+    return wrap(left, level) + symbol + wrap(right, level, right=True)
+
+
+@functools.lru_cache(maxsize=64)
+def compile_formula(text: str):
+    """(fn(xy), tree) for a formula; one function object per text, so jit compiles it once."""
+    tree = parse(text)
+
+    def fn(xy):
+        return evaluate(tree, xy[0], xy[1])
+
+    return fn, tree
+
+
+DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
+
+
+@functools.lru_cache(maxsize=64)
+def from_formula(text: str, domain=DEFAULT_DOMAIN) -> Surface:
+    """A Surface from a formula in x and y over `domain`; minima found numerically.
+
+    Raises FormulaError (a ValueError) for a formula it does not accept, ValueError for a bad domain.
+    """
+    fn, tree = compile_formula(text)
+    return from_function(fn, domain, name="formula", title=f"f(x, y) = {text.strip()}", latex=f"f = {to_latex(tree)}",
+                         note="Your own surface: minima found numerically (multi-start descent, then Newton).")  # fmt: skip
