@@ -20,7 +20,7 @@ from scenes import state as widget_state
 
 st.set_page_config(page_title="Loss Landscape Lab", page_icon="⛰️", layout="wide")
 KIND_TITLES = {"bowl": "Bowls", "valley": "Ravines and valleys", "saddle": "Saddles", "plateau": "Plateaus",
-               "cliff": "Cliffs", "many_minima": "Many minima", "custom": "Custom"}  # fmt: skip
+               "cliff": "Cliffs", "many_minima": "Many minima", "model": "Models on data", "custom": "Custom"}  # fmt: skip
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -101,8 +101,12 @@ def sidebar() -> None:
         st.latex(surface.latex)
         st.caption(surface.note)
         for name, param in surface.param_specs.items():
-            st.session_state.setdefault(f"sp.{name}", float(param.default))
-            number(name, f"sp.{name}", param)
+            key = f"sp.{name}"
+            st.session_state.setdefault(key, float(param.default))
+            if param.toggle:  # a switch, kept as 0.0 / 1.0 like every surface parameter
+                st.session_state[key] = float(st.toggle(name, value=bool(st.session_state[key]), help=param.help))
+            else:
+                number(name, key, param)
         with st.expander("Regularization (L1 / L2)"):
             st.number_input("L1 strength λ₁", 0.0, 10.0, key="l1", format="%g", step=1e-3)
             st.number_input("L2 strength λ₂", 0.0, 10.0, key="l2", format="%g", step=1e-3)

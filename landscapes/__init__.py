@@ -6,7 +6,7 @@ landscapes.names(kind="saddle")           # what there is, by what it teaches
 landscapes.from_formula("x^2 + 10*y^2", ((-3, 3), (-3, 3)))   # a surface typed by a user, parsed safely
 """
 
-from landscapes import formula, many_minima, plateaus, rugged, saddles, valleys  # noqa: F401  (registration)
+from landscapes import formula, many_minima, models, plateaus, rugged, saddles, valleys  # noqa: F401  (registration)
 from landscapes.custom import from_function, regularized
 from landscapes.evaluate import find_minima, grid_values
 from landscapes.formula import FormulaError, from_formula

@@ -52,14 +52,20 @@ def from_function(
     return _with_minima(draft, found)
 
 
+def _penalty(xy, params):
+    return params["l1"] * jnp.sum(jnp.abs(xy)) + params["l2"] * jnp.sum(xy**2)
+
+
 @functools.lru_cache(maxsize=256)
 def _regularize(fn):
     """`fn` plus λ₁‖θ‖₁ + λ₂‖θ‖², with λ taken from the traced parameters."""
+    return lambda xy, params: fn(xy, params) + _penalty(xy, params)
 
-    def penalized(xy, params):
-        return fn(xy, params) + params["l1"] * jnp.sum(jnp.abs(xy)) + params["l2"] * jnp.sum(xy**2)
 
-    return penalized
+@functools.lru_cache(maxsize=256)
+def _regularize_minibatch(minibatch):
+    """The same penalty on a model's minibatch loss `(xy, params, key)`."""
+    return lambda xy, params, key: minibatch(xy, params, key) + _penalty(xy, params)
 
 
 REGULARIZATION = {
@@ -80,6 +86,7 @@ def regularized(surface: Surface, l1: float = 0.0, l2: float = 0.0) -> Surface:
     draft = dataclasses.replace(
         surface,
         fn=_regularize(surface.fn),
+        minibatch=surface.minibatch and _regularize_minibatch(surface.minibatch),
         title=f"{surface.title} + L1/L2",
         latex=surface.latex + penalty,
         params={**surface.params, "l1": l1, "l2": l2},

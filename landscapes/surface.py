@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-KINDS = ("bowl", "valley", "saddle", "plateau", "cliff", "many_minima", "custom")
+KINDS = ("bowl", "valley", "saddle", "plateau", "cliff", "many_minima", "model", "custom")
 
 
 class Param(NamedTuple):
@@ -26,6 +26,7 @@ class Param(NamedTuple):
     high: float
     log: bool = False
     help: str = ""
+    toggle: bool = False  # an on/off switch held as 0.0 / 1.0 (so it can be traced like any number)
 
     def check(self, name: str, value) -> np.ndarray:
         """`value` as float32, or a ValueError naming the parameter and its range."""
@@ -58,6 +59,7 @@ class Surface:
     params: Mapping[str, float] = dataclasses.field(default_factory=dict)
     param_specs: Mapping[str, Param] = dataclasses.field(default_factory=dict)
     minima_complete: bool = True
+    minibatch: Callable | None = None  # `(xy, params, key) -> loss` on a random minibatch (model surfaces)
 
     def __call__(self, xy) -> jnp.ndarray:
         """Loss at `xy` (shape (2,) or (..., 2)); traceable and differentiable."""
@@ -138,7 +140,9 @@ def get(name: str, **params) -> Surface:
     )
 
 
-def describe(fn, *, title, domain, start, minima, latex, note, lr_range, minima_complete=True):
+def describe(
+    fn, *, title, domain, start, minima, latex, note, lr_range, minima_complete=True, minibatch=None
+):
     """A Surface from a factory's facts; `get` fills in name, kind and parameters.
 
     `minima` is a list of ((x, y), value) pairs: each known minimum inside the domain.
@@ -156,6 +160,7 @@ def describe(fn, *, title, domain, start, minima, latex, note, lr_range, minima_
         note=note,
         lr_range=tuple(float(v) for v in lr_range),
         minima_complete=minima_complete,
+        minibatch=minibatch,
     )
 
 

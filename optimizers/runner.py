@@ -111,7 +111,7 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
             *[specs[i].columns() for i in members],
         )
         out = _run_batch(
-            surface.fn, structure, steps, bool(np.asarray(batch_noise) > 0), keep_path, surface.param_arrays(),
+            surface.fn, surface.minibatch, structure, steps, bool(np.asarray(batch_noise) > 0), keep_path, surface.param_arrays(),
             batch, starts[rows], np.tile(seeds, len(rows) // len(seeds)), np.float32(batch_noise),
             divergence_box(surface.domain), np.float32(-np.inf if surface.f_min is None else surface.f_min), np.float32(tol),
         )  # fmt: skip
@@ -161,14 +161,28 @@ def _reads_loss(structure) -> bool:
     return line_search or name == "lbfgs" or "plateau" in (kind, then and then[0])
 
 
-@functools.partial(jax.jit, static_argnums=(0, 1, 2, 3, 4))
+@functools.partial(jax.jit, static_argnums=(0, 1, 2, 3, 4, 5))
 def _run_batch(
-    fn, structure, steps, noisy, keep_path, surface_params, batch, starts, seeds, noise, bounds, f_star, tol
+    fn,
+    minibatch,
+    structure,
+    steps,
+    noisy,
+    keep_path,
+    surface_params,
+    batch,
+    starts,
+    seeds,
+    noise,
+    bounds,
+    f_star,
+    tol,
 ):
-    _traces[(fn, structure, steps, noisy, keep_path)] += 1
+    _traces[(fn, minibatch, structure, steps, noisy, keep_path)] += 1
     one = functools.partial(
         _one_run,
         fn,
+        minibatch,
         structure,
         steps,
         noisy,
@@ -195,12 +209,27 @@ def _healthy(xy, loss, bounds):
 
 
 def _one_run(
-    fn, structure, steps, noisy, keep_path, surface_params, row, start, seed, *, noise, bounds, f_star, tol
+    fn,
+    minibatch,
+    structure,
+    steps,
+    noisy,
+    keep_path,
+    surface_params,
+    row,
+    start,
+    seed,
+    *,
+    noise,
+    bounds,
+    f_star,
+    tol,
 ):
     """One configuration. The loop runs free (a diverged run's later values are discarded) and
     only scalar bookkeeping happens per step; the path is frozen at divergence afterwards.
     The gradient is recomputed from the point each step rather than carried: on the CPU,
-    fewer carried arrays is what keeps a 100,000-wide sweep as fast as a bare loop."""
+    fewer carried arrays is what keeps a 100,000-wide sweep as fast as a bare loop. On a model
+    surface (`minibatch` given) each step's gradient comes from a freshly sampled minibatch."""
     name, flags, schedule_structure, interventions, line_search = structure
     entry = CATALOG[name]
     hyper, options = row["hyper"], row["options"]
@@ -213,9 +242,13 @@ def _one_run(
     noise_scale = noise / jnp.sqrt(options["batch_size"])
 
     def step(c: _Carry, t):
-        g = grad_fn(c.xy)
+        step_key = jax.random.fold_in(key, t.astype(jnp.int32))
+        if minibatch is None:
+            g = grad_fn(c.xy)
+        else:
+            g = jax.grad(minibatch)(c.xy, surface_params, jax.random.fold_in(step_key, 1))
         if noisy:
-            g = g + noise_scale * jax.random.normal(jax.random.fold_in(key, t.astype(jnp.int32)), g.shape)
+            g = g + noise_scale * jax.random.normal(step_key, g.shape)
         if "clip_norm" in interventions:
             g = g * jnp.minimum(1.0, options["clip_norm"] / jnp.maximum(jnp.linalg.norm(g), 1e-30))
         if "clip_value" in interventions:
