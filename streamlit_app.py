@@ -104,7 +104,9 @@ def sidebar() -> None:
             key = f"sp.{name}"
             st.session_state.setdefault(key, float(param.default))
             if param.toggle:  # a switch, kept as 0.0 / 1.0 like every surface parameter
-                st.session_state[key] = float(st.toggle(name, value=bool(st.session_state[key]), help=param.help))
+                st.session_state[key] = float(
+                    st.toggle(name, value=bool(st.session_state[key]), help=param.help)
+                )
             else:
                 number(name, key, param)
         with st.expander("Regularization (L1 / L2)"):

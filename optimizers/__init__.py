@@ -6,6 +6,7 @@ t = optimizers.run(surface, [spec], start=(-1.5, 2.0), steps=500)
 r = optimizers.sweep(surface, optimizers.make("sgd", learning_rate=np.logspace(-4, -1, 500)))
 """
 
+from optimizers import train  # registers the network_slice surface
 from optimizers.catalog import CATALOG, Entry, entry
 from optimizers.runner import SweepResult, Trajectories, divergence_box, run, sweep, trace_count
 from optimizers.schedules import Schedule, schedule
@@ -27,6 +28,7 @@ __all__ = [
     "schedule",
     "sweep",
     "trace_count",
+    "train",
 ]
 
 

@@ -1,0 +1,136 @@
+"""A small neural network on TensorFlow Playground-style data: datasets, model, loss, and the
+2-D slices of its loss around trained weights that make it a surface.
+
+As in the Playground: 500 points (half for training), the seven input features x₁, x₂, x₁²,
+x₂², x₁x₂, sin x₁, sin x₂, one hidden layer, a tanh output against labels ±1, squared error,
+L1/L2 on the weights. Everything here is pure JAX or numpy; training lives in
+`optimizers.train`, which uses the optimizer catalog.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+DATASETS = ("spiral", "circle", "xor", "gauss")
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+FEATURES = 7
+
+
+def points(name: str, n: int = 500, noise: float = 0.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(points (n, 2) in [-6, 6]², labels ±1) of a Playground-style dataset, seeded."""
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    if name == "spiral":
+        t = np.linspace(0.0, 1.0, half, endpoint=False)
+        arms = [np.stack([5 * t * np.sin(1.75 * 2 * np.pi * t + d), 5 * t * np.cos(1.75 * 2 * np.pi * t + d)], 1)
+                for d in (0.0, np.pi)]  # fmt: skip
+        xy, labels = np.concatenate(arms), np.repeat([1.0, -1.0], half)
+    elif name == "circle":
+        radius = np.concatenate([rng.uniform(0, 2.5, half), rng.uniform(3.5, 5, half)])
+        angle = rng.uniform(0, 2 * np.pi, 2 * half)
+        xy, labels = (
+            np.stack([radius * np.sin(angle), radius * np.cos(angle)], 1),
+            np.repeat([1.0, -1.0], half),
+        )
+    elif name == "xor":
+        xy = rng.uniform(-5, 5, (2 * half, 2))
+        xy += np.sign(xy) * 0.3  # a margin around the axes, as the Playground leaves
+        labels = np.where(xy[:, 0] * xy[:, 1] >= 0, 1.0, -1.0)
+    elif name == "gauss":
+        xy = np.concatenate([rng.normal(2, 1, (half, 2)), rng.normal(-2, 1, (half, 2))])
+        labels = np.repeat([1.0, -1.0], half)
+    else:
+        raise ValueError(f"unknown dataset {name!r}; one of {', '.join(DATASETS)}")
+    xy = xy + noise * rng.uniform(-1, 1, xy.shape) * 5
+    order = rng.permutation(len(xy))
+    return xy[order].astype(np.float32), labels[order].astype(np.float32)
+
+
+class Data(NamedTuple):
+    """Training and test halves, as features and labels."""
+
+    train_x: np.ndarray
+    train_y: np.ndarray
+    test_x: np.ndarray
+    test_y: np.ndarray
+    train_points: np.ndarray
+    test_points: np.ndarray
+
+
+def features(xy) -> jnp.ndarray:
+    """The Playground's seven inputs of each point."""
+    x, y = xy[..., 0], xy[..., 1]
+    return jnp.stack([x, y, x * x, y * y, x * y, jnp.sin(x), jnp.sin(y)], axis=-1)
+
+
+@functools.lru_cache(maxsize=16)
+def data(name: str, noise: float = 0.0, seed: int = 0) -> Data:
+    """A dataset split in half for training and testing (cached: datasets are small and fixed)."""
+    xy, labels = points(name, noise=noise, seed=seed)
+    half = len(xy) // 2
+    f = np.asarray(features(xy))
+    return Data(f[:half], labels[:half], f[half:], labels[half:], xy[:half], xy[half:])
+
+
+def size(hidden: int) -> int:
+    """Number of parameters: W₁ (7 × h), b₁ (h), w₂ (h), b₂."""
+    return FEATURES * hidden + 2 * hidden + 1
+
+
+def unflatten(theta, hidden: int):
+    w1 = theta[: FEATURES * hidden].reshape(FEATURES, hidden)
+    b1 = theta[FEATURES * hidden : FEATURES * hidden + hidden]
+    w2 = theta[FEATURES * hidden + hidden : FEATURES * hidden + 2 * hidden]
+    return w1, b1, w2, theta[-1]
+
+
+def weight_mask(hidden: int) -> np.ndarray:
+    """1 on weights, 0 on biases: regularization and filter normalization touch weights only."""
+    mask = np.ones(size(hidden), np.float32)
+    mask[FEATURES * hidden : FEATURES * hidden + hidden] = 0.0
+    mask[-1] = 0.0
+    return mask
+
+
+def init(key, hidden: int = 8) -> jnp.ndarray:
+    """Weights uniform in [-0.5, 0.5], biases 0.1, as the Playground starts."""
+    theta = jax.random.uniform(key, (size(hidden),), minval=-0.5, maxval=0.5)
+    return jnp.where(weight_mask(hidden) > 0, theta, 0.1)
+
+
+def activate(z, activation):
+    """The hidden activation chosen by a (traceable) index into ACTIVATIONS."""
+    return jnp.stack([jnp.tanh(z), jax.nn.relu(z), jax.nn.sigmoid(z), z])[activation]
+
+
+def predict(theta, x, activation, hidden: int):
+    """The network's output in (-1, 1) for feature rows `x`."""
+    w1, b1, w2, b2 = unflatten(theta, hidden)
+    return jnp.tanh(activate(x @ w1 + b1, activation) @ w2 + b2)
+
+
+def losses(theta, x, y, activation, hidden: int):
+    """Squared error ½(output − label)² of each example."""
+    return 0.5 * (predict(theta, x, activation, hidden) - y) ** 2
+
+
+def penalty(theta, l1, l2, hidden: int):
+    """λ₁‖w‖₁ + ½λ₂‖w‖² over the weights (not the biases)."""
+    w = theta * weight_mask(hidden)
+    return l1 * jnp.sum(jnp.abs(w)) + 0.5 * l2 * jnp.sum(w * w)
+
+
+def filter_normalized(direction, theta, hidden: int):
+    """`direction` with each neuron's incoming weights rescaled to the norm of that neuron's
+    weights in `theta`, biases zeroed (Li et al., 2018): slices comparable across networks."""
+    d1, _, d2, _ = unflatten(direction, hidden)
+    w1, _, w2, _ = unflatten(theta, hidden)
+    scale1 = jnp.linalg.norm(w1, axis=0) / jnp.maximum(jnp.linalg.norm(d1, axis=0), 1e-12)
+    scale2 = jnp.linalg.norm(w2) / jnp.maximum(jnp.linalg.norm(d2), 1e-12)
+    zeros = jnp.zeros(hidden + 1)
+    return jnp.concatenate([(d1 * scale1).ravel(), zeros[:hidden], d2 * scale2, zeros[hidden:]])

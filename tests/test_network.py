@@ -1,0 +1,74 @@
+"""The Playground network: datasets, the course's spiral behaviour, repeatability, no recompiles
+across the exercises' settings, and loss slices that pass through the trained weights."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import optimizers
+from landscapes import network
+from optimizers import train
+
+EXERCISE_8 = train.Config(
+    optimizers.make("sgd", learning_rate=0.3), batch_size=10, activation="tanh", l2=0.001
+)
+
+
+@pytest.fixture(scope="module")
+def spiral_run():
+    return train.train("spiral", [EXERCISE_8], epochs=500)
+
+
+@pytest.mark.parametrize("name", network.DATASETS)
+def test_datasets_are_balanced_seeded_and_in_range(name):
+    xy, labels = network.points(name, seed=4)
+    assert xy.shape == (500, 2) and set(np.unique(labels)) == {-1.0, 1.0}
+    assert abs(labels.sum()) <= 50 and np.abs(xy).max() <= 6.5
+    np.testing.assert_array_equal(network.points(name, seed=4)[0], xy)
+    assert not np.array_equal(network.points(name, seed=5)[0], xy) or name == "spiral"  # the spiral is exact
+
+
+def test_the_course_spiral_setting_learns_and_is_repeatable(spiral_run):
+    loss = spiral_run.train_loss[0]
+    assert loss[-1] < 0.25 * loss[0]  # well below its start in 500 epochs
+    again = train.train("spiral", [EXERCISE_8], epochs=500)
+    np.testing.assert_array_equal(again.weights, spiral_run.weights)
+
+
+def test_the_exercises_settings_run_side_by_side_without_recompiling():
+    configs = [train.Config(optimizers.make("sgd", learning_rate=lr), batch_size=b, activation=a, l1=l1, l2=l2)
+               for lr, b, a, l1, l2 in [(0.03, 1, "tanh", 0, 0), (0.3, 10, "relu", 0.001, 0), (1.0, 30, "sigmoid", 0, 0.001)]]  # fmt: skip
+    first = train.train("xor", configs, epochs=20)
+    before = train._train_group._cache_size()
+    changed = [
+        c._replace(spec=optimizers.make("sgd", learning_rate=0.1), activation="tanh", l2=0.01)
+        for c in configs
+    ]
+    second = train.train("xor", changed, epochs=20)
+    assert train._train_group._cache_size() == before
+    assert first.train_loss.shape == (3, 21) and not np.array_equal(first.weights, second.weights)
+
+
+def test_a_random_slice_passes_through_the_trained_weights_with_filter_normalized_directions(spiral_run):
+    surface, path = train.loss_slice(spiral_run, 0, EXERCISE_8, "spiral")
+    theta = jnp.asarray(spiral_run.weights[0, -1])
+    data = network.data("spiral")
+    objective = jnp.mean(network.losses(theta, data.train_x, data.train_y, 0, 8)) + network.penalty(
+        theta, 0, 0.001, 8
+    )
+    assert float(surface(np.zeros(2, np.float32))) == pytest.approx(float(objective), rel=1e-5)
+    assert path is None and surface.domain == ((-1.0, 1.0), (-1.0, 1.0))
+    direction = network.filter_normalized(jax.random.normal(jax.random.key(0), theta.shape), theta, 8)
+    w1, b1, w2, _ = network.unflatten(direction, 8)
+    np.testing.assert_allclose(
+        jnp.linalg.norm(w1, axis=0), jnp.linalg.norm(network.unflatten(theta, 8)[0], axis=0), rtol=1e-5
+    )
+    assert float(jnp.abs(b1).max()) == 0.0
+
+
+def test_a_pca_slice_holds_the_projected_training_path(spiral_run):
+    surface, path = train.loss_slice(spiral_run, 0, EXERCISE_8, "spiral", directions="pca")
+    assert path.shape == (501, 2) and np.allclose(path[-1], 0.0)
+    (x0, x1), (y0, y1) = surface.domain
+    assert x0 < path[:, 0].min() and path[:, 0].max() < x1 and y0 < path[:, 1].min() and path[:, 1].max() < y1
