@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 import landscapes
+import network_view
 import optimizers
 import scenes
 from charts import editor, landscape, player
@@ -64,7 +65,11 @@ def load_scene(scene: scenes.Scene) -> None:
 
 
 def first_visit() -> None:
-    """On a session's first run, read the link; bad values fall back with a notice."""
+    """On a session's first run, read the link; bad values fall back with a notice. A scene
+    handed over by the network page (its loss slice) replaces the current one."""
+    if pending := st.session_state.pop("pending_scene", None):
+        load_scene(scenes.from_dict(pending))
+        return
     if "row_ids" in st.session_state:
         return
     query = {k: st.query_params.get_all(k) for k in st.query_params}
@@ -336,4 +341,17 @@ def share(scene: scenes.Scene) -> None:
     st.code(f"{(st.context.url or '').split('?')[0]}?{scenes.query_string(scene)}", language=None)
 
 
-main()
+VIEWS = {"surfaces": "Optimizers on surfaces", "network": "A network on data"}
+
+
+def app() -> None:
+    """Two views: optimizers on 2-D surfaces (the main one), and the Playground network
+    (`?view=network` opens it)."""
+    st.session_state.setdefault("view", "network" if st.query_params.get("view") == "network" else "surfaces")
+    if st.sidebar.radio("View", list(VIEWS), format_func=VIEWS.get, key="view") == "network":
+        network_view.page()
+    else:
+        main()
+
+
+app()

@@ -187,7 +187,7 @@ def panels(
     return landscape(surface, size, int(size * aspect), trails=trails)
 
 
-def _background(surface: landscapes.Surface) -> dict:
+def background_data(surface: landscapes.Surface) -> dict:
     """The top-level `background` dataset: the raster and where it sits."""
     (x0, x1), (y0, y1) = surface.domain
     return {"background": [{"url": raster(surface), "x": x0, "x2": x1, "y": y1, "y2": y0}]}
@@ -205,7 +205,7 @@ def scene_specs(
 ) -> dict:
     """Two Vega-Lite specs for the player: the landscape (background and minima) and the
     curves' frame; the player draws the trajectories over both."""
-    top = panels(surface, layout, n_series, size, trails=False).properties(datasets=_background(surface))
+    top = panels(surface, layout, n_series, size, trails=False).properties(datasets=background_data(surface))
     bottom = curve_frame(surface, width=max(240, size // 2 - 30))
     return {"landscape": _configure(top).to_dict(), "curves": _configure(bottom, resize=True).to_dict()}
 
@@ -216,5 +216,5 @@ def scene_chart(surface: landscapes.Surface, layout: str = "overlay", n_series: 
         panels(surface, layout, n_series, size), curves(surface, width=max(240, size // 2 - 30))
     )
     return _configure(
-        chart.add_params(STEP, LAST_STEP).properties(datasets=_background(surface)), resize=True
+        chart.add_params(STEP, LAST_STEP).properties(datasets=background_data(surface)), resize=True
     )

@@ -198,7 +198,9 @@ def _slice_surface(dataset, noise, seed, hidden, activation, l1, l2, theta, d1, 
             w, l1, l2, hidden
         )
 
+    origin = float(loss(jnp.zeros(2)))  # θ*: the one point worth marking (a slice's other dips are noise)
     return from_function(loss, domain, name="network_slice", start=(0.8 * domain[0][1], 0.8 * domain[1][1]),
+                         minima=[((0.0, 0.0), origin)],
                          title=f"Network loss slice ({dataset}, {activation})",
                          latex=r"f(a, b) = L(\theta^* + a\,d_1 + b\,d_2)",
                          note="The training loss of the network around its trained weights θ* (at the origin) along two directions.")  # fmt: skip

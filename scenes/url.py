@@ -58,7 +58,7 @@ def from_query(query) -> tuple[Scene, list[str]]:
             data[key] = values[-1].split(",")
         elif key == "o":
             data["rows"] = [_parse_row(v) for v in values]
-        elif key not in ("lang", "embed", "embed_options"):
+        elif key not in ("lang", "embed", "embed_options", "view"):
             notices.append(f"link: ignored unknown parameter {key[:30]!r}")
     return from_dict(data, notices), notices
 

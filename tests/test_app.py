@@ -124,3 +124,17 @@ def test_a_typed_formula_draws_and_a_hostile_one_keeps_the_previous_surface():
     at.number_input(key="dom.x0").set_value(5.0).run()  # x from 5 to 3: an empty domain
     assert not at.exception and current_scene(at).surface_object().domain == ((-3.0, 3.0), (-3.0, 3.0))
     assert any("domain" in info.value for info in at.info)
+
+
+def test_the_network_view_trains_the_exercise_and_hands_a_slice_to_the_surfaces_view():
+    at = app()
+    at.radio(key="view").set_value("network").run()
+    assert not at.exception and at.title[0].value == "A network on data"
+    at.selectbox(key="exercise").set_value("Ex. 7 · activation tanh / ReLU / sigmoid").run()
+    assert not at.exception and len(at.get("image")) == 3  # one decision boundary per configuration
+    assert [row["activation"] for row in at.session_state.net_rows] == ["tanh", "relu", "sigmoid"]
+    at.button[0].click().run()  # "Run optimizers on this slice"
+    assert not at.exception and at.session_state.view == "surfaces"
+    scene = current_scene(at)
+    assert scene.surface == "network_slice" and scene.surface_params["learning_rate"] == 1.0
+    assert at.query_params["surface"] == "network_slice"

@@ -152,3 +152,11 @@ def test_a_typed_formula_draws_and_a_hostile_one_shows_a_message_and_keeps_the_s
     assert page.evaluate("() => window.__lll.players[0].specKey") == drawn and page.errors == []
     link = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     assert link["formula"] == ["(x^2 + y - 11)^2 + (x + y^2 - 7)^2"]  # the link keeps the surface drawn
+
+
+def test_the_network_view_draws_curves_boundaries_and_a_slice(page, server):
+    page.goto(server + "/?view=network")
+    page.get_by_text("is at the origin").wait_for(timeout=180_000)  # the slice's caption, last on the page
+    assert page.locator("[data-testid='stImage'] img").count() == 4  # one boundary per configuration
+    assert page.locator("[data-testid='stVegaLiteChart']").count() == 2  # the curves and the slice
+    assert page.errors == []

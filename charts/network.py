@@ -1,0 +1,73 @@
+"""Altair charts of the network view: training curves, decision boundaries, and a loss slice
+with the projected training path."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+from PIL import Image, ImageDraw
+
+import landscapes
+from charts.landscape import background_data, landscape
+
+BLUE_ORANGE = ["#f59322", "#e8eaeb", "#0877bd"]  # the Playground's colours for −1, 0, +1
+
+
+def training_curves(train_loss, test_loss, labels, colors, width: int = 520, height: int = 220) -> alt.Chart:
+    """Training (solid) and test (dashed) loss per epoch for every configuration, log scale."""
+    rows = [
+        {"epoch": e, "loss": float(max(v, 1e-8)), "run": label, "set": name}
+        for losses, name in ((train_loss, "train"), (test_loss, "test"))
+        for label, curve in zip(labels, np.nan_to_num(losses, nan=1e3, posinf=1e3), strict=True)
+        for e, v in enumerate(curve)
+    ]
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(strokeWidth=1.6)
+        .encode(
+            x=alt.X("epoch:Q"),
+            y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="loss (log)"),
+            color=alt.Color("run:N", scale=alt.Scale(domain=list(labels), range=list(colors)), legend=alt.Legend(orient="right", labelLimit=320)),
+            strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=["train", "test"], range=[[1, 0], [4, 3]])),
+            tooltip=["run:N", "set:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g")],
+        )
+        .properties(width=width, height=height)
+    )  # fmt: skip
+
+
+def decision_boundary(
+    output: np.ndarray, extent: float, xy: np.ndarray, labels: np.ndarray, size: int = 220
+) -> Image.Image:
+    """The network's output over [-extent, extent]² as a picture (orange −1 … white 0 … blue +1)
+    with the data points on top. A picture, not a chart: nine of these as Vega rects were slow."""  # fmt: skip
+    palette = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in BLUE_ORANGE], np.float64)
+    v = np.clip(np.nan_to_num(output), -1, 1)[..., None]
+    rgb = np.where(
+        v < 0, palette[1] + (palette[0] - palette[1]) * -v, palette[1] + (palette[2] - palette[1]) * v
+    )
+    picture = Image.fromarray(rgb.astype(np.uint8)).resize((size, size), Image.Resampling.BILINEAR)
+    draw = ImageDraw.Draw(picture)
+    for (x, y), t in zip(xy, labels, strict=True):
+        px, py = (x + extent) / (2 * extent) * size, (extent - y) / (2 * extent) * size
+        colour = tuple(int(c) for c in palette[2 if t > 0 else 0])
+        draw.ellipse((px - 2.5, py - 2.5, px + 2.5, py + 2.5), fill=colour, outline="white")
+    return picture
+
+
+def loss_slice(
+    surface: landscapes.Surface, path: np.ndarray | None = None, size: int = 420
+) -> alt.LayerChart:
+    """The slice's loss picture with θ* at the origin and, for PCA slices, the training path."""
+    (x0, x1), (y0, y1) = surface.domain
+    aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
+    chart = landscape(surface, size, int(size * aspect), trails=False)
+    if path is not None:
+        line = (
+            alt.Chart(
+                alt.Data(values=[{"x": float(a), "y": float(b), "s": s} for s, (a, b) in enumerate(path)])
+            )
+            .mark_line(color="white", strokeWidth=2, point=alt.OverlayMarkDef(size=8, color="white"))
+            .encode(x="x:Q", y="y:Q", order="s:Q", tooltip=["s:Q"])
+        )
+        chart = alt.layer(chart, line)
+    return chart.properties(datasets=background_data(surface))
