@@ -9,6 +9,7 @@ rate 0.03/0.3/1, tanh/ReLU/sigmoid, L1 vs L2) run as one computation per optimiz
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from typing import NamedTuple
@@ -198,12 +199,23 @@ def _slice_surface(dataset, noise, seed, hidden, activation, l1, l2, theta, d1, 
             w, l1, l2, hidden
         )
 
-    origin = float(loss(jnp.zeros(2)))  # θ*: the one point worth marking (a slice's other dips are noise)
-    return from_function(loss, domain, name="network_slice", start=(0.8 * domain[0][1], 0.8 * domain[1][1]),
-                         minima=[((0.0, 0.0), origin)],
-                         title=f"Network loss slice ({dataset}, {activation})",
-                         latex=r"f(a, b) = L(\theta^* + a\,d_1 + b\,d_2)",
-                         note="The training loss of the network around its trained weights θ* (at the origin) along two directions.")  # fmt: skip
+    surface = from_function(loss, domain, name="network_slice", start=(0.8 * domain[0][1], 0.8 * domain[1][1]),
+                            title=f"Network loss slice ({dataset}, {activation})",
+                            latex=r"f(a, b) = L(\theta^* + a\,d_1 + b\,d_2)",
+                            note="The training loss of the network around its trained weights θ*, which sit at the "
+                                 "origin, along two directions in weight space. Flat, saturated regions often hold "
+                                 "many shallow dips; only the lowest and the one nearest θ* are marked.")  # fmt: skip
+    return _lowest_and_nearest(surface)
+
+
+def _lowest_and_nearest(surface: Surface) -> Surface:
+    """Keep the global minimum found and the one nearest the origin (θ*'s basin); say the list is partial."""
+    if not surface.minima:
+        return surface
+    nearest = min(range(len(surface.minima)), key=lambda i: np.hypot(*surface.minima[i]))
+    keep = sorted({0, nearest})  # minima come lowest first
+    return dataclasses.replace(surface, minima=tuple(surface.minima[i] for i in keep),
+                               minima_values=tuple(surface.minima_values[i] for i in keep), minima_complete=False)  # fmt: skip
 
 
 FIRST_ORDER = (

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import landscapes
+import optimizers  # noqa: F401  (registers network_slice: every worker collects the same surfaces)
 
 ALL = [landscapes.get(name) for name in landscapes.names()]
 CREASED = {"bukin_n6"}  # its minimum sits on the crease |y − 0.01x²| = 0, where f has no gradient
