@@ -38,6 +38,8 @@ lint format:
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.export
+	$(BIN)/python -m bench.browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

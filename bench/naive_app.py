@@ -16,13 +16,5 @@ lr = st.number_input("learning rate", value=0.001, format="%g", key="lr")
 rows = [scenes.Row(**{**scene.rows[0].__dict__, "hyper": {"learning_rate": lr}}), *scene.rows[1:]]
 surface = scene.surface_object()
 t = optimizers.run(surface, [r.spec() for r in rows], scene.start_point(), scene.steps)
-colors = scene.colors()
-values = [
-    {"i": i, "s": s, "x": float(t.xy[i, s, 0]), "y": float(t.xy[i, s, 1]), "loss": float(t.loss[i, s]),
-     "lr": float(t.lr[i, max(s - 1, 0)]), "g": 0.0, "c": colors[i], "label": t.labels[i]}
-    for i in range(len(rows)) for s in range(scene.steps + 1)
-]  # fmt: skip
-spec = landscape.scene_chart(surface, "overlay", len(rows)).to_dict()
-spec["datasets"].update(paths=values, ends=[])
-spec["params"][0]["value"] = scene.steps
+spec = landscape.filled_scene_chart(surface, "overlay", t, scene.colors(), scene.steps)
 st.vega_lite_chart(spec, width="content")

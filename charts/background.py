@@ -43,21 +43,28 @@ def raster(surface: landscapes.Surface, size: int = 480, grid: int = 240, levels
     Baking the isolines into the image keeps the spec small and lets the browser redraw
     one image per frame instead of thousands of line segments.
     """
+    buffer = io.BytesIO()
+    picture(surface, size, grid, levels).save(buffer, format="WEBP", quality=82, method=4)  # a tenth of a PNG
+    return "data:image/webp;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def picture(
+    surface: landscapes.Surface, size: int = 480, grid: int = 240, levels: int = 14, height: int | None = None
+) -> Image.Image:
+    """The loss field with its isolines as a size × height RGB image (height: square by default)."""  # fmt: skip
+    height = height or size
     xs, ys, z = surface.grid(grid)
     field = log_field(z)
     colors = Image.fromarray(COLORMAP[(field * 255).astype(np.uint8)[::-1]], mode="RGB")
     scale = 2  # draw lines at twice the size, then downsample: cheap antialiasing
-    canvas = colors.resize((size * scale, size * scale), Image.Resampling.BILINEAR)
+    canvas = colors.resize((size * scale, height * scale), Image.Resampling.BILINEAR)
     draw = ImageDraw.Draw(canvas, "RGBA")
     (x0, x1), (y0, y1) = surface.domain
-    to_px = np.array([size * scale / (x1 - x0), -size * scale / (y1 - y0)])
+    to_px = np.array([size * scale / (x1 - x0), -height * scale / (y1 - y0)])
     origin = np.array([x0, y1])
     generator = contourpy.contour_generator(xs, ys, field, line_type=contourpy.LineType.Separate)
     for level in np.linspace(0, 1, levels + 2)[1:-1]:
         for line in generator.lines(level):
             points = ((line - origin) * to_px).ravel().tolist()
             draw.line(points, fill=(255, 255, 255, 110), width=scale)
-    image = canvas.resize((size, size), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    image.save(buffer, format="WEBP", quality=82, method=4)  # smooth fields: a tenth of the PNG's bytes
-    return "data:image/webp;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return canvas.resize((size, height), Image.Resampling.LANCZOS)

@@ -10,6 +10,7 @@ specs only depend on the surface and the layout, so they are built and sent once
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 
 import landscapes
 from charts.background import raster
@@ -218,3 +219,25 @@ def scene_chart(surface: landscapes.Surface, layout: str = "overlay", n_series: 
     return _configure(
         chart.add_params(STEP, LAST_STEP).properties(datasets=background_data(surface)), resize=True
     )
+
+
+def filled_scene_chart(surface: landscapes.Surface, layout: str, trajectories, colors, step: int) -> dict:
+    """`scene_chart` with the runs' data in and the clock at `step`: a complete static picture
+    (PNG/SVG export, and the naive benchmark's re-sent chart)."""
+    t = trajectories
+    n, points = t.loss.shape
+    grad = np.linalg.norm(np.asarray(t.grad), axis=-1)
+    values = [
+        {"i": i, "s": s, "x": float(t.xy[i, s, 0]), "y": float(t.xy[i, s, 1]), "loss": float(t.loss[i, s]),
+         "lr": float(t.lr[i, max(s - 1, 0)]), "g": float(grad[i, max(s - 1, 0)]), "c": colors[i], "label": t.labels[i]}
+        for i in range(n) for s in range(points)
+    ]  # fmt: skip
+    ends = [{"i": i, "d": int(d), "x": float(t.xy[i, -1, 0]), "y": float(t.xy[i, -1, 1]), "label": t.labels[i]}
+            for i, d in enumerate(t.diverged_at)]  # fmt: skip
+    spec = scene_chart(surface, layout, n).to_dict()
+    spec["datasets"].update(paths=values, ends=ends)
+    for param in spec["params"]:
+        param["value"] = {"step": int(step), "last_step": max(points - 1, 1)}.get(
+            param["name"], param.get("value")
+        )
+    return spec

@@ -1,0 +1,93 @@
+"""Command line: render scenes to files without the app.
+
+    python -m scenes list
+    python -m scenes render PRESET|FILE|URL --format gif|png|svg|csv|json --out PATH
+                            [--size 600] [--frames 150] [--fps 25] [--step K]
+
+A FILE is a scene file (the presets' format); a URL is a link copied from the app. Bad input
+(an unknown preset, an unreadable file, a value the scene had to drop) stops with a one-line
+message on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import sys
+from urllib.parse import parse_qs, urlsplit
+
+import scenes
+from scenes import export, presets
+
+
+class InputError(Exception):
+    """Input the CLI cannot use as given: reported in one line."""
+
+
+def load(source: str) -> scenes.Scene:
+    """The scene named by a preset, a scene file or a link; every notice is an error here."""
+    if source in presets.names():
+        _, scene, notices = presets.load(source)
+    elif "?" in source or source.startswith(("http://", "https://")):
+        query = parse_qs(urlsplit(source).query, keep_blank_values=True)
+        scene, notices = scenes.from_query(query)
+    else:
+        path = pathlib.Path(source)
+        if not path.is_file():
+            raise InputError(
+                f"{source!r} is neither a preset ({', '.join(presets.names())}) nor a readable file"
+            )
+        try:
+            _, scene, notices = presets.read(path)
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise InputError(
+                f"cannot read {source!r} as a scene file: {str(error).splitlines()[0]}"
+            ) from None
+    if notices:
+        raise InputError(f"bad value in {source[:60]!r}: {notices[0]}")
+    return scene
+
+
+def progress_bar(fraction: float, width: int = 30) -> None:
+    done = int(round(fraction * width))
+    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {fraction:4.0%}")
+    if fraction >= 1:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scenes", description="Render Loss Landscape Lab scenes to files."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="the presets, one per line with its title")
+    render = commands.add_parser("render", help="a scene to a file")
+    render.add_argument("source", help="a preset name, a scene file, or a link copied from the app")
+    render.add_argument("--format", choices=export.FORMATS, required=True)
+    render.add_argument("--out", required=True, help="the file to write")
+    render.add_argument("--size", type=int, default=600, help=f"GIF width in pixels (16–{export.MAX_SIZE})")
+    render.add_argument(
+        "--frames", type=int, default=150, help=f"GIF frames, evenly spaced (1–{export.MAX_FRAMES})"
+    )
+    render.add_argument("--fps", type=int, default=25, help="GIF frames per second (1–60)")
+    render.add_argument("--step", type=int, default=None, help="PNG/SVG: the step shown (default: the last)")
+    args = parser.parse_args(argv)
+    if args.command == "list":
+        for name in presets.names():
+            print(f"{name}\t{presets.load(name)[0]['title']}")
+        return 0
+    try:
+        scene = load(args.source)
+        bar = progress_bar if args.format == "gif" and sys.stderr.isatty() else None
+        path = export.export(scene, args.format, args.out, size=args.size, frames=args.frames, fps=args.fps,
+                             step=args.step, progress=bar)  # fmt: skip
+    except (InputError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""A scene to files: the animation as GIF, one frame as PNG or SVG, the trajectories as CSV or
+JSON (the JSON holds the scene too, so it loads back). Used by the app and by `python -m scenes`.
+
+Every number written is finite: the runner freezes diverged runs, and exports carry its
+`diverged_at` so a reader can tell a stopped run from a converged one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import pathlib
+from collections.abc import Callable
+
+import vl_convert
+from PIL import Image
+
+import optimizers
+from charts import frames as frame_charts
+from charts import landscape
+from scenes.scene import Scene
+
+FORMATS = ("gif", "png", "svg", "csv", "json")
+MAX_SIZE = 1600  # pixels across
+MAX_FRAMES = 1000
+COLUMNS = ("step", "optimizer", "x", "y", "loss", "lr", "grad_x", "grad_y", "update_x", "update_y")
+
+
+def trajectories(scene: Scene) -> optimizers.Trajectories:
+    return optimizers.run(scene.surface_object(), [r.spec() for r in scene.rows], scene.start_point(),
+                          scene.steps, scene.noise, scene.seed)  # fmt: skip
+
+
+def records(t: optimizers.Trajectories):
+    """One row per run and step, as COLUMNS: step 0 is the start (no rate, gradient or update yet)."""
+    n, points = t.loss.shape
+    for i in range(n):
+        for s in range(points):
+            before = s - 1
+            lr, g, u = (
+                (0.0, (0.0, 0.0), (0.0, 0.0))
+                if s == 0
+                else (t.lr[i, before], t.grad[i, before], t.update[i, before])
+            )
+            yield (s, t.labels[i], float(t.xy[i, s, 0]), float(t.xy[i, s, 1]), float(t.loss[i, s]), float(lr),
+                   float(g[0]), float(g[1]), float(u[0]), float(u[1]))  # fmt: skip
+
+
+def to_csv(t: optimizers.Trajectories) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(records(t))
+    return out.getvalue()
+
+
+def to_json(scene: Scene, t: optimizers.Trajectories) -> str:
+    """The scene (reloadable: same format as a preset's "scene") and every run's steps."""
+    rows = list(records(t))
+    steps = t.loss.shape[1]
+    runs = [{"label": t.labels[i], "color": scene.colors()[i], "diverged_at": int(t.diverged_at[i]),
+             "steps": [dict(zip(COLUMNS, r, strict=True)) for r in rows[i * steps : (i + 1) * steps]]}
+            for i in range(len(t.labels))]  # fmt: skip
+    return json.dumps({"scene": scene.to_dict(), "runs": runs}, allow_nan=False)
+
+
+def still(scene: Scene, t: optimizers.Trajectories, step: int, fmt: str) -> bytes:
+    """Frame `step` as PNG or SVG, with axes, legend and curves (Vega, rendered by vl-convert)."""
+    spec = landscape.filled_scene_chart(scene.surface_object(), scene.layout, t, scene.colors(), step)
+    if fmt == "svg":
+        return vl_convert.vegalite_to_svg(spec).encode("utf-8")
+    return vl_convert.vegalite_to_png(spec, scale=2)
+
+
+def gif(
+    scene: Scene, t, size: int = 600, frames: int = 150, fps: int = 25, progress: Callable | None = None
+) -> bytes:
+    """The animation: `frames` evenly spaced steps, `fps` a second, looping; the background drawn once."""
+    painter = frame_charts.Frames(scene.surface_object(), t.xy, t.diverged_at, t.labels, scene.colors(), size)
+    frame_steps = frame_charts.frame_steps(scene.steps, frames)
+    palette = _palette(painter.frame(frame_steps[-1]), scene.colors())  # one palette for all: no flicker
+    images = []
+    for done, k in enumerate(frame_steps, start=1):
+        images.append(painter.frame(k).quantize(palette=palette, dither=0))
+        if progress:
+            progress(done / len(frame_steps))
+    out = io.BytesIO()
+    images[0].save(
+        out, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0
+    )
+    return out.getvalue()
+
+
+def _palette(sample, colors) -> Image.Image:
+    """The sample's colours, quantized, plus each run's colour and the marks' exact colours."""
+    exact = [frame_charts.rgb(c) for c in colors] + [(255, 255, 255), (0, 0, 0), frame_charts.CROSS]
+    base = sample.quantize(colors=256 - len(exact)).getpalette()[: 3 * (256 - len(exact))]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(base + [v for color in exact for v in color])
+    return palette
+
+
+def export(
+    scene: Scene,
+    fmt: str,
+    path,
+    *,
+    size: int = 600,
+    frames: int = 150,
+    fps: int = 25,
+    step: int | None = None,
+    progress: Callable | None = None,
+) -> pathlib.Path:
+    """Write `scene` to `path` as `fmt`; sizes and counts outside their caps raise ValueError."""  # fmt: skip
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
+    if not (16 <= size <= MAX_SIZE and 1 <= frames <= MAX_FRAMES and 1 <= fps <= 60):
+        raise ValueError(f"size must be 16–{MAX_SIZE}, frames 1–{MAX_FRAMES}, fps 1–60")
+    step = scene.steps if step is None else step
+    if not 0 <= step <= scene.steps:
+        raise ValueError(f"step must be within 0–{scene.steps}")
+    t = trajectories(scene)
+    writers = {
+        "gif": lambda: gif(scene, t, size, frames, fps, progress),
+        "png": lambda: still(scene, t, step, "png"),
+        "svg": lambda: still(scene, t, step, "svg"),
+        "csv": lambda: to_csv(t).encode("utf-8"),
+        "json": lambda: to_json(scene, t).encode("utf-8"),
+    }
+    path = pathlib.Path(path)
+    path.write_bytes(writers[fmt]())
+    return path
