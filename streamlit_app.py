@@ -6,6 +6,7 @@ animates it in the browser. No maths and no jitted functions here.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 
@@ -328,6 +329,20 @@ def workbench() -> None:
     if notice := st.session_state.pop("edit_notice", None):
         st.warning(notice)
     share(scene)
+    export_menu(scene)
+
+
+EXPORTS = (("gif", "Animation (GIF)", "image/gif"), ("png", "Last frame (PNG)", "image/png"),
+           ("svg", "Last frame (SVG)", "image/svg+xml"), ("csv", "Trajectories (CSV)", "text/csv"),
+           ("json", "Scene and trajectories (JSON)", "application/json"))  # fmt: skip
+
+
+def export_menu(scene: scenes.Scene) -> None:
+    """Download buttons; each file is made only when its button is clicked."""
+    with st.popover("Export", icon=":material/download:"):
+        for fmt, label, mime in EXPORTS:
+            st.download_button(label, data=functools.partial(scenes.export.render, scene, fmt), mime=mime,
+                               file_name=f"loss-landscape.{fmt}", key=f"export.{fmt}", on_click="ignore")  # fmt: skip
 
 
 def share(scene: scenes.Scene) -> None:

@@ -101,18 +101,17 @@ def _palette(sample, colors) -> Image.Image:
     return palette
 
 
-def export(
+def render(
     scene: Scene,
     fmt: str,
-    path,
     *,
     size: int = 600,
     frames: int = 150,
     fps: int = 25,
     step: int | None = None,
     progress: Callable | None = None,
-) -> pathlib.Path:
-    """Write `scene` to `path` as `fmt`; sizes and counts outside their caps raise ValueError."""  # fmt: skip
+) -> bytes:
+    """The file's bytes for `scene` as `fmt`; sizes and counts outside their caps raise ValueError."""  # fmt: skip
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
     if not (16 <= size <= MAX_SIZE and 1 <= frames <= MAX_FRAMES and 1 <= fps <= 60):
@@ -128,6 +127,12 @@ def export(
         "csv": lambda: to_csv(t).encode("utf-8"),
         "json": lambda: to_json(scene, t).encode("utf-8"),
     }
+    return writers[fmt]()
+
+
+def export(scene: Scene, fmt: str, path, **options) -> pathlib.Path:
+    """Write `scene` to `path` as `fmt` (options as `render`); nothing is written on bad input."""
+    content = render(scene, fmt, **options)
     path = pathlib.Path(path)
-    path.write_bytes(writers[fmt]())
+    path.write_bytes(content)
     return path

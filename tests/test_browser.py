@@ -1,5 +1,6 @@
 """The app in a real headless Chromium: it plays, pauses, scrubs, takes clicks, keeps links, stays offline."""
 
+import pathlib
 import urllib.parse
 
 import pytest
@@ -159,4 +160,16 @@ def test_the_network_view_draws_curves_boundaries_and_a_slice(page, server):
     page.get_by_text("is at the origin").wait_for(timeout=180_000)  # the slice's caption, last on the page
     assert page.locator("[data-testid='stImage'] img").count() == 4  # one boundary per configuration
     assert page.locator("[data-testid='stVegaLiteChart']").count() == 2  # the curves and the slice
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    "label, starts", [("Trajectories (CSV)", b"step,optimizer,x,y"), ("Animation (GIF)", b"GIF89a")]
+)
+def test_export_buttons_download_the_scene(page, server, label, starts):
+    open_app(page, server, "?surface=quadratic&steps=40&o=sgd;learning_rate=0.1")
+    page.get_by_role("button", name="Export").click()
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name=label).click()
+    assert pathlib.Path(download.value.path()).read_bytes().startswith(starts)
     assert page.errors == []
