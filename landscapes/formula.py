@@ -95,6 +95,9 @@ def _tokens(text: str):
     yield "end", "", len(text)
 
 
+_INFIX = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
+
+
 class _Parser:
     """Recursive descent: sum → product → sign → power → atom; ^ binds right, above signs."""
 
@@ -139,19 +142,19 @@ class _Parser:
             raise FormulaError(f"unexpected {text!r}{hint}", column)
         return tree
 
-    def sum(self) -> Node:
-        left = self.product()
-        while self.peek()[0] in ("+", "-"):
+    def chain(self, symbols: tuple[str, str], operand) -> Node:
+        """Left-associative operations of one precedence: operand (symbol operand)*."""
+        left = operand()
+        while self.peek()[0] in symbols:
             kind, _, column = self.advance()
-            left = self.node("add" if kind == "+" else "sub", args=(left, self.product()), column=column)
+            left = self.node(_INFIX[kind], args=(left, operand()), column=column)
         return left
 
+    def sum(self) -> Node:
+        return self.chain(("+", "-"), self.product)
+
     def product(self) -> Node:
-        left = self.sign()
-        while self.peek()[0] in ("*", "/"):
-            kind, _, column = self.advance()
-            left = self.node("mul" if kind == "*" else "div", args=(left, self.sign()), column=column)
-        return left
+        return self.chain(("*", "/"), self.sign)
 
     def sign(self) -> Node:
         kind, _, column = self.peek()
