@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 
 import numpy as np
 import streamlit as st
@@ -63,6 +64,13 @@ def load_scene(scene: scenes.Scene) -> None:
     ids = list(range(first, first + len(scene.rows)))
     st.session_state.next_row_id = first + len(ids)
     st.session_state.update(widget_state.to_state(scene, ids))
+
+
+def plain(text: str) -> str:
+    """`text` shown literally by Streamlit's Markdown elements: a label or a value from a link
+    can't become a link (bare URLs included), an image (a request to another site) or formatting."""
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+    return re.sub(r"(?i)(://|www)", "\\1\u2060", escaped)  # a word joiner: no bare-URL autolinks either
 
 
 def first_visit() -> None:
@@ -144,7 +152,7 @@ def formula_inputs() -> None:
                   help="numbers, x, y, pi, e, + - * / ^ ( ) and " + ", ".join(sorted(landscapes.formula.FUNCTIONS)))  # fmt: skip
     if error := st.session_state.get("formula_error"):
         text, column = error
-        st.error(f"Not used, the previous formula stays: {text}")
+        st.error(f"Not used, the previous formula stays: {plain(text)}")
         st.code(f"{st.session_state.formula_text}\n{' ' * column}^", language=None)
     left, right = st.columns(2)
     labels = ("x from", "x to", "y from", "y to")
@@ -180,7 +188,7 @@ def rows_editor(scene: scenes.Scene, labels: list[str]) -> None:
         entry = optimizers.entry(row["name"])
         if row["more"]:
             with st.container(border=True):
-                st.markdown(f"**{row['label'] or row['placeholder']}** — every setting")
+                st.markdown(f"**{plain(row['label'] or row['placeholder'])}** — every setting")
                 advanced_settings(p, entry)
         else:
             keep(
@@ -302,7 +310,7 @@ def show(scene: scenes.Scene) -> list[str]:
     for label, step in zip(result.labels, result.diverged_at, strict=True):
         if step >= 0:
             st.warning(
-                f"{label} diverged at step {int(step)}: the run left the picture or its loss overflowed."
+                f"{plain(label)} diverged at step {int(step)}: the run left the picture or its loss overflowed."
             )
     return list(result.labels)
 
@@ -311,9 +319,9 @@ def main() -> None:
     first_visit()
     sidebar()
     for notice in st.session_state.pop("link_notices", []):
-        st.info(f"Ignored in the link or preset — {notice}")
+        st.info(f"Ignored in the link or preset — {plain(notice)}")
     for notice in widget_state.from_state(st.session_state)[1]:
-        st.info(notice)
+        st.info(plain(notice))
     workbench()
 
 

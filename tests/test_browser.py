@@ -173,3 +173,18 @@ def test_export_buttons_download_the_scene(page, server, label, starts):
         page.get_by_role("button", name=label).click()
     assert pathlib.Path(download.value.path()).read_bytes().startswith(starts)
     assert page.errors == []
+
+
+def test_markdown_in_a_link_is_shown_as_text_and_fetches_nothing(page, server):
+    image = "![x](http://evil.example/p.png)"
+    query = (
+        "?surface="
+        + urllib.parse.quote(image)
+        + "&o=sgd;learning_rate=0.01;label="
+        + urllib.parse.quote(urllib.parse.quote("[site](http://evil.example) **bold**", safe=""), safe="")
+    )
+    open_app(page, server, query)
+    page.get_by_text("evil.example/p.png").first.wait_for(timeout=10_000)  # the notice quotes it as text
+    page.wait_for_timeout(500)
+    assert not [u for u in page.requests if urllib.parse.urlparse(u).hostname == "evil.example"]
+    assert page.locator("a[href*='evil.example'], img[src*='evil.example']").count() == 0
