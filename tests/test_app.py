@@ -1,6 +1,7 @@
 """The app through Streamlit's AppTest: widgets ↔ scene ↔ URL, presets, notices, no recompiles."""
 
 import pathlib
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -17,6 +18,11 @@ def app(query: dict | None = None) -> AppTest:
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of an element's Markdown source (the app escapes user text)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def current_scene(at) -> scenes.Scene:
@@ -48,7 +54,8 @@ def test_garbage_link_renders_with_notices_and_defaults():
         }
     )
     assert not at.exception
-    notices = " ".join(i.value for i in at.info)
+    notices = " ".join(shown(i.value) for i in at.info)
+    assert "\\<script\\>" in " ".join(i.value for i in at.info)  # escaped in the Markdown source
     assert "banana" in notices and "learning_rate" in notices and "unknown parameter" in notices
     scene = current_scene(at)
     assert (
@@ -119,7 +126,8 @@ def test_a_typed_formula_draws_and_a_hostile_one_keeps_the_previous_surface():
     assert at.query_params["formula"] == "x^2 + 10*y^2"
     at.text_input(key="formula_text").set_value("__import__('os').system('id')").run()
     assert not at.exception
-    assert "unknown name '__import__'" in at.error[0].value and "previous formula stays" in at.error[0].value
+    message = shown(at.error[0].value)
+    assert "unknown name '__import__'" in message and "previous formula stays" in message
     assert current_scene(at).formula == "x^2 + 10*y^2" and at.query_params["formula"] == "x^2 + 10*y^2"
     at.number_input(key="dom.x0").set_value(5.0).run()  # x from 5 to 3: an empty domain
     assert not at.exception and current_scene(at).surface_object().domain == ((-3.0, 3.0), (-3.0, 3.0))
