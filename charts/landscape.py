@@ -33,8 +33,8 @@ TOOLTIP = [
 
 def _axes(surface: landscapes.Surface):
     (x0, x1), (y0, y1) = surface.domain
-    x = alt.X("x:Q", scale=alt.Scale(domain=[x0, x1], nice=False, zero=False), title="x")
-    y = alt.Y("y:Q", scale=alt.Scale(domain=[y0, y1], nice=False, zero=False), title="y")
+    x = alt.X("x:Q", scale=alt.Scale(domain=[x0, x1], nice=False, zero=False), title=surface.axes[0])
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[y0, y1], nice=False, zero=False), title=surface.axes[1])
     return x, y
 
 

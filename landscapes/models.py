@@ -96,6 +96,7 @@ def linear_regression(standardize, batch):
         ),
         lr_range=(1e-6, 1e-4) if not standardize else (1e-3, 0.9),
         minibatch=_linear_minibatch,
+        axes=("w (slope)", "b (intercept)"),
     )  # fmt: skip
 
 
@@ -140,4 +141,5 @@ def logistic_regression(batch):
         ),
         lr_range=(1e-2, 5.0),
         minibatch=_logistic_minibatch,
+        axes=("w₁", "w₂"),
     )

@@ -60,6 +60,7 @@ class Surface:
     param_specs: Mapping[str, Param] = dataclasses.field(default_factory=dict)
     minima_complete: bool = True
     minibatch: Callable | None = None  # `(xy, params, key) -> loss` on a random minibatch (model surfaces)
+    axes: tuple[str, str] = ("x", "y")  # what the two coordinates are called (a model's weights: w and b)
 
     def __call__(self, xy) -> jnp.ndarray:
         """Loss at `xy` (shape (2,) or (..., 2)); traceable and differentiable."""
@@ -141,7 +142,18 @@ def get(name: str, **params) -> Surface:
 
 
 def describe(
-    fn, *, title, domain, start, minima, latex, note, lr_range, minima_complete=True, minibatch=None
+    fn,
+    *,
+    title,
+    domain,
+    start,
+    minima,
+    latex,
+    note,
+    lr_range,
+    minima_complete=True,
+    minibatch=None,
+    axes=("x", "y"),
 ):
     """A Surface from a factory's facts; `get` fills in name, kind and parameters.
 
@@ -161,6 +173,7 @@ def describe(
         lr_range=tuple(float(v) for v in lr_range),
         minima_complete=minima_complete,
         minibatch=minibatch,
+        axes=axes,
     )
 
 

@@ -205,7 +205,7 @@ def _slice_surface(dataset, noise, seed, hidden, activation, l1, l2, theta, d1, 
                             note="The training loss of the network around its trained weights θ*, which sit at the "
                                  "origin, along two directions in weight space. Flat, saturated regions often hold "
                                  "many shallow dips; only the lowest and the one nearest θ* are marked.")  # fmt: skip
-    return _lowest_and_nearest(surface)
+    return _lowest_and_nearest(dataclasses.replace(surface, axes=("a (along d₁)", "b (along d₂)")))
 
 
 def _lowest_and_nearest(surface: Surface) -> Surface:

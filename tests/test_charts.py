@@ -74,3 +74,13 @@ def test_payload_of_eight_runs_of_a_thousand_steps_is_under_100_kb():
     )
     data = payload.pack(t, optimizers.divergence_box(surface.domain), t.labels, ["#000000"] * 8)
     assert len(data) < 100_000
+
+
+def test_axes_are_named_after_what_the_coordinates_are():
+    def titles(name):
+        spec = landscape.scene_specs(landscapes.get(name), "overlay", 1)["landscape"]
+        layer = spec["layer"][0]["encoding"]
+        return layer["x"]["title"], layer["y"]["title"]
+
+    assert titles("rosenbrock") == ("x", "y")
+    assert titles("linear_regression") == ("w (slope)", "b (intercept)")
