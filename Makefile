@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format bench chromium clean
+.PHONY: run test lint format bench gallery chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.browser
+
+# The README's GIFs, made by the command line from the presets.
+GALLERY := classic_beale lr_too_small_good_too_large momentum_vs_nesterov_ravine saddle_escape plateau_adaptive
+gallery: $(VENV)/.runtime
+	mkdir -p assets/gallery
+	for preset in $(GALLERY); do \
+	  $(BIN)/python -m scenes render $$preset --format gif --out assets/gallery/$$preset.gif --size 360 --frames 90 --fps 15 || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

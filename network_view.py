@@ -16,16 +16,18 @@ import streamlit as st
 import optimizers
 import scenes
 from charts import network as network_charts
+from i18n import Message
 from landscapes import network
 from optimizers import train
+from page import lang, shown, titles, tr
 
 MAX_CONFIGS = 9
 ROW = {"optimizer": "sgd", "learning_rate": 0.3, "batch_size": 10, "activation": "tanh", "l1": 0.0, "l2": 0.0}
 EXERCISES = {  # the course's Day 65 exercises on the spiral, one hidden layer of 8
-    "Ex. 5 · batch size 1 / 10 / 30": [{"learning_rate": 0.03, "batch_size": b} for b in (1, 10, 30)],
-    "Ex. 6 · learning rate 0.03 / 0.3 / 1 / 3": [{"learning_rate": lr} for lr in (0.03, 0.3, 1.0, 3.0)],
-    "Ex. 7 · activation tanh / ReLU / sigmoid": [{"learning_rate": 1.0, "activation": a} for a in ("tanh", "relu", "sigmoid")],
-    "Ex. 8 · none / L1 / L2 regularization": [{}, {"l1": 0.001}, {"l2": 0.001}, {"l2": 0.01}],
+    "ex5": [{"learning_rate": 0.03, "batch_size": b} for b in (1, 10, 30)],
+    "ex6": [{"learning_rate": lr} for lr in (0.03, 0.3, 1.0, 3.0)],
+    "ex7": [{"learning_rate": 1.0, "activation": a} for a in ("tanh", "relu", "sigmoid")],
+    "ex8": [{}, {"l1": 0.001}, {"l2": 0.001}, {"l2": 0.01}],
 }  # fmt: skip
 
 
@@ -42,7 +44,7 @@ def configs(rows: list[dict]) -> list[train.Config]:
                          r["activation"], r["l1"], r["l2"]) for r in rows]  # fmt: skip
 
 
-def clean_rows(table: pd.DataFrame) -> tuple[list[dict], list[str]]:
+def clean_rows(table: pd.DataFrame) -> tuple[list[dict], list[Message]]:
     """The edited table as valid rows: blanks take defaults, values are clamped; notices say what changed."""
     rows, notices = [], []
     bounds = {"learning_rate": (1e-4, 10.0), "batch_size": (1, 250), "l1": (0.0, 0.1), "l2": (0.0, 0.1)}
@@ -56,12 +58,11 @@ def clean_rows(table: pd.DataFrame) -> tuple[list[dict], list[str]]:
                 low, high = bounds[key]
                 row[key] = type(ROW[key])(min(max(value, low), high))
                 if row[key] != value:
-                    notices.append(
-                        f"row {i + 1}: {key} {value:g} is outside [{low:g}, {high:g}]; using {row[key]:g}"
-                    )
+                    notices.append(Message("notice.outside", name=f"{i + 1}: {key}", value=f"{value:g}",
+                                           low=f"{low:g}", high=f"{high:g}", used=f"{row[key]:g}"))  # fmt: skip
         rows.append(row)
     if len(table) > MAX_CONFIGS:
-        notices.append(f"at most {MAX_CONFIGS} configurations; the rest are left out")
+        notices.append(Message("net.too_many", max=MAX_CONFIGS))
     return rows or [dict(ROW)], notices
 
 
@@ -89,35 +90,33 @@ def open_slice(row: dict, settings: dict, pca: bool) -> None:
 
 
 def page() -> None:
-    st.title("A network on data")
-    st.caption("TensorFlow Playground's exercises: one hidden layer, the seven input features, tanh output, "
-               "squared error. Every configuration below trains side by side from the same start.")  # fmt: skip
+    st.title(tr("view.network"))
+    st.caption(tr("net.intro"))
     with st.sidebar:
-        st.selectbox("Exercise (course Day 65)", list(EXERCISES), key="exercise", index=None,
-                     placeholder="— load an exercise —", on_change=load_exercise)  # fmt: skip
-        dataset = st.selectbox("Dataset", network.DATASETS, key="net_dataset")
-        noise = st.slider("Noise", 0.0, 0.5, 0.0, 0.05, key="net_noise")
-        hidden = st.select_slider("Hidden neurons", [2, 4, 6, 8, 12, 16], value=8, key="net_hidden")
-        epochs = int(st.number_input("Epochs", 10, 1000, 500, step=50, key="net_epochs"))
-        seed = int(st.number_input("Seed", 0, 1_000_000, 0, key="net_seed"))
-    rows = st.session_state.get(
-        "net_rows", [{**ROW, **c} for c in EXERCISES["Ex. 8 · none / L1 / L2 regularization"]]
-    )
+        st.selectbox(tr("net.exercise"), list(EXERCISES), key="exercise", index=None, format_func=titles("net."),
+                     placeholder=tr("net.choose_exercise"), on_change=load_exercise)  # fmt: skip
+        dataset = st.selectbox(tr("net.dataset"), network.DATASETS, key="net_dataset",
+                               format_func=titles("net.dataset."))  # fmt: skip
+        noise = st.slider(tr("net.noise"), 0.0, 0.5, 0.0, 0.05, key="net_noise")
+        hidden = st.select_slider(tr("net.hidden"), [2, 4, 6, 8, 12, 16], value=8, key="net_hidden")
+        epochs = int(st.number_input(tr("net.epochs"), 10, 1000, 500, step=50, key="net_epochs"))
+        seed = int(st.number_input(tr("sidebar.seed"), 0, 1_000_000, 0, key="net_seed"))
+    rows = st.session_state.get("net_rows", [{**ROW, **c} for c in EXERCISES["ex8"]])
     column = st.column_config
     table = st.data_editor(
         pd.DataFrame(rows), num_rows="dynamic", key=f"net_table_{st.session_state.get('net_table_version', 0)}",
         column_config={
-            "optimizer": column.SelectboxColumn("optimizer", options=list(train.FIRST_ORDER), required=True),
-            "learning_rate": column.NumberColumn("learning rate", min_value=1e-4, max_value=10.0, format="%g"),
-            "batch_size": column.NumberColumn("batch size", min_value=1, max_value=250, step=1),
-            "activation": column.SelectboxColumn("activation", options=list(network.ACTIVATIONS[:3]), required=True),
+            "optimizer": column.SelectboxColumn(tr("chart.optimizer"), options=list(train.FIRST_ORDER), required=True),
+            "learning_rate": column.NumberColumn(tr("hyper.learning_rate"), min_value=1e-4, max_value=10.0, format="%g"),
+            "batch_size": column.NumberColumn(tr("option.batch_size"), min_value=1, max_value=250, step=1),
+            "activation": column.SelectboxColumn(tr("net.activation"), options=list(network.ACTIVATIONS[:3]), required=True),
             "l1": column.NumberColumn("L1", min_value=0.0, max_value=0.1, format="%g"),
             "l2": column.NumberColumn("L2", min_value=0.0, max_value=0.1, format="%g"),
         },
     )  # fmt: skip
     clean, notices = clean_rows(table)
     for notice in notices:
-        st.info(notice)
+        st.info(shown(notice))
     settings = {
         "dataset": dataset,
         "noise": noise,
@@ -126,28 +125,33 @@ def page() -> None:
         "seed": seed,
         "rows": clean,
     }
-    with st.spinner("Training every configuration…"):
+    with st.spinner(tr("net.training")):
         result = trained(json.dumps(settings, sort_keys=True))
     colors = scenes.scene.PALETTE[: len(clean)]
-    curves = network_charts.training_curves(result.train_loss, result.test_loss, result.labels, colors)
+    curves = network_charts.training_curves(
+        result.train_loss, result.test_loss, result.labels, colors, lang()
+    )
     st.altair_chart(curves, width="content")
     data = network.data(dataset, noise, seed)
     grid = st.columns(3)
     for i, (row, label) in enumerate(zip(clean, result.labels, strict=True)):
         output = train.decision(result.weights[i, -1], row["activation"], hidden)
-        title = f"{i + 1}. test loss {result.test_loss[i, -1]:.3f}"
+        title = tr("net.test_loss", i=i + 1, loss=f"{result.test_loss[i, -1]:.3f}")
         boundary = network_charts.decision_boundary(output, 6.0, data.test_points, data.test_y)
         grid[i % 3].image(boundary, caption=f"{title} · {label}")
-    st.subheader("The loss landscape around what it learned")
+    st.subheader(tr("net.slice_title"))
     choice = st.selectbox(
-        "Run", range(len(clean)), format_func=lambda i: f"{i + 1}. {result.labels[i]}", key="net_slice_run"
+        tr("chart.run"),
+        range(len(clean)),
+        format_func=lambda i: f"{i + 1}. {result.labels[i]}",
+        key="net_slice_run",
     )
-    pca = st.radio("Directions", ["two random, filter-normalized", "the training path's top two (PCA)"],
-                   horizontal=True, key="net_slice_pca") != "two random, filter-normalized"  # fmt: skip
+    pca = st.radio(tr("net.directions"), ["random", "pca"], horizontal=True, key="net_slice_pca",
+                   format_func=titles("net.directions.")) == "pca"  # fmt: skip
     config = configs(clean)[choice]
     surface, path = train.loss_slice(
         result, choice, config, dataset, hidden, "pca" if pca else "random", seed, noise
     )
-    st.altair_chart(network_charts.loss_slice(surface, path), width="content")
-    st.caption("θ* (the trained weights) is at the origin; axes are steps along the two directions.")
-    st.button("Run optimizers on this slice", on_click=open_slice, args=(clean[choice], settings, pca))
+    st.altair_chart(network_charts.loss_slice(surface, path, lang()), width="content")
+    st.caption(tr("net.slice_note"))
+    st.button(tr("net.open_slice"), on_click=open_slice, args=(clean[choice], settings, pca))

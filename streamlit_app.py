@@ -6,32 +6,35 @@ animates it in the browser. No maths and no jitted functions here.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
-import re
 
 import numpy as np
 import streamlit as st
 
+import i18n
 import landscapes
+import lecture
 import network_view
 import optimizers
 import scenes
-from charts import editor, landscape, player
+from charts import code, editor, landscape, player
+from page import current_view, lang, named, plain, shown, shows, titles, tr
 from scenes import state as widget_state
+from scenes import view as views
 
 st.set_page_config(page_title="Loss Landscape Lab", page_icon="⛰️", layout="wide")
-KIND_TITLES = {"bowl": "Bowls", "valley": "Ravines and valleys", "saddle": "Saddles", "plateau": "Plateaus",
-               "cliff": "Cliffs", "many_minima": "Many minima", "model": "Models on data", "custom": "Custom"}  # fmt: skip
+EDITOR_WORDS = ("color", "optimizer", "label", "label_title", "lr", "lr_title", "lr_log", "lr_log_title", "duplicate",
+                "duplicate_title", "three", "three_title", "remove", "remove_title", "more", "more_title", "add")  # fmt: skip
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def scene_spec(scene_json: str, n_series: int) -> player.PreparedSpec:
+def scene_spec(scene_json: str, n_series: int, size: int, language: str) -> player.PreparedSpec:
     """The player's Vega-Lite specs for a scene's surface and layout (cached: the key holds only
     what the picture depends on, not the optimizers, so hyperparameter changes hit the cache)."""
     scene = scenes.from_dict(json.loads(scene_json))
-    return player.prepare(landscape.scene_specs(scene.surface_object(), scene.layout, n_series))
+    specs = landscape.scene_specs(scene.surface_object(), scene.layout, n_series, size, language)
+    return player.prepare(specs)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -45,17 +48,21 @@ def trajectories(scene_json: str):
 
 
 @st.cache_data(show_spinner=False)
-def preset_titles() -> dict[str, str]:
-    return {name: scenes.presets.load(name)[0]["title"] for name in scenes.presets.names()}
+def preset_titles(language: str) -> dict[str, str]:
+    return {name: named("preset", name, "title", scenes.presets.load(name)[0]["title"])
+            for name in scenes.presets.names()}  # fmt: skip
 
 
 @st.cache_data(show_spinner=False)
-def surface_titles() -> dict[str, str]:
-    """'Kind · Title' for every surface, in teaching order of kinds."""
+def surface_titles(language: str) -> dict[str, str]:
+    """'Kind · Title' for every surface, in teaching order of kinds, in `language`."""
     kind_of = {n: landscapes.get(n).kind for n in landscapes.names()}
     order = sorted(landscapes.names(), key=lambda n: (landscapes.KINDS.index(kind_of[n]), n))
-    titles = {n: f"{KIND_TITLES[kind_of[n]]} · {landscapes.get(n).title}" for n in order}
-    return {**titles, scenes.FORMULA: f"{KIND_TITLES['custom']} · your own formula f(x, y)"}
+    titles = {
+        n: f"{tr(f'kind.{kind_of[n]}')} · {named('surface', n, 'title', landscapes.get(n).title)}"
+        for n in order
+    }
+    return {**titles, scenes.FORMULA: f"{tr('kind.custom')} · {tr('formula.own')}"}
 
 
 def load_scene(scene: scenes.Scene) -> None:
@@ -66,24 +73,20 @@ def load_scene(scene: scenes.Scene) -> None:
     st.session_state.update(widget_state.to_state(scene, ids))
 
 
-def plain(text: str) -> str:
-    """`text` shown literally by Streamlit's Markdown elements: a label or a value from a link
-    can't become a link (bare URLs included), an image (a request to another site) or formatting."""
-    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
-    return re.sub(r"(?i)(://|www)", "\\1\u2060", escaped)  # a word joiner: no bare-URL autolinks either
-
-
 def first_visit() -> None:
-    """On a session's first run, read the link; bad values fall back with a notice. A scene
-    handed over by the network page (its loss slice) replaces the current one."""
+    """On a session's first run, read the link (scene, language, presentation, hidden controls);
+    bad values fall back with a notice. A scene handed over by the network page (its loss
+    slice) replaces the current one."""
     if pending := st.session_state.pop("pending_scene", None):
         load_scene(scenes.from_dict(pending))
         return
     if "row_ids" in st.session_state:
         return
     query = {k: st.query_params.get_all(k) for k in st.query_params}
+    view, view_notices = views.from_query(query, fallback_lang=st.context.locale or "en")
+    st.session_state.update(view_flags=view, present=view.present)  # the language menu read `lang` already
     scene, notices = scenes.from_query(query) if query else (scenes.Scene(), [])
-    st.session_state.link_notices = notices
+    st.session_state.link_notices = [*view_notices, *notices]
     load_scene(scene)
 
 
@@ -95,49 +98,80 @@ def apply_preset() -> None:
         load_scene(scene)
 
 
-def number(label, key, param, **kwargs):
+def number(label, key, param, help_text=None):
     """A number field bounded by a Param's range."""
     return st.number_input(label, min_value=float(param.low), max_value=float(param.high), key=key,
-                           format="%g", help=param.help or None, **kwargs)  # fmt: skip
+                           format="%g", help=help_text or None)  # fmt: skip
+
+
+SIDEBAR_KEYS = {"preset": ["preset"], "surface": ["surface", "formula_text", *widget_state.DOMAIN_KEYS],
+                "regularization": ["l1", "l2"], "start": ["start_x", "start_y"], "steps": ["steps"],
+                "noise": ["noise"], "seed": ["seed"], "layout": ["layout"]}  # fmt: skip
 
 
 def sidebar() -> None:
+    """Settings of the scene; a control the link hides keeps its value (see `keep`)."""
     with st.sidebar:
         st.title("Loss Landscape Lab")
-        titles = preset_titles()
-        st.selectbox("Preset", [None, *titles], format_func=lambda n: titles.get(n, "— choose a preset —"),
-                     key="preset", on_change=apply_preset)  # fmt: skip
-        surfaces = surface_titles()
-        st.selectbox("Surface", list(surfaces), key="surface", format_func=surfaces.get)
-        if st.session_state.surface == scenes.FORMULA:
-            formula_inputs()
+        if shows("preset"):
+            presets, choose = preset_titles(lang()), tr("sidebar.choose_preset")
+            st.selectbox(tr("sidebar.preset"), [None, *presets], key="preset", on_change=apply_preset,
+                         format_func=lambda name: presets.get(name, choose))  # fmt: skip
+            if st.session_state.get("preset") in presets:
+                name = st.session_state.preset
+                st.caption(named("preset", name, "note", scenes.presets.load(name)[0]["note"]))
         surface = widget_state.from_state(st.session_state)[0].base_surface()
-        st.latex(surface.latex)
-        st.caption(surface.note)
-        for name, param in surface.param_specs.items():
-            key = f"sp.{name}"
-            st.session_state.setdefault(key, float(param.default))
-            if param.toggle:  # a switch, kept as 0.0 / 1.0 like every surface parameter
-                st.session_state[key] = float(
-                    st.toggle(name, value=bool(st.session_state[key]), help=param.help)
-                )
-            else:
-                number(name, key, param)
-        with st.expander("Regularization (L1 / L2)"):
-            st.number_input("L1 strength λ₁", 0.0, 10.0, key="l1", format="%g", step=1e-3)
-            st.number_input("L2 strength λ₂", 0.0, 10.0, key="l2", format="%g", step=1e-3)
+        if shows("surface"):
+            surface = surface_settings()
+        if shows("regularization"):
+            with st.expander(tr("sidebar.regularization")):
+                st.number_input(tr("sidebar.l1"), 0.0, 10.0, key="l1", format="%g", step=1e-3)
+                st.number_input(tr("sidebar.l2"), 0.0, 10.0, key="l2", format="%g", step=1e-3)
         (x0, x1), (y0, y1) = surface.domain
         for axis, low, high in (("x", x0, x1), ("y", y0, y1)):
             key = f"start_{axis}"
             st.session_state[key] = float(np.clip(st.session_state.get(key, 0.0), low, high))
-            st.number_input(f"start {axis}", float(low), float(high), key=key, format="%g",
-                            help="or click the plot")  # fmt: skip
-        st.number_input("steps", 1, scenes.MAX_STEPS, key="steps", step=50)
-        st.number_input("gradient noise σ (batch noise)", 0.0, 100.0, key="noise", format="%g",
-                        help="Gaussian noise of scale σ/√batch added to every gradient")  # fmt: skip
-        st.number_input("seed", 0, 2**31 - 1, key="seed")
-        st.radio("layout", scenes.scene.LAYOUTS, key="layout", horizontal=True,
-                 format_func={"overlay": "overlay", "side": "side by side"}.get)  # fmt: skip
+            if shows("start"):
+                st.number_input(tr("sidebar.start", axis=axis), float(low), float(high), key=key, format="%g",
+                                help=tr("sidebar.start_help"))  # fmt: skip
+        if shows("steps"):
+            st.number_input(tr("sidebar.steps"), 1, scenes.MAX_STEPS, key="steps", step=50)
+        if shows("noise"):
+            st.number_input(
+                tr("sidebar.noise"), 0.0, 100.0, key="noise", format="%g", help=tr("sidebar.noise_help")
+            )
+        if shows("seed"):
+            st.number_input(tr("sidebar.seed"), 0, 2**31 - 1, key="seed")
+        if shows("layout"):
+            st.radio(tr("sidebar.layout"), scenes.scene.LAYOUTS, key="layout", horizontal=True,
+                     format_func=titles("sidebar.layout."))  # fmt: skip
+        st.toggle(tr("present.toggle"), key="present", help=tr("present.help"))
+        keep(key for control, keys in SIDEBAR_KEYS.items() if not shows(control) for key in keys)
+        if not shows("surface"):
+            keep([key for key in st.session_state if str(key).startswith("sp.")])
+
+
+def surface_settings() -> landscapes.Surface:
+    """The surface menu, a typed formula, the surface's formula, note and parameters."""
+    surfaces = surface_titles(lang())
+    st.selectbox(tr("sidebar.surface"), list(surfaces), key="surface", format_func=surfaces.get)
+    if st.session_state.surface == scenes.FORMULA:
+        formula_inputs()
+    surface = widget_state.from_state(st.session_state)[0].base_surface()
+    st.latex(surface.latex)
+    name = st.session_state.surface
+    st.caption(named("surface", name, "note", surface.note))
+    for param_name, param in surface.param_specs.items():
+        key = f"sp.{param_name}"
+        st.session_state.setdefault(key, float(param.default))
+        help_text = named("surface", name, f"param.{param_name}", param.help) if param.help else None
+        if param.toggle:  # a switch, kept as 0.0 / 1.0 like every surface parameter
+            st.session_state[key] = float(
+                st.toggle(param_name, value=bool(st.session_state[key]), help=help_text)
+            )
+        else:
+            number(param_name, key, param, help_text)
+    return surface
 
 
 FIRST_FORMULA = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
@@ -149,13 +183,13 @@ def formula_inputs() -> None:
     if not st.session_state.get("formula"):
         st.session_state.formula = st.session_state.formula_text = FIRST_FORMULA
     st.text_input("f(x, y) =", key="formula_text", max_chars=landscapes.formula.MAX_LENGTH, on_change=take_formula,
-                  help="numbers, x, y, pi, e, + - * / ^ ( ) and " + ", ".join(sorted(landscapes.formula.FUNCTIONS)))  # fmt: skip
+                  help=tr("formula.help", functions=", ".join(sorted(landscapes.formula.FUNCTIONS))))  # fmt: skip
     if error := st.session_state.get("formula_error"):
-        text, column = error
-        st.error(f"Not used, the previous formula stays: {plain(text)}")
+        message, column = error
+        st.error(tr("formula.not_used", column=column + 1, error=shown(message)))
         st.code(f"{st.session_state.formula_text}\n{' ' * column}^", language=None)
     left, right = st.columns(2)
-    labels = ("x from", "x to", "y from", "y to")
+    labels = [tr(f"formula.{key}") for key in ("x_from", "x_to", "y_from", "y_to")]
     for column, key, label in zip((left, right) * 2, widget_state.DOMAIN_KEYS, labels, strict=True):
         column.number_input(label, -scenes.scene.MAX_DOMAIN, scenes.scene.MAX_DOMAIN, key=key, format="%g")
 
@@ -166,7 +200,7 @@ def take_formula() -> None:
     try:
         landscapes.formula.parse(text)
     except landscapes.FormulaError as error:
-        st.session_state.formula_error = (str(error), error.column)
+        st.session_state.formula_error = (error.message, error.column)
         return
     st.session_state.formula = text.strip()
     st.session_state.pop("formula_error", None)
@@ -181,14 +215,20 @@ def rows_editor(scene: scenes.Scene, labels: list[str]) -> None:
          "lr": float(row.spec().hyper["learning_rate"]), "more": bool(st.session_state.get(f"row{row_id}.more"))}
         for row_id, row, label, color in zip(ids, scene.rows, labels, scene.colors(), strict=True)
     ]  # fmt: skip
-    choices = [(name, entry.title) for name, entry in optimizers.CATALOG.items()]
-    editor.mount(rows, choices, scenes.MAX_ROWS, on_edit=edit_row, on_action=row_action)
+    choices = [
+        (name, named("optimizer", name, "title", entry.title)) for name, entry in optimizers.CATALOG.items()
+    ]
+    hide = tuple(c for c in ("color", "optimizer", "label", "lr", "rows", "more") if not shows(c))
+    words = {word: tr(f"editor.{word}") for word in EDITOR_WORDS}
+    editor.mount(
+        rows, choices, scenes.MAX_ROWS, on_edit=edit_row, on_action=row_action, text=words, hide=hide
+    )
     for row, row_id in zip(rows, ids, strict=True):
         p = widget_state.row_keys(row_id)
         entry = optimizers.entry(row["name"])
-        if row["more"]:
+        if row["more"] and shows("more"):
             with st.container(border=True):
-                st.markdown(f"**{plain(row['label'] or row['placeholder'])}** — every setting")
+                st.markdown(f"**{plain(row['label'] or row['placeholder'])}** — {tr('rows.every_setting')}")
                 advanced_settings(p, entry)
         else:
             keep(
@@ -199,14 +239,14 @@ def rows_editor(scene: scenes.Scene, labels: list[str]) -> None:
 
 
 def edit_row(edit) -> None:
-    if not widget_state.apply_edit(st.session_state, edit):
-        st.session_state.edit_notice = "The row editor sent an edit that was not understood; nothing changed."
+    if not widget_state.apply_edit(st.session_state, edit, current_view().hidden):
+        st.session_state.edit_notice = "rows.edit_not_understood"
 
 
 def row_action(action) -> None:
     """Add, or duplicate / triple / remove a row, as the row editor asked."""
     ids = st.session_state.row_ids
-    if not isinstance(action, dict):
+    if not isinstance(action, dict) or not shows("rows"):
         return
     if action.get("act") == "add":
         add_row()
@@ -230,29 +270,35 @@ def advanced_settings(p: str, entry) -> None:
     for i, (hyper, param) in enumerate(others):
         st.session_state.setdefault(f"{p}h.{hyper}", float(param.default))
         with cols[i % 4]:
-            number(hyper.replace("_", " "), f"{p}h.{hyper}", param)
+            number(tr(f"hyper.{hyper}"), f"{p}h.{hyper}", param)
     kinds = [k for k in optimizers.schedules.KINDS if k != "warmup"]
-    kind = st.selectbox("learning-rate schedule", kinds, key=f"{p}schedule")
+    kind = st.selectbox(tr("rows.schedule"), kinds, key=f"{p}schedule",
+                        format_func=titles("schedule.", ".title"))  # fmt: skip
     sched_cols = st.columns(3)
     for i, (param_name, param) in enumerate(optimizers.schedules.PARAMS[kind].items()):
         st.session_state.setdefault(f"{p}s.{param_name}", float(param.default))
         with sched_cols[i % 3]:
-            number(param_name.replace("_", " "), f"{p}s.{param_name}", param)
+            help_text = named("schedule", kind, f"param.{param_name}", param.help) if param.help else None
+            number(tr(f"schedule_param.{param_name}"), f"{p}s.{param_name}", param, help_text)
     option_cols = st.columns(3)
     for i, option in enumerate(("clip_norm", "clip_value")):
         with option_cols[i]:
             st.session_state.setdefault(f"{p}{option}", 1.0)
-            if st.checkbox(option.replace("_", " by "), key=f"{p}{option}_on"):
-                number("c", f"{p}{option}", optimizers.OPTIONS[option])
+            if st.checkbox(tr(f"option.{option}"), key=f"{p}{option}_on"):
+                number("c", f"{p}{option}", optimizers.OPTIONS[option], option_help(option))
     with option_cols[2]:
         st.session_state.setdefault(f"{p}line_search", False)
-        st.checkbox("Armijo line search", key=f"{p}line_search")
+        st.checkbox(tr("option.line_search"), key=f"{p}line_search")
     for i, option in enumerate(("weight_decay", "batch_size")):
         st.session_state.setdefault(f"{p}{option}", float(optimizers.OPTIONS[option].default))
         with option_cols[i]:
-            number(option.replace("_", " "), f"{p}{option}", optimizers.OPTIONS[option])
+            number(tr(f"option.{option}"), f"{p}{option}", optimizers.OPTIONS[option], option_help(option))
     st.latex(entry.latex)
-    st.caption(f"Defaults: {entry.defaults}")
+    st.caption(tr("rows.defaults", defaults=named("optimizer", entry.name, "defaults", entry.defaults)))
+
+
+def option_help(option: str) -> str:
+    return named("option", option, "help", optimizers.OPTIONS[option].help)
 
 
 def _rows_now() -> list:
@@ -303,25 +349,26 @@ def show(scene: scenes.Scene) -> list[str]:
     picture = {
         k: v for k, v in scene.to_dict().items() if k not in ("rows", "start", "steps", "noise", "seed")
     }
-    spec = scene_spec(json.dumps(picture, sort_keys=True), len(scene.rows))
+    present = bool(st.session_state.get("present"))
+    spec = scene_spec(json.dumps(picture, sort_keys=True), len(scene.rows), 700 if present else 520, lang())
     result = trajectories(json.dumps(scene.to_dict(), sort_keys=True))
     box = optimizers.divergence_box(surface.domain)  # every point of a path lies inside it
-    player.mount(spec, result, box, result.labels, scene.colors(), on_start=move_start)
+    extra = {"text": code.player_words(lang()), "present": present}
+    player.mount(spec, result, box, result.labels, scene.colors(), on_start=move_start, extra=extra)
     for label, step in zip(result.labels, result.diverged_at, strict=True):
         if step >= 0:
-            st.warning(
-                f"{plain(label)} diverged at step {int(step)}: the run left the picture or its loss overflowed."
-            )
+            st.warning(tr("run.diverged", label=plain(label), step=int(step)))
     return list(result.labels)
 
 
 def main() -> None:
     first_visit()
+    lecture.presentation()
     sidebar()
     for notice in st.session_state.pop("link_notices", []):
-        st.info(f"Ignored in the link or preset — {plain(notice)}")
+        st.info(tr("notice.ignored", notice=shown(notice)))
     for notice in widget_state.from_state(st.session_state)[1]:
-        st.info(plain(notice))
+        st.info(shown(notice))
     workbench()
 
 
@@ -332,46 +379,30 @@ def workbench() -> None:
         st.rerun()  # the start lives in the sidebar: redraw the whole page once
     scene, _ = widget_state.from_state(st.session_state)
     labels = show(scene)
-    st.subheader("Optimizers")
+    st.subheader(tr("rows.title"))
     rows_editor(scene, labels)
     if notice := st.session_state.pop("edit_notice", None):
-        st.warning(notice)
-    share(scene)
-    export_menu(scene)
-
-
-EXPORTS = (("gif", "Animation (GIF)", "image/gif"), ("png", "Last frame (PNG)", "image/png"),
-           ("svg", "Last frame (SVG)", "image/svg+xml"), ("csv", "Trajectories (CSV)", "text/csv"),
-           ("json", "Scene and trajectories (JSON)", "application/json"))  # fmt: skip
-
-
-def export_menu(scene: scenes.Scene) -> None:
-    """Download buttons; each file is made only when its button is clicked."""
-    with st.popover("Export", icon=":material/download:"):
-        for fmt, label, mime in EXPORTS:
-            st.download_button(label, data=functools.partial(scenes.export.render, scene, fmt), mime=mime,
-                               file_name=f"loss-landscape.{fmt}", key=f"export.{fmt}", on_click="ignore")  # fmt: skip
-
-
-def share(scene: scenes.Scene) -> None:
-    """Keep the scene in the URL and offer the link."""
-    query = scenes.to_query(scene)
-    if {k: st.query_params.get_all(k) for k in st.query_params} != {
-        k: v if isinstance(v, list) else [v] for k, v in query.items()
-    }:
-        st.query_params.from_dict(query)
-    st.caption("Share this scene: copy the link below (it reproduces the picture exactly, seed included).")
-    st.code(f"{(st.context.url or '').split('?')[0]}?{scenes.query_string(scene)}", language=None)
-
-
-VIEWS = {"surfaces": "Optimizers on surfaces", "network": "A network on data"}
+        st.warning(tr(notice))
+    lecture.formula_panel(scene, labels)
+    title = named("surface", scene.surface, "title", scene.surface_object().title)
+    left, right = st.columns([4, 1])
+    with left:
+        lecture.share(scene)
+    with right:
+        lecture.export_menu(scene, f"Loss Landscape Lab · {title}")
 
 
 def app() -> None:
     """Two views: optimizers on 2-D surfaces (the main one), and the Playground network
-    (`?view=network` opens it)."""
+    (`?view=network` opens it). The language menu sits on top of the sidebar."""
     st.session_state.setdefault("view", "network" if st.query_params.get("view") == "network" else "surfaces")
-    if st.sidebar.radio("View", list(VIEWS), format_func=VIEWS.get, key="view") == "network":
+    st.session_state.setdefault("lang", i18n.language(st.query_params.get("lang") or st.context.locale))
+    with st.sidebar:
+        if shows("lang"):
+            st.selectbox("Language · 語言 · 语言", list(i18n.LANGS), key="lang", format_func=i18n.LANGS.get)
+        if shows("view"):
+            st.radio(tr("view.label"), ["surfaces", "network"], key="view", format_func=titles("view."))
+    if st.session_state.view == "network":
         network_view.page()
     else:
         main()

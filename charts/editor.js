@@ -8,15 +8,18 @@ const LOG_MIN = -6, LOG_MAX = 1; // the slider's decades of learning rate
 const COPY_ICON = `<svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="1.6" d="M5.5 5.5h8v8h-8zM2.5 10.5v-8h8"/></svg>`;
 
 const ROW_TEMPLATE = `
-  <input type="color" data-field="color" aria-label="colour" title="colour">
-  <select data-field="name" aria-label="optimizer" title="optimizer"></select>
-  <input type="text" data-field="label" aria-label="label" title="label (empty: automatic)" maxlength="60">
-  <input type="number" data-field="lr" aria-label="learning rate" title="learning rate (exact)" step="any" min="0">
-  <input type="range" class="lll-log" aria-label="log₁₀ learning rate" title="learning rate (log scale)" min="${LOG_MIN}" max="${LOG_MAX}" step="0.05">
-  <button type="button" data-act="duplicate" title="duplicate this row" aria-label="duplicate">${COPY_ICON}</button>
-  <button type="button" data-act="three" title="three copies at lr ÷10, ×1, ×10" aria-label="three learning rates">×3</button>
-  <button type="button" data-act="remove" title="remove this row" aria-label="remove">✕</button>
-  <label title="every hyperparameter, schedule, clipping, the rule"><input type="checkbox" data-field="more"> more</label>`;
+  <input type="color" data-field="color" data-word="color">
+  <select data-field="name" data-word="optimizer"></select>
+  <input type="text" data-field="label" data-word="label" maxlength="60">
+  <input type="number" data-field="lr" data-word="lr" step="any" min="0">
+  <input type="range" class="lll-log" data-word="lr_log" min="${LOG_MIN}" max="${LOG_MAX}" step="0.05">
+  <button type="button" data-act="duplicate" data-word="duplicate">${COPY_ICON}</button>
+  <button type="button" data-act="three" data-word="three">×3</button>
+  <button type="button" data-act="remove" data-word="remove">✕</button>
+  <label class="lll-more"><input type="checkbox" data-field="more" data-word="more"> <span data-text="more">more</span></label>`;
+// What a lesson link can hide (`*_hide` flags), and the elements each one covers.
+const PARTS = { color: "[data-field='color']", optimizer: "[data-field='name']", label: "[data-field='label']",
+  lr: "[data-field='lr'], .lll-log", rows: "[data-act], .lll-add", more: ".lll-more" };
 
 const lrText = (v) => String(+(+v).toPrecision(4));
 
@@ -29,7 +32,7 @@ class Editor {
     this.add = document.createElement("button");
     this.add.type = "button";
     this.add.className = "lll-add";
-    this.add.textContent = "+ add optimizer";
+    this.add.dataset.text = "add";
     this.add.addEventListener("click", () => this.send("action", { act: "add" }));
     this.box.append(this.list, this.add);
     root.append(this.box);
@@ -42,12 +45,28 @@ class Editor {
   // Build or refresh the rows in place (a focused field keeps what is being typed).
   update(data, setTrigger) {
     this.setTrigger = setTrigger;
+    this.words = data.text || {};
     const focused = this.root.getRootNode().activeElement;
     const lines = data.rows.map((row) => this.line(row, data.optimizers));
     this.list.replaceChildren(...lines);
     if (focused && this.list.contains(focused)) focused.focus();
     this.add.disabled = data.rows.length >= data.max_rows;
     this.list.querySelectorAll("[data-act='remove']").forEach((b) => (b.disabled = data.rows.length <= 1));
+    this.translate();
+    const hidden = new Set(data.hide || []);
+    for (const [part, selector] of Object.entries(PARTS)) {
+      this.box.querySelectorAll(selector).forEach((el) => (el.hidden = hidden.has(part)));
+    }
+  }
+
+  // Titles and texts in the reader's language (attributes and textContent: never HTML).
+  translate() {
+    for (const el of this.box.querySelectorAll("[data-word]")) {
+      const name = this.words[el.dataset.word] || el.dataset.word; // the accessible name
+      const title = this.words[`${el.dataset.word}_title`] || name; // the longer tooltip
+      if (el.title !== title) { el.title = title; el.setAttribute("aria-label", name); }
+    }
+    for (const el of this.box.querySelectorAll("[data-text]")) el.textContent = this.words[el.dataset.text] || el.dataset.text;
   }
 
   line(row, optimizers) {

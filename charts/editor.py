@@ -10,7 +10,7 @@ import functools
 
 import streamlit as st
 
-from charts.player import source
+from charts.code import source
 
 
 @functools.cache
@@ -18,10 +18,20 @@ def _component():
     return st.components.v2.component("lll_editor", js=source("editor.js"), css=source("editor.css"))
 
 
-def mount(rows: list[dict], choices: list[tuple[str, str]], max_rows: int, on_edit, on_action, key="editor"):
+def mount(
+    rows: list[dict],
+    choices: list[tuple[str, str]],
+    max_rows: int,
+    on_edit,
+    on_action,
+    text: dict[str, str],
+    hide: tuple[str, ...] = (),
+    key="editor",
+):
     """Show the rows ({id, name, label, placeholder, color, lr, more} each) with `choices`
-    ((name, title) pairs) in the optimizer menus. `on_edit({id, field, value})` and
-    `on_action({act, id})` run before the next script run, with whatever the browser sent."""
+    ((name, title) pairs) in the optimizer menus, `text` as its words and the parts in `hide`
+    hidden. `on_edit({id, field, value})` and `on_action({act, id})` run before the next
+    script run, with whatever the browser sent."""
 
     def forward(name, callback):
         def run():
@@ -30,6 +40,7 @@ def mount(rows: list[dict], choices: list[tuple[str, str]], max_rows: int, on_ed
 
         return run
 
-    data = {"rows": rows, "optimizers": [list(c) for c in choices], "max_rows": max_rows}
+    data = {"rows": rows, "optimizers": [list(c) for c in choices], "max_rows": max_rows, "text": text,
+            "hide": list(hide)}  # fmt: skip
     _component()(key=key, data=data, on_edit_change=forward("edit", on_edit),
                  on_action_change=forward("action", on_action))  # fmt: skip

@@ -7,13 +7,31 @@ and the step counter. No plotting library redraws the whole picture per frame.
 
 from __future__ import annotations
 
+import pathlib
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+import i18n
 import landscapes
 from charts.background import picture
 
 CROSS = (255, 45, 45)
+CJK_FONTS = (  # where Linux (Debian's fonts-noto-cjk, fonts-wqy-microhei), macOS and Windows keep one
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/System/Library/Fonts/PingFang.ttc", "/System/Library/Fonts/Hiragino Sans GB.ttc",
+    "C:/Windows/Fonts/msjh.ttc", "C:/Windows/Fonts/msyh.ttc",
+)  # fmt: skip
+
+
+def font_for(texts, size: int, candidates=CJK_FONTS):
+    """(font, can_write_chinese): a CJK font when some text needs one and one is installed,
+    else Pillow's own font (which has no Chinese glyphs)."""
+    if any(i18n.has_cjk(str(t)) for t in texts):
+        for path in candidates:
+            if pathlib.Path(path).is_file():
+                return ImageFont.truetype(path, size), True
+    return ImageFont.load_default(size=size), False
 
 
 def frame_steps(steps: int, count: int) -> list[int]:
@@ -27,13 +45,24 @@ def rgb(color: str) -> tuple[int, int, int]:
 
 
 class Frames:
-    """Draws frame k of runs `xy` (n, steps + 1, 2) over `surface`, `size` pixels wide."""
+    """Draws frame k of runs `xy` (n, steps + 1, 2) over `surface`, `size` pixels wide; the
+    counter says `step` (in English when no installed font can write it)."""
 
-    def __init__(self, surface: landscapes.Surface, xy, diverged_at, labels, colors, size: int = 600):
+    def __init__(
+        self,
+        surface: landscapes.Surface,
+        xy,
+        diverged_at,
+        labels,
+        colors,
+        size: int = 600,
+        step: str = "step",
+    ):
         (x0, x1), (y0, y1) = surface.domain
         aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
         self.size, self.height = size, int(size * aspect)
-        self.font = ImageFont.load_default(size=max(11, size // 40))
+        self.font, chinese = font_for([*labels, step], max(11, size // 40))
+        self.step_word = step if chinese or not i18n.has_cjk(step) else "step"
         legend = len(labels) * (self.font.size + 6) + 8
         self.base = Image.new("RGB", (size, self.height + legend), "white")
         self.base.paste(picture(surface, size, height=self.height), (0, 0))
@@ -70,6 +99,11 @@ class Frames:
                 draw.line((cx - 2 * r, cy + 2 * r, cx + 2 * r, cy - 2 * r), fill=CROSS, width=3)
         steps = self.px.shape[1] - 1
         draw.text(
-            (8, 6), f"step {k} / {steps}", fill="white", font=self.font, stroke_width=2, stroke_fill="black"
+            (8, 6),
+            f"{self.step_word} {k} / {steps}",
+            fill="white",
+            font=self.font,
+            stroke_width=2,
+            stroke_fill="black",
         )
         return image

@@ -12,6 +12,7 @@ from __future__ import annotations
 import altair as alt
 import numpy as np
 
+import i18n
 import landscapes
 from charts.background import raster
 
@@ -20,15 +21,22 @@ LAST_STEP = alt.param(name="last_step", value=1)  # set with the data, so no axi
 PATHS = alt.Data(name="paths")
 ENDS = alt.Data(name="ends")
 BACKGROUND = alt.Data(name="background")  # one copy at the top level, shared by every panel
-TOOLTIP = [
-    alt.Tooltip("label:N", title="optimizer"),
-    alt.Tooltip("s:Q", title="step"),
-    alt.Tooltip("x:Q", format=".4g"),
-    alt.Tooltip("y:Q", format=".4g"),
-    alt.Tooltip("loss:Q", format=".4g"),
-    alt.Tooltip("lr:Q", title="learning rate", format=".3g"),
-    alt.Tooltip("g:Q", title="‖gradient‖", format=".3g"),
-]
+
+
+def word(key: str, lang: str) -> str:
+    return i18n.text(f"chart.{key}", lang)
+
+
+def _tooltip(lang: str) -> list:
+    return [
+        alt.Tooltip("label:N", title=word("optimizer", lang)),
+        alt.Tooltip("s:Q", title=word("step", lang)),
+        alt.Tooltip("x:Q", format=".4g"),
+        alt.Tooltip("y:Q", format=".4g"),
+        alt.Tooltip("loss:Q", title=word("loss", lang), format=".4g"),
+        alt.Tooltip("lr:Q", title=word("learning_rate", lang), format=".3g"),
+        alt.Tooltip("g:Q", title=word("gradient_norm", lang), format=".3g"),
+    ]
 
 
 def _axes(surface: landscapes.Surface):
@@ -39,7 +47,12 @@ def _axes(surface: landscapes.Surface):
 
 
 def landscape(
-    surface: landscapes.Surface, width: int, height: int, series: int | None = None, trails: bool = True
+    surface: landscapes.Surface,
+    width: int,
+    height: int,
+    series: int | None = None,
+    trails: bool = True,
+    lang: str = "en",
 ) -> alt.LayerChart:
     """One panel: raster (isolines baked in), minima, and the trails (all, or series `series`).
 
@@ -75,7 +88,7 @@ def landscape(
         alt.Chart(PATHS)
         .transform_filter(f"{keep} && datum.s == step")
         .mark_point(size=110, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
-        .encode(x=x, y=y, color=alt.Color("c:N", scale=None), tooltip=TOOLTIP)
+        .encode(x=x, y=y, color=alt.Color("c:N", scale=None), tooltip=_tooltip(lang))
     )
     start = (
         alt.Chart(PATHS)
@@ -92,40 +105,54 @@ def landscape(
         .encode(
             x=x,
             y=y,
-            tooltip=[alt.Tooltip("label:N", title="optimizer"), alt.Tooltip("d:Q", title="diverged at step")],
+            tooltip=[
+                alt.Tooltip("label:N", title=word("optimizer", lang)),
+                alt.Tooltip("d:Q", title=word("diverged_at", lang)),
+            ],
         )
     )
     layers = [image, minima, trail, start, head, crashed]
     return alt.layer(*layers).properties(width=width, height=height)
 
 
-def _loss_axis(surface: landscapes.Surface) -> dict:
+def _loss_axis(surface: landscapes.Surface, lang: str) -> dict:
     """How loss is plotted: its gap to the lowest known minimum on a log axis, else symlog."""
     f_min = surface.f_min
     if f_min is None:
-        return {"field": "loss", "scale": "symlog", "title": "loss (symlog)", "f_min": None}
-    return {"field": "gap", "scale": "log", "title": "loss − f* (log)", "f_min": float(f_min)}
+        return {"field": "loss", "scale": "symlog", "title": word("loss_symlog", lang), "f_min": None}
+    return {"field": "gap", "scale": "log", "title": word("loss_gap", lang), "f_min": float(f_min)}
 
 
-def _step_x():
+def _step_x(lang: str):
     # A fixed domain: were the cursor part of it, every frame would rescale and redraw both curves.
-    return alt.X("s:Q", title="step", scale=alt.Scale(domain=[0, {"expr": "last_step"}], nice=False))
+    return alt.X(
+        "s:Q", title=word("step", lang), scale=alt.Scale(domain=[0, {"expr": "last_step"}], nice=False)
+    )
 
 
 def _log_axis(kind: str) -> alt.Axis:
     return alt.Axis(format="~e") if kind == "log" else alt.Axis()
 
 
-def curves(surface: landscapes.Surface, width: int = 300, height: int = 170) -> alt.HConcatChart:
+def curves(
+    surface: landscapes.Surface, width: int = 300, height: int = 170, lang: str = "en"
+) -> alt.HConcatChart:
     """Loss and learning rate against step, drawn by Vega from `paths` (static pictures)."""
-    axis = _loss_axis(surface)
+    axis = _loss_axis(surface, lang)
     loss_base = alt.Chart(PATHS)
     if axis["f_min"] is not None:
         loss_base = loss_base.transform_calculate(gap=f"max(datum.loss - ({axis['f_min']!r}), 1e-12)")
     loss_y = alt.Y(f"{axis['field']}:Q", scale=alt.Scale(type=axis["scale"]), title=axis["title"],
                    axis=_log_axis(axis["scale"]))  # fmt: skip
-    lr_y = alt.Y("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)", axis=_log_axis("log"))
-    line = {"x": _step_x(), "detail": "i:N", "color": alt.Color("c:N", scale=None), "tooltip": TOOLTIP}
+    lr_y = alt.Y(
+        "lr:Q", scale=alt.Scale(type="log"), title=word("learning_rate_log", lang), axis=_log_axis("log")
+    )
+    line = {
+        "x": _step_x(lang),
+        "detail": "i:N",
+        "color": alt.Color("c:N", scale=None),
+        "tooltip": _tooltip(lang),
+    }
     rule = (
         alt.Chart(alt.Data(values=[{}]))
         .transform_calculate(s="step")
@@ -138,17 +165,19 @@ def curves(surface: landscapes.Surface, width: int = 300, height: int = 170) -> 
         rule,
     )
     return alt.hconcat(
-        loss.properties(width=width, height=height, title="loss"),
-        rate.properties(width=width, height=height, title="learning rate"),
+        loss.properties(width=width, height=height, title=word("loss", lang)),
+        rate.properties(width=width, height=height, title=word("learning_rate", lang)),
     )
 
 
-def curve_frame(surface: landscapes.Surface, width: int = 300, height: int = 170) -> alt.HConcatChart:
+def curve_frame(
+    surface: landscapes.Surface, width: int = 300, height: int = 170, lang: str = "en"
+) -> alt.HConcatChart:
     """The curves' axes for the player, with no data: their y domains are the signals
     loss_lo/loss_hi and lr_lo/lr_hi. The player draws the lines and cursor on a canvas over
     them, so new trajectories cost Vega one axis update instead of a dataflow over every point.
     `usermeta.loss` tells the player how to plot loss (field, scale, f_min)."""
-    axis = _loss_axis(surface)
+    axis = _loss_axis(surface, lang)
     frame = alt.Chart(alt.Data(values=[{"s": 0, "v": 1}])).mark_point(opacity=0, clip=True)
 
     def panel(kind, name, title, y_title):
@@ -156,14 +185,14 @@ def curve_frame(surface: landscapes.Surface, width: int = 300, height: int = 170
         y = alt.Y(
             "v:Q", scale=alt.Scale(type=kind, domain=domain, nice=False), title=y_title, axis=_log_axis(kind)
         )
-        return frame.encode(x=_step_x(), y=y).properties(width=width, height=height, title=title)
+        return frame.encode(x=_step_x(lang), y=y).properties(width=width, height=height, title=title)
 
     domains = [
         alt.param(name=f"{n}_{end}", value=v) for n in ("loss", "lr") for end, v in (("lo", 0.1), ("hi", 10))
     ]
     chart = alt.hconcat(
-        panel(axis["scale"], "loss", "loss", axis["title"]),
-        panel("log", "lr", "learning rate", "learning rate (log)"),
+        panel(axis["scale"], "loss", word("loss", lang), axis["title"]),
+        panel("log", "lr", word("learning_rate", lang), word("learning_rate_log", lang)),
     )
     return chart.add_params(LAST_STEP, *domains).properties(usermeta={"loss": axis})
 
@@ -174,6 +203,7 @@ def panels(
     n_series: int = 1,
     size: int = 520,
     trails: bool = True,
+    lang: str = "en",
 ):
     """The landscape: one panel with every trail, or one small panel per run on shared scales."""
     (x0, x1), (y0, y1) = surface.domain
@@ -182,10 +212,10 @@ def panels(
         columns = min(n_series, 3)
         width = max(180, size // columns + 40)
         return alt.concat(
-            *[landscape(surface, width, int(width * aspect), k, trails) for k in range(n_series)],
+            *[landscape(surface, width, int(width * aspect), k, trails, lang) for k in range(n_series)],
             columns=columns,
         )
-    return landscape(surface, size, int(size * aspect), trails=trails)
+    return landscape(surface, size, int(size * aspect), trails=trails, lang=lang)
 
 
 def background_data(surface: landscapes.Surface) -> dict:
@@ -202,26 +232,32 @@ def _configure(chart, resize: bool = False):
 
 
 def scene_specs(
-    surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520
+    surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520, lang: str = "en"
 ) -> dict:
     """Two Vega-Lite specs for the player: the landscape (background and minima) and the
     curves' frame; the player draws the trajectories over both."""
-    top = panels(surface, layout, n_series, size, trails=False).properties(datasets=background_data(surface))
-    bottom = curve_frame(surface, width=max(240, size // 2 - 30))
+    top = panels(surface, layout, n_series, size, trails=False, lang=lang)
+    top = top.properties(datasets=background_data(surface))
+    bottom = curve_frame(surface, width=max(240, size // 2 - 30), lang=lang)
     return {"landscape": _configure(top).to_dict(), "curves": _configure(bottom, resize=True).to_dict()}
 
 
-def scene_chart(surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520):
+def scene_chart(
+    surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520, lang: str = "en"
+):
     """The whole picture as one static chart (for files and the naive benchmark baseline)."""
     chart = alt.vconcat(
-        panels(surface, layout, n_series, size), curves(surface, width=max(240, size // 2 - 30))
+        panels(surface, layout, n_series, size, lang=lang),
+        curves(surface, width=max(240, size // 2 - 30), lang=lang),
     )
     return _configure(
         chart.add_params(STEP, LAST_STEP).properties(datasets=background_data(surface)), resize=True
     )
 
 
-def filled_scene_chart(surface: landscapes.Surface, layout: str, trajectories, colors, step: int) -> dict:
+def filled_scene_chart(
+    surface: landscapes.Surface, layout: str, trajectories, colors, step: int, lang: str = "en"
+) -> dict:
     """`scene_chart` with the runs' data in and the clock at `step`: a complete static picture
     (PNG/SVG export, and the naive benchmark's re-sent chart)."""
     t = trajectories
@@ -234,7 +270,7 @@ def filled_scene_chart(surface: landscapes.Surface, layout: str, trajectories, c
     ]  # fmt: skip
     ends = [{"i": i, "d": int(d), "x": float(t.xy[i, -1, 0]), "y": float(t.xy[i, -1, 1]), "label": t.labels[i]}
             for i, d in enumerate(t.diverged_at)]  # fmt: skip
-    spec = scene_chart(surface, layout, n).to_dict()
+    spec = scene_chart(surface, layout, n, lang=lang).to_dict()
     spec["datasets"].update(paths=values, ends=ends)
     for param in spec["params"]:
         param["value"] = {"step": int(step), "last_step": max(points - 1, 1)}.get(

@@ -8,16 +8,19 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 import landscapes
-from charts.landscape import background_data, landscape
+from charts.landscape import background_data, landscape, word
 
 BLUE_ORANGE = ["#f59322", "#e8eaeb", "#0877bd"]  # the Playground's colours for −1, 0, +1
 
 
-def training_curves(train_loss, test_loss, labels, colors, width: int = 520, height: int = 220) -> alt.Chart:
+def training_curves(
+    train_loss, test_loss, labels, colors, lang: str = "en", width: int = 520, height: int = 220
+) -> alt.Chart:
     """Training (solid) and test (dashed) loss per epoch for every configuration, log scale."""
+    sets = [word("train", lang), word("test", lang)]
     rows = [
         {"epoch": e, "loss": float(max(v, 1e-8)), "run": label, "set": name}
-        for losses, name in ((train_loss, "train"), (test_loss, "test"))
+        for losses, name in zip((train_loss, test_loss), sets, strict=True)
         for label, curve in zip(labels, np.nan_to_num(losses, nan=1e3, posinf=1e3), strict=True)
         for e, v in enumerate(curve)
     ]
@@ -25,11 +28,12 @@ def training_curves(train_loss, test_loss, labels, colors, width: int = 520, hei
         alt.Chart(alt.Data(values=rows))
         .mark_line(strokeWidth=1.6)
         .encode(
-            x=alt.X("epoch:Q"),
-            y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="loss (log)"),
-            color=alt.Color("run:N", scale=alt.Scale(domain=list(labels), range=list(colors)), legend=alt.Legend(orient="right", labelLimit=320)),
-            strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=["train", "test"], range=[[1, 0], [4, 3]])),
-            tooltip=["run:N", "set:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g")],
+            x=alt.X("epoch:Q", title=word("epoch", lang)),
+            y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=word("loss_log", lang)),
+            color=alt.Color("run:N", title=word("run", lang), scale=alt.Scale(domain=list(labels), range=list(colors)), legend=alt.Legend(orient="right", labelLimit=320)),
+            strokeDash=alt.StrokeDash("set:N", title=word("set", lang), scale=alt.Scale(domain=sets, range=[[1, 0], [4, 3]])),
+            tooltip=[alt.Tooltip("run:N", title=word("run", lang)), alt.Tooltip("set:N", title=word("set", lang)),
+                     alt.Tooltip("epoch:Q", title=word("epoch", lang)), alt.Tooltip("loss:Q", title=word("loss", lang), format=".4g")],
         )
         .properties(width=width, height=height)
     )  # fmt: skip
@@ -55,19 +59,19 @@ def decision_boundary(
 
 
 def loss_slice(
-    surface: landscapes.Surface, path: np.ndarray | None = None, size: int = 420
+    surface: landscapes.Surface, path: np.ndarray | None = None, lang: str = "en", size: int = 420
 ) -> alt.LayerChart:
     """The slice's loss picture with θ* at the origin and, for PCA slices, the training path."""
     (x0, x1), (y0, y1) = surface.domain
     aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
-    chart = landscape(surface, size, int(size * aspect), trails=False)
+    chart = landscape(surface, size, int(size * aspect), trails=False, lang=lang)
     if path is not None:
         line = (
             alt.Chart(
                 alt.Data(values=[{"x": float(a), "y": float(b), "s": s} for s, (a, b) in enumerate(path)])
             )
             .mark_line(color="white", strokeWidth=2, point=alt.OverlayMarkDef(size=8, color="white"))
-            .encode(x="x:Q", y="y:Q", order="s:Q", tooltip=["s:Q"])
+            .encode(x="x:Q", y="y:Q", order="s:Q", tooltip=[alt.Tooltip("s:Q", title=word("epoch", lang))])
         )
         chart = alt.layer(chart, line)
     return chart.properties(datasets=background_data(surface))

@@ -4,10 +4,17 @@
 
 const formatNumber = (v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : +v.toPrecision(4));
 
+// The words the player shows; Python sends them in the reader's language (header.text).
+const WORDS = {
+  restart: "Restart (Home)", back: "Step back (←)", play: "Play", pause: "Pause", play_pause: "Play / pause (space)",
+  forward: "Step forward (→)", step: "step", speed: "speed", loop: "loop", diverged_at: "diverged at step",
+  loss: "loss", learning_rate: "learning rate", gradient_norm: "‖gradient‖", click_start: "click: start here",
+};
+
 // One trajectory point as tooltip text (textContent: labels are never HTML).
-function describe(p) {
+function describe(p, w = WORDS) {
   const f = formatNumber;
-  return `${p.label}\nstep ${p.s}\nx ${f(p.x)}, y ${f(p.y)}\nloss ${f(p.loss)}\nlearning rate ${f(p.lr)}\n‖gradient‖ ${f(p.g)}`;
+  return `${p.label}\n${w.step} ${p.s}\nx ${f(p.x)}, y ${f(p.y)}\n${w.loss} ${f(p.loss)}\n${w.learning_rate} ${f(p.lr)}\n${w.gradient_norm} ${f(p.g)}`;
 }
 
 // Scenegraph items of a Vega view that `match(mark, item)` accepts, each with the canvas
@@ -30,6 +37,8 @@ function findItems(view, match) {
 class Overlay {
   constructor(container, view, className) {
     this.view = view;
+    this.words = WORDS;
+    this.thick = 1; // line and mark scale: 2 in presentation mode
     this.canvas = document.createElement("canvas");
     this.canvas.className = className;
     this.tip = document.createElement("div");
@@ -66,7 +75,7 @@ class Overlay {
   showTip(point, px, py) {
     this.tip.hidden = !point;
     if (!point) return;
-    this.tip.textContent = describe(point);
+    this.tip.textContent = describe(point, this.words);
     Object.assign(this.tip.style, { left: `${this.canvas.offsetLeft + px + 14}px`, top: `${this.canvas.offsetTop + py + 14}px` });
   }
 
@@ -120,13 +129,13 @@ class Trails extends Overlay {
       ctx.clip();
       for (const { i, xs, ys } of this.pixels[j]) {
         ctx.strokeStyle = colors[i];
-        ctx.lineWidth = 2.2;
+        ctx.lineWidth = 2.2 * this.thick;
         ctx.beginPath();
         ctx.moveTo(xs[0], ys[0]);
         for (let s = 1; s <= k; s++) ctx.lineTo(xs[s], ys[s]);
         ctx.stroke();
-        this.dot(xs[0], ys[0], 4, null, "white");
-        this.dot(xs[k], ys[k], 5.5, colors[i], "white");
+        this.dot(xs[0], ys[0], 4 * this.thick, null, "white");
+        this.dot(xs[k], ys[k], 5.5 * this.thick, colors[i], "white");
       }
       ctx.restore();
       for (const { i, xs, ys } of this.pixels[j]) { // where a diverged run left the picture, on its edge
@@ -141,18 +150,19 @@ class Trails extends Overlay {
     ctx.beginPath();
     ctx.arc(x, y, r, 0, 2 * Math.PI);
     if (fill) { ctx.fillStyle = fill; ctx.fill(); }
-    ctx.lineWidth = 1.6;
+    ctx.lineWidth = 1.6 * this.thick;
     ctx.strokeStyle = stroke;
     ctx.stroke();
   }
 
   cross(x, y) {
     const { ctx } = this;
-    ctx.lineWidth = 3;
+    const r = 7 * this.thick;
+    ctx.lineWidth = 3 * this.thick;
     ctx.strokeStyle = "#ff2d2d";
     ctx.beginPath();
-    ctx.moveTo(x - 7, y - 7); ctx.lineTo(x + 7, y + 7);
-    ctx.moveTo(x + 7, y - 7); ctx.lineTo(x - 7, y + 7);
+    ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r);
+    ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r);
     ctx.stroke();
   }
 
@@ -236,7 +246,7 @@ class Curves extends Overlay {
     lines.width = this.canvas.width; lines.height = this.canvas.height;
     const ctx = lines.getContext("2d");
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    ctx.lineWidth = 1.6;
+    ctx.lineWidth = 1.6 * this.thick;
     ctx.lineJoin = "round";
     const width = this.header.steps + 1;
     this.series.forEach((series, j) => {

@@ -48,14 +48,15 @@ function rows({ header, arrays }) {
   return { paths };
 }
 
-function themeConfig(host) {
+function themeConfig(host, thick = 1) {
   const css = getComputedStyle(host instanceof ShadowRoot ? host.host : host);
   const text = css.getPropertyValue("--st-text-color").trim() || "#31333f";
   const font = css.getPropertyValue("--st-font").trim() || "sans-serif";
   return {
     background: null, font,
-    axis: { labelColor: text, titleColor: text, domainColor: text, tickColor: text, grid: false },
-    title: { color: text }, view: { stroke: null },
+    axis: { labelColor: text, titleColor: text, domainColor: text, tickColor: text, grid: false,
+      labelFontSize: 10 * (1 + (thick - 1) * 0.5), titleFontSize: 11 * (1 + (thick - 1) * 0.5) },
+    title: { color: text, fontSize: 13 * (1 + (thick - 1) * 0.5) }, view: { stroke: null },
   };
 }
 
@@ -71,16 +72,16 @@ const ICONS = {
 const TEMPLATE = `
 <div class="lll-player">
   <div class="lll-controls" role="toolbar" aria-label="player">
-    <button type="button" data-act="restart" title="Restart (Home)" aria-label="restart">${ICONS.restart}</button>
-    <button type="button" data-act="back" title="Step back (←)" aria-label="step back">${ICONS.back}</button>
-    <button type="button" data-act="play" class="lll-play" title="Play / pause (space)" aria-label="pause">${ICONS.pause}</button>
-    <button type="button" data-act="forward" title="Step forward (→)" aria-label="step forward">${ICONS.forward}</button>
-    <input type="range" class="lll-scrub" min="0" max="1" value="0" aria-label="step">
-    <span class="lll-counter">step 0 / 0</span>
-    <label>speed <select class="lll-speed">
+    <button type="button" data-act="restart" data-word="restart">${ICONS.restart}</button>
+    <button type="button" data-act="back" data-word="back">${ICONS.back}</button>
+    <button type="button" data-act="play" class="lll-play" data-word="play_pause">${ICONS.pause}</button>
+    <button type="button" data-act="forward" data-word="forward">${ICONS.forward}</button>
+    <input type="range" class="lll-scrub" min="0" max="1" value="0" data-word="step">
+    <span class="lll-counter">0 / 0</span>
+    <label><span data-text="speed">speed</span> <select class="lll-speed">
       <option value="0.25">¼×</option><option value="0.5">½×</option><option value="1" selected>1×</option>
       <option value="2">2×</option><option value="4">4×</option></select></label>
-    <label><input type="checkbox" class="lll-loop" checked> loop</label>
+    <label><input type="checkbox" class="lll-loop" checked> <span data-text="loop">loop</span></label>
   </div>
   <ul class="lll-legend"></ul>
   <div class="lll-view"></div>
@@ -94,7 +95,8 @@ class Player {
     holder.innerHTML = TEMPLATE;
     root.appendChild(holder.firstElementChild);
     this.el = (sel) => root.querySelector(sel);
-    this.step = 0; this.position = 0; this.steps = 0; this.playing = true; this.speed = 1;
+    this.setWords(WORDS);
+    this.step = 0; this.position = 0; this.thick = 1; this.steps = 0; this.playing = true; this.speed = 1;
     this.view = null;
     this.specKey = null; this.trails = null; this.curveLines = null; this.last = null;
     this.el(".lll-controls").addEventListener("click", (e) => this.onButton(e));
@@ -106,12 +108,33 @@ class Player {
     hub().players.push(this);
   }
 
+  // Titles, labels and texts in the reader's language (textContent and attributes: never HTML).
+  setWords(words) {
+    this.words = { ...WORDS, ...words };
+    for (const el of this.root.querySelectorAll("[data-word]")) {
+      el.title = this.words[el.dataset.word];
+      el.setAttribute("aria-label", this.words[el.dataset.word]);
+    }
+    for (const el of this.root.querySelectorAll("[data-text]")) el.textContent = this.words[el.dataset.text];
+    for (const overlay of [this.trails, this.curveLines]) if (overlay) Object.assign(overlay, { words: this.words, thick: this.thick });
+  }
+
   onButton(event) {
     const act = event.target.closest("button")?.dataset.act;
     if (act === "play") this.playing ? this.pause() : this.play();
     if (act === "back") { this.pause(); this.seek(this.step - 1); }
     if (act === "forward") { this.pause(); this.seek(this.step + 1); }
     if (act === "restart") this.seek(0);
+  }
+
+  // Presentation mode: the keys work anywhere on the page, except while typing in a field.
+  listenToPage() {
+    this.pageKeys = (event) => {
+      if (event.defaultPrevented || event.target.closest?.("input, select, textarea, [contenteditable]")) return;
+      if (this.root.contains(event.target)) return; // the player's own handler has it
+      this.onKey(event);
+    };
+    document.addEventListener("keydown", this.pageKeys);
   }
 
   onKey(event) {
@@ -155,12 +178,12 @@ class Player {
   sync() {
     this.el(".lll-scrub").max = String(this.steps);
     this.el(".lll-scrub").value = String(this.step);
-    this.el(".lll-counter").textContent = `step ${this.step} / ${this.steps}`;
+    this.el(".lll-counter").textContent = `${this.words.step} ${this.step} / ${this.steps}`;
     const play = this.el(".lll-play");
     if (play.dataset.playing !== String(this.playing)) { // touch the DOM only on change: this runs every frame
       play.dataset.playing = String(this.playing);
       play.innerHTML = this.playing ? ICONS.pause : ICONS.play; // our own constant markup, never data
-      play.setAttribute("aria-label", this.playing ? "pause" : "play");
+      play.setAttribute("aria-label", this.playing ? this.words.pause : this.words.play);
     }
     this.el(".lll-player").dataset.step = String(this.step);
     this.el(".lll-player").dataset.playing = String(this.playing);
@@ -184,7 +207,7 @@ class Player {
       if (diverged[i] >= 0 && this.step > diverged[i]) {
         const note = document.createElement("span");
         note.className = "lll-diverged";
-        note.textContent = ` — diverged at step ${diverged[i]}`;
+        note.textContent = ` — ${this.words.diverged_at} ${diverged[i]}`;
         item.append(note);
       }
       return item;
@@ -196,6 +219,10 @@ class Player {
     this.setTrigger = setTrigger;
     const { header } = payload;
     const data = rows(payload);
+    this.thick = header.present ? 2 : 1;
+    this.el(".lll-player").classList.toggle("lll-present", Boolean(header.present));
+    this.setWords(header.text || {});
+    if ((header.present || header.page_keys) && !this.pageKeys) this.listenToPage();
     if (header.spec_key !== this.specKey && !(await this.mountViews(header.spec_key))) return;
     this.header = header;
     this.steps = header.steps;
@@ -218,17 +245,19 @@ class Player {
     if (this.specKey !== key) return false;
     for (const result of [this.result, this.curvesResult]) if (result) result.finalize();
     for (const overlay of [this.trails, this.curveLines]) if (overlay) overlay.remove();
-    const options = { actions: false, renderer: "canvas", logLevel: 1, config: themeConfig(this.root) };
+    const options = { actions: false, renderer: "canvas", logLevel: 1, config: themeConfig(this.root, this.thick) };
     this.result = await embed(this.el(".lll-view"), specs.landscape, options);
     this.curvesResult = await embed(this.el(".lll-curves"), specs.curves, options);
     this.view = this.result.view;
     this.trails = new Trails(this.el(".lll-view"), this.view, (x, y) => this.setTrigger && this.setTrigger("start", { x, y }));
     this.curveLines = new Curves(this.el(".lll-curves"), this.curvesResult.view, specs.curves.usermeta.loss);
+    this.setWords(this.words);
     return this.specKey === key;
   }
 
   destroy() {
     cancelAnimationFrame(this.frame);
+    if (this.pageKeys) document.removeEventListener("keydown", this.pageKeys);
     for (const result of [this.result, this.curvesResult]) if (result) result.finalize();
     for (const overlay of [this.trails, this.curveLines]) if (overlay) overlay.remove();
     const h = hub();

@@ -12,19 +12,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import pathlib
 from typing import NamedTuple
 
 import streamlit as st
-import vl_convert
 
+from charts.code import player_js, runtime_js, source
 from charts.payload import pack
 
-_HERE = pathlib.Path(__file__).resolve().parent
-_RUNTIME_SNIPPET = """
-provide("vegaEmbed", vegaEmbed);
-export default function () {}
-"""
 _SPEC_JS = """
 export default function ({ data }) {
   if (!data) return;
@@ -41,24 +35,13 @@ export default function (component) {
 """
 
 
-def source(name: str) -> str:
-    """One of the components' JavaScript or CSS files."""
-    return (_HERE / name).read_text(encoding="utf-8")
-
-
-@functools.cache
-def runtime_js() -> str:
-    """The Vega, Vega-Lite and vega-embed runtime as one ES module (about 0.9 MB, built once)."""
-    return vl_convert.javascript_bundle(snippet=source("hub.js") + _RUNTIME_SNIPPET)
-
-
 @functools.cache
 def _components():
     hub = source("hub.js")
     v2 = st.components.v2
     return (
         v2.component("lll_vega_runtime", js=runtime_js()),
-        v2.component("lll_player_code", js=hub + source("overlay.js") + source("player.js")),
+        v2.component("lll_player_code", js=player_js()),
         v2.component("lll_scene_spec", js=hub + _SPEC_JS),
         v2.component("lll_player", js=hub + _PLAYER_STUB, css=source("player.css")),
     )
@@ -78,14 +61,17 @@ def prepare(specs: dict) -> PreparedSpec:
     return PreparedSpec(key, json.dumps({"key": key, "spec": specs}, separators=(",", ":")).encode())
 
 
-def mount(spec: PreparedSpec, trajectories, box, labels, colors, on_start=None, key: str = "player"):
-    """Show the prepared specs playing `trajectories`. A click on the landscape calls
-    `on_start(x, y)` before the next run of the script (when widgets may still be changed)."""
+def mount(
+    spec: PreparedSpec, trajectories, box, labels, colors, on_start=None, extra=None, key: str = "player"
+):
+    """Show the prepared specs playing `trajectories` (`extra` goes to the player's header: its
+    words, presentation mode). A click on the landscape calls `on_start(x, y)` before the next
+    run of the script (when widgets may still be changed)."""
     runtime, code, specs, player = _components()
     runtime(key="lll_runtime")
     code(key="lll_player_code")
     specs(key="lll_spec", data=spec.message)
-    payload = pack(trajectories, box, labels, colors, extra={"spec_key": spec.key})
+    payload = pack(trajectories, box, labels, colors, extra={**(extra or {}), "spec_key": spec.key})
 
     def clicked():
         point = (st.session_state.get(key) or {}).get("start")

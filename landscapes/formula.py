@@ -19,6 +19,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from i18n import Message
 from landscapes.custom import from_function
 from landscapes.surface import Surface
 
@@ -62,8 +63,9 @@ _TOKEN = re.compile(  # ASCII only: no Unicode digits or look-alike letters slip
 class FormulaError(ValueError):
     """What is wrong with a formula and the 0-based column where it was found."""
 
-    def __init__(self, message: str, column: int):
-        super().__init__(f"column {column + 1}: {message}")
+    def __init__(self, key: str, column: int, **params):
+        self.message = Message(f"formula.{key}", **params)  # shown in the reader's language by the UI
+        super().__init__(f"column {column + 1}: {self.message}")
         self.column = column
 
 
@@ -83,7 +85,7 @@ def _tokens(text: str):
         match = _TOKEN.match(text, at)
         if not match:
             column = at + len(text[at:]) - len(text[at:].lstrip())
-            raise FormulaError(f"unexpected character {text[column]!r}", column)
+            raise FormulaError("character", column, value=repr(text[column]))
         number, name, symbol = match.groups()
         column = match.start(1 if number else 2 if name else 3)
         yield (
@@ -119,27 +121,27 @@ class _Parser:
     def take(self, kind: str, what: str) -> tuple[str, str, int]:
         token = self.peek()
         if token[0] != kind:
-            found = "the end" if token[0] == "end" else repr(token[1])
-            raise FormulaError(f"expected {what}, found {found}", token[2])
+            found = Message("formula.the_end") if token[0] == "end" else repr(token[1])
+            raise FormulaError("expected", token[2], what=what, found=found)
         return self.advance()
 
     def node(self, kind, value=None, args=(), column=0) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise FormulaError(f"too long: at most {MAX_NODES} numbers, names and operations", column)
+            raise FormulaError("nodes", column, max=MAX_NODES)
         return Node(kind, value, tuple(args))
 
     def nested(self, column: int):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise FormulaError(f"nested too deeply (at most {MAX_DEPTH} levels)", column)
+            raise FormulaError("depth", column, max=MAX_DEPTH)
 
     def formula(self) -> Node:
         tree = self.sum()
         kind, text, column = self.peek()
         if kind != "end":
-            hint = " (a '*' missing?)" if kind in ("num", "name", "(") else ""
-            raise FormulaError(f"unexpected {text!r}{hint}", column)
+            key = "unexpected_times" if kind in ("num", "name", "(") else "unexpected"
+            raise FormulaError(key, column, value=repr(text))
         return tree
 
     def chain(self, symbols: tuple[str, str], operand) -> Node:
@@ -176,7 +178,7 @@ class _Parser:
         self.depth -= 1
         size = _arithmetic(exponent)
         if size is not None and not abs(size) <= MAX_EXPONENT:
-            raise FormulaError(f"exponent {size:g} is too large (at most {MAX_EXPONENT})", column)
+            raise FormulaError("exponent", column, value=f"{size:g}", max=MAX_EXPONENT)
         return self.node("pow", args=(base, exponent), column=column)
 
     def atom(self) -> Node:
@@ -185,7 +187,7 @@ class _Parser:
             self.advance()
             value = float(text)
             if not math.isfinite(value) or abs(value) > MAX_LITERAL:
-                raise FormulaError(f"number {text[:20]} is too large (at most {MAX_LITERAL:g})", column)
+                raise FormulaError("literal", column, value=text[:20], max=f"{MAX_LITERAL:g}")
             return self.node("num", value, column=column)
         if kind == "(":
             self.advance()
@@ -197,8 +199,8 @@ class _Parser:
         if kind == "name":
             self.advance()
             return self.name(text, column)
-        found = "the end" if kind == "end" else repr(text)
-        raise FormulaError(f"expected a number, x, y, a function or '(', found {found}", column)
+        found = Message("formula.the_end") if kind == "end" else repr(text)
+        raise FormulaError("operand", column, found=found)
 
     def name(self, text: str, column: int) -> Node:
         if text in VARIABLES:
@@ -207,9 +209,9 @@ class _Parser:
             return self.node("const", text, column=column)
         if text not in FUNCTIONS:
             known = ", ".join(sorted(FUNCTIONS))
-            raise FormulaError(f"unknown name {text[:30]!r}: use x, y, pi, e or one of {known}", column)
+            raise FormulaError("name", column, value=repr(text[:30]), known=known)
         arity = FUNCTIONS[text][0]
-        self.take("(", f"'(' after {text}")
+        self.take("(", Message("formula.paren_after", function=text))
         self.nested(column)
         args = [self.sum()]
         while self.peek()[0] == ",":
@@ -218,7 +220,7 @@ class _Parser:
         self.depth -= 1
         self.take(")", "')'")
         if len(args) != arity:
-            raise FormulaError(f"{text} takes {arity} argument{'s' * (arity > 1)}, got {len(args)}", column)
+            raise FormulaError("arity", column, function=text, arity=arity, got=len(args))
         return self.node("call", text, args, column=column)
 
 
@@ -251,11 +253,11 @@ def _arithmetic(tree: Node) -> float | None:
 def parse(text: str) -> Node:
     """The formula's tree, or a FormulaError naming the column of the first problem."""
     if not isinstance(text, str):
-        raise FormulaError("a formula must be text", 0)
+        raise FormulaError("text", 0)
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"too long: at most {MAX_LENGTH} characters", MAX_LENGTH)
+        raise FormulaError("length", MAX_LENGTH, max=MAX_LENGTH)
     if not text.strip():
-        raise FormulaError("empty formula: write an expression in x and y, e.g. x^2 + 10*y^2", 0)
+        raise FormulaError("empty", 0)
     return _Parser(text).formula()
 
 

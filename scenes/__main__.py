@@ -1,7 +1,7 @@
 """Command line: render scenes to files without the app.
 
     python -m scenes list
-    python -m scenes render PRESET|FILE|URL --format gif|png|svg|csv|json --out PATH
+    python -m scenes render PRESET|FILE|URL --format gif|mp4|html|png|svg|csv|json --out PATH
                             [--size 600] [--frames 150] [--fps 25] [--step K]
 
 A FILE is a scene file (the presets' format); a URL is a link copied from the app. Bad input
@@ -16,6 +16,7 @@ import pathlib
 import sys
 from urllib.parse import parse_qs, urlsplit
 
+import i18n
 import scenes
 from scenes import export, presets
 
@@ -24,10 +25,11 @@ class InputError(Exception):
     """Input the CLI cannot use as given: reported in one line."""
 
 
-def load(source: str) -> scenes.Scene:
-    """The scene named by a preset, a scene file or a link; every notice is an error here."""
+def load(source: str) -> tuple[str, scenes.Scene]:
+    """(title, scene) named by a preset, a scene file or a link; every notice is an error here."""
+    meta = {}
     if source in presets.names():
-        _, scene, notices = presets.load(source)
+        meta, scene, notices = presets.load(source)
     elif "?" in source or source.startswith(("http://", "https://")):
         query = parse_qs(urlsplit(source).query, keep_blank_values=True)
         scene, notices = scenes.from_query(query)
@@ -38,14 +40,14 @@ def load(source: str) -> scenes.Scene:
                 f"{source!r} is neither a preset ({', '.join(presets.names())}) nor a readable file"
             )
         try:
-            _, scene, notices = presets.read(path)
+            meta, scene, notices = presets.read(path)
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise InputError(
                 f"cannot read {source!r} as a scene file: {str(error).splitlines()[0]}"
             ) from None
     if notices:
         raise InputError(f"bad value in {source[:60]!r}: {notices[0]}")
-    return scene
+    return str(meta.get("title", "")), scene
 
 
 def progress_bar(fraction: float, width: int = 30) -> None:
@@ -66,22 +68,27 @@ def main(argv=None) -> int:
     render.add_argument("source", help="a preset name, a scene file, or a link copied from the app")
     render.add_argument("--format", choices=export.FORMATS, required=True)
     render.add_argument("--out", required=True, help="the file to write")
-    render.add_argument("--size", type=int, default=600, help=f"GIF width in pixels (16–{export.MAX_SIZE})")
     render.add_argument(
-        "--frames", type=int, default=150, help=f"GIF frames, evenly spaced (1–{export.MAX_FRAMES})"
+        "--size", type=int, default=600, help=f"GIF/MP4 width in pixels (16–{export.MAX_SIZE})"
     )
-    render.add_argument("--fps", type=int, default=25, help="GIF frames per second (1–60)")
+    render.add_argument(
+        "--frames", type=int, default=150, help=f"GIF/MP4 frames, evenly spaced (1–{export.MAX_FRAMES})"
+    )
+    render.add_argument("--fps", type=int, default=25, help="GIF/MP4 frames per second (1–60)")
     render.add_argument("--step", type=int, default=None, help="PNG/SVG: the step shown (default: the last)")
+    render.add_argument(
+        "--lang", choices=list(i18n.LANGS), default="en", help="language of the picture's words"
+    )
     args = parser.parse_args(argv)
     if args.command == "list":
         for name in presets.names():
             print(f"{name}\t{presets.load(name)[0]['title']}")
         return 0
     try:
-        scene = load(args.source)
-        bar = progress_bar if args.format == "gif" and sys.stderr.isatty() else None
+        title, scene = load(args.source)
+        bar = progress_bar if args.format in ("gif", "mp4") and sys.stderr.isatty() else None
         path = export.export(scene, args.format, args.out, size=args.size, frames=args.frames, fps=args.fps,
-                             step=args.step, progress=bar)  # fmt: skip
+                             step=args.step, title=title, lang=args.lang, progress=bar)  # fmt: skip
     except (InputError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

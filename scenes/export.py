@@ -1,5 +1,6 @@
-"""A scene to files: the animation as GIF, one frame as PNG or SVG, the trajectories as CSV or
-JSON (the JSON holds the scene too, so it loads back). Used by the app and by `python -m scenes`.
+"""A scene to files: the animation as GIF or MP4, a self-contained HTML player, one frame as PNG
+or SVG, the trajectories as CSV or JSON (the JSON holds the scene too, so it loads back). Used by
+the app and by `python -m scenes`.
 
 Every number written is finite: the runner freezes diverged runs, and exports carry its
 `diverged_at` so a reader can tell a stopped run from a converged one.
@@ -11,17 +12,21 @@ import csv
 import io
 import json
 import pathlib
+import tempfile
+import warnings
 from collections.abc import Callable
 
 import vl_convert
 from PIL import Image
 
+import i18n
 import optimizers
+from charts import code, landscape, standalone
 from charts import frames as frame_charts
-from charts import landscape
+from charts.payload import pack
 from scenes.scene import Scene
 
-FORMATS = ("gif", "png", "svg", "csv", "json")
+FORMATS = ("gif", "mp4", "html", "png", "svg", "csv", "json")
 MAX_SIZE = 1600  # pixels across
 MAX_FRAMES = 1000
 COLUMNS = ("step", "optimizer", "x", "y", "loss", "lr", "grad_x", "grad_y", "update_x", "update_y")
@@ -65,31 +70,73 @@ def to_json(scene: Scene, t: optimizers.Trajectories) -> str:
     return json.dumps({"scene": scene.to_dict(), "runs": runs}, allow_nan=False)
 
 
-def still(scene: Scene, t: optimizers.Trajectories, step: int, fmt: str) -> bytes:
+def still(scene: Scene, t: optimizers.Trajectories, step: int, fmt: str, lang: str = "en") -> bytes:
     """Frame `step` as PNG or SVG, with axes, legend and curves (Vega, rendered by vl-convert)."""
-    spec = landscape.filled_scene_chart(scene.surface_object(), scene.layout, t, scene.colors(), step)
+    spec = landscape.filled_scene_chart(scene.surface_object(), scene.layout, t, scene.colors(), step, lang)
     if fmt == "svg":
         return vl_convert.vegalite_to_svg(spec).encode("utf-8")
     return vl_convert.vegalite_to_png(spec, scale=2)
 
 
-def gif(
-    scene: Scene, t, size: int = 600, frames: int = 150, fps: int = 25, progress: Callable | None = None
-) -> bytes:
-    """The animation: `frames` evenly spaced steps, `fps` a second, looping; the background drawn once."""
-    painter = frame_charts.Frames(scene.surface_object(), t.xy, t.diverged_at, t.labels, scene.colors(), size)
-    frame_steps = frame_charts.frame_steps(scene.steps, frames)
-    palette = _palette(painter.frame(frame_steps[-1]), scene.colors())  # one palette for all: no flicker
-    images = []
-    for done, k in enumerate(frame_steps, start=1):
-        images.append(painter.frame(k).quantize(palette=palette, dither=0))
-        if progress:
-            progress(done / len(frame_steps))
+def animation(scene: Scene, t, size: int, frames: int, lang: str = "en", progress: Callable | None = None):
+    """(last frame, the frames one by one): `frames` evenly spaced steps drawn over a background
+    drawn once; `progress(fraction)` after each."""
+    painter = frame_charts.Frames(scene.surface_object(), t.xy, t.diverged_at, t.labels, scene.colors(), size,
+                                  i18n.text("player.step", lang))  # fmt: skip
+    steps = frame_charts.frame_steps(scene.steps, frames)
+
+    def each():
+        for done, k in enumerate(steps, start=1):
+            yield painter.frame(k)
+            if progress:
+                progress(done / len(steps))
+
+    return painter.frame(steps[-1]), each()
+
+
+def gif(scene: Scene, t, size=600, frames=150, fps=25, lang="en", progress: Callable | None = None) -> bytes:
+    """The animation as a looping GIF, `fps` frames a second, one palette for every frame."""
+    last, pictures = animation(scene, t, size, frames, lang, progress)
+    palette = _palette(last, scene.colors())  # one palette for all: no flicker
+    images = [picture.quantize(palette=palette, dither=0) for picture in pictures]
     out = io.BytesIO()
     images[0].save(
         out, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0
     )
     return out.getvalue()
+
+
+def mp4(scene: Scene, t, size=600, frames=150, fps=25, lang="en", progress: Callable | None = None) -> bytes:
+    """The animation as H.264 video (yuv420p, so every player and slide program takes it)."""
+    import imageio_ffmpeg  # the ffmpeg binary comes with this package (imported only when needed)
+
+    last, pictures = animation(scene, t, size, frames, lang, progress)
+    width, height = (last.width + 1) // 2 * 2, (last.height + 1) // 2 * 2  # H.264 wants even sizes
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / "scene.mp4"
+        writer = imageio_ffmpeg.write_frames(str(path), (width, height), fps=fps, codec="libx264",
+                                             pix_fmt_out="yuv420p", macro_block_size=1, ffmpeg_log_level="error")  # fmt: skip
+        with warnings.catch_warnings():  # JAX warns about any fork; ffmpeg is exec'd at once
+            warnings.filterwarnings("ignore", "os.fork", RuntimeWarning)
+            writer.send(None)
+        for picture in pictures:
+            canvas = Image.new("RGB", (width, height), "white")
+            canvas.paste(picture.convert("RGB"))
+            writer.send(canvas.tobytes())
+        writer.close()
+        return path.read_bytes()
+
+
+def html(scene: Scene, t, title: str = "", lang: str = "en") -> bytes:
+    """A single HTML file that plays the scene with the app's player, offline (the keys work
+    anywhere on the page)."""
+    surface = scene.surface_object()
+    specs = landscape.scene_specs(surface, scene.layout, len(scene.rows), lang=lang)
+    header = {"spec_key": "scene", "text": code.player_words(lang), "page_keys": True}
+    payload = pack(t, optimizers.divergence_box(surface.domain), t.labels, scene.colors(), header)
+    name = i18n.text(f"surface.{scene.surface}.title", lang, english=surface.title)
+    note = i18n.text("export.html_note", lang, surface=name, steps=scene.steps, runs=", ".join(t.labels))
+    return standalone.page(title or "Loss Landscape Lab", note, "scene", specs, payload, lang).encode("utf-8")
 
 
 def _palette(sample, colors) -> Image.Image:
@@ -109,9 +156,12 @@ def render(
     frames: int = 150,
     fps: int = 25,
     step: int | None = None,
+    title: str = "",
+    lang: str = "en",
     progress: Callable | None = None,
 ) -> bytes:
-    """The file's bytes for `scene` as `fmt`; sizes and counts outside their caps raise ValueError."""  # fmt: skip
+    """The file's bytes for `scene` as `fmt` (`title` heads an HTML page; `lang` is the language
+    of a picture's or page's words); sizes and counts outside their caps raise ValueError."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
     if not (16 <= size <= MAX_SIZE and 1 <= frames <= MAX_FRAMES and 1 <= fps <= 60):
@@ -121,9 +171,11 @@ def render(
         raise ValueError(f"step must be within 0–{scene.steps}")
     t = trajectories(scene)
     writers = {
-        "gif": lambda: gif(scene, t, size, frames, fps, progress),
-        "png": lambda: still(scene, t, step, "png"),
-        "svg": lambda: still(scene, t, step, "svg"),
+        "gif": lambda: gif(scene, t, size, frames, fps, lang, progress),
+        "mp4": lambda: mp4(scene, t, size, frames, fps, lang, progress),
+        "html": lambda: html(scene, t, title, lang),
+        "png": lambda: still(scene, t, step, "png", lang),
+        "svg": lambda: still(scene, t, step, "svg", lang),
         "csv": lambda: to_csv(t).encode("utf-8"),
         "json": lambda: to_json(scene, t).encode("utf-8"),
     }

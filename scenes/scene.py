@@ -14,6 +14,7 @@ import numpy as np
 
 import landscapes
 import optimizers
+from i18n import Message
 
 MAX_STEPS = 5000
 MAX_ROWS = 12
@@ -110,7 +111,7 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
     notices = [] if notices is None else notices
     base = Scene()
     if not isinstance(data, dict):
-        notices.append("scene: expected a mapping; using the default scene")
+        notices.append(Message("notice.scene_mapping"))
         return base
     fields = {}
     surface = data.get("surface", base.surface)
@@ -118,7 +119,7 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
         fields["formula"], fields["domain"] = _formula(data.get("formula"), data.get("domain"), notices)
         surface = surface if fields["formula"] else base.surface
     elif surface not in landscapes.names():
-        notices.append(f"surface: unknown {str(surface)[:40]!r}; using {base.surface}")
+        notices.append(Message("notice.surface_unknown", value=repr(str(surface)[:40]), default=base.surface))
         surface = base.surface
     fields["surface"] = surface
     specs = landscapes.param_specs(surface) if surface != FORMULA else {}
@@ -132,18 +133,18 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
     fields["seed"] = int(_number(data.get("seed", 0), 0, 0, 2**31 - 1, "seed", notices))
     layout = data.get("layout", base.layout)
     if layout not in LAYOUTS:
-        notices.append(f"layout: {str(layout)[:20]!r} is not one of {', '.join(LAYOUTS)}")
+        notices.append(Message("notice.layout", value=repr(str(layout)[:20]), choices=", ".join(LAYOUTS)))
         layout = base.layout
     fields["layout"] = layout
     rows = data.get("rows", None)
     if rows is None:
         fields["rows"] = base.rows
     elif not isinstance(rows, list | tuple) or not rows:
-        notices.append("rows: expected a non-empty list of optimizers; using the default rows")
+        notices.append(Message("notice.rows_list"))
         fields["rows"] = base.rows
     else:
         if len(rows) > MAX_ROWS:
-            notices.append(f"rows: at most {MAX_ROWS} optimizers; extra rows dropped")
+            notices.append(Message("notice.rows_max", max=MAX_ROWS))
         parsed = [row_from_dict(r, notices) for r in rows[:MAX_ROWS]]
         fields["rows"] = tuple(parsed)
     return Scene(**fields)
@@ -152,17 +153,17 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
 def row_from_dict(data, notices: list[str]) -> Row:
     """One optimizer row from a dict, each bad value replaced by its default with a notice."""
     if not isinstance(data, dict):
-        notices.append("row: expected a mapping; using SGD")
+        notices.append(Message("notice.row_mapping"))
         return Row()
     name = data.get("name", "sgd")
     if name not in optimizers.CATALOG:
-        notices.append(f"optimizer: unknown {str(name)[:40]!r}; using sgd")
+        notices.append(Message("notice.optimizer_unknown", value=repr(str(name)[:40])))
         name = "sgd"
     entry = optimizers.entry(name)
     hyper = _params(data.get("hyper", {}), entry.hyper, name, notices)
     schedule = data.get("schedule", "constant")
     if schedule not in optimizers.schedules.PARAMS or schedule == "warmup":
-        notices.append(f"schedule: {str(schedule)[:30]!r} is not available here; using constant")
+        notices.append(Message("notice.schedule_unknown", value=repr(str(schedule)[:30])))
         schedule = "constant"
     specs = optimizers.schedules.PARAMS[schedule]
     schedule_params = _params(data.get("schedule_params", {}), specs, schedule, notices)
@@ -177,7 +178,7 @@ def row_from_dict(data, notices: list[str]) -> Row:
     label = str(data.get("label", ""))[:60]
     color = str(data.get("color", ""))
     if color and not _is_hex_color(color):
-        notices.append(f"color: {color[:20]!r} is not a #rrggbb colour")
+        notices.append(Message("notice.color", value=repr(color[:20])))
         color = ""
     return Row(name, hyper, schedule, schedule_params, line_search=bool(data.get("line_search", False)),
                label=label, color=color, **options)  # fmt: skip
@@ -192,26 +193,35 @@ def _number(value, default, low, high, name, notices):
     try:
         number = float(value)
     except (TypeError, ValueError):
-        notices.append(f"{name}: {str(value)[:30]!r} is not a number; using {default}")
+        notices.append(Message("notice.not_number", name=name, value=repr(str(value)[:30]), default=default))
         return default
     if not math.isfinite(number):
-        notices.append(f"{name}: {value!r} is not finite; using {default}")
+        notices.append(Message("notice.not_finite", name=name, value=repr(value), default=default))
         return default
     if number < low or number > high:
         clamped = min(max(number, low), high)
-        notices.append(f"{name}: {number:g} is outside [{low:g}, {high:g}]; using {clamped:g}")
+        notices.append(
+            Message(
+                "notice.outside",
+                name=name,
+                value=f"{number:g}",
+                low=f"{low:g}",
+                high=f"{high:g}",
+                used=f"{clamped:g}",
+            )
+        )
         return clamped
     return number
 
 
 def _params(values, specs, where, notices) -> dict:
     if not isinstance(values, dict):
-        notices.append(f"{where}: parameters must be a mapping")
+        notices.append(Message("notice.params_mapping", where=where))
         return {}
     out = {}
     for key, value in values.items():
         if key not in specs:
-            notices.append(f"{where}: no parameter {str(key)[:30]!r}")
+            notices.append(Message("notice.no_param", where=where, value=repr(str(key)[:30])))
             continue
         spec = specs[key]
         number = _number(value, spec.default, spec.low, spec.high, f"{where}.{key}", notices)
@@ -226,7 +236,9 @@ def _formula(text, domain, notices) -> tuple[str, tuple | None]:
     try:
         landscapes.formula.parse(text)
     except landscapes.formula.FormulaError as error:
-        notices.append(f"formula: {error}; using {Scene().surface}")
+        notices.append(
+            Message("notice.formula", error=error.message, column=error.column + 1, default=Scene().surface)
+        )
         return "", None
     if domain is None:
         return text.strip(), None
@@ -235,14 +247,12 @@ def _formula(text, domain, notices) -> tuple[str, tuple | None]:
             float(v) for v in (domain if len(domain) == 4 else [c for pair in domain for c in pair])
         )
     except (TypeError, ValueError):
-        notices.append("domain: expected x0, x1, y0, y1; using the default")
+        notices.append(Message("notice.domain_four"))
         return text.strip(), None
     if not all(math.isfinite(v) and abs(v) <= MAX_DOMAIN for v in (x0, x1, y0, y1)) or not (
         x0 < x1 and y0 < y1
     ):
-        notices.append(
-            f"domain: needs x0 < x1 and y0 < y1, finite, within ±{MAX_DOMAIN:g}; using the default"
-        )
+        notices.append(Message("notice.domain_bad", max=f"{MAX_DOMAIN:g}"))
         return text.strip(), None
     chosen = ((x0, x1), (y0, y1))
     return text.strip(), None if chosen == landscapes.formula.DEFAULT_DOMAIN else chosen
@@ -254,13 +264,13 @@ def _start(value, default: landscapes.Surface, notices):
     try:
         x, y = (float(v) for v in value)
     except (TypeError, ValueError):
-        notices.append("start: expected two numbers; using the surface's start")
+        notices.append(Message("notice.start_two"))
         return None
     if not (math.isfinite(x) and math.isfinite(y)):
-        notices.append("start: not finite; using the surface's start")
+        notices.append(Message("notice.start_finite"))
         return None
     (x0, x1), (y0, y1) = default.domain
     clipped = (float(np.clip(x, x0, x1)), float(np.clip(y, y0, y1)))
     if clipped != (x, y):
-        notices.append("start: outside the surface's domain; moved to its edge")
+        notices.append(Message("notice.start_outside"))
     return None if clipped == default.start else clipped  # canonical: the default start is implicit

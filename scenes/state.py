@@ -118,17 +118,22 @@ def from_state(state) -> tuple[Scene, list[str]]:
     return scene, notices
 
 
-def apply_edit(state, edit) -> bool:
+EDIT_CONTROLS = {"name": "optimizer", "label": "label", "color": "color", "lr": "lr", "more": "more"}
+
+
+def apply_edit(state, edit, hidden=frozenset()) -> bool:
     """Apply one edit {id, field, value} from the row editor to widget state.
 
-    The browser sends these, so nothing is trusted: an unknown row or field, or a value of the
-    wrong type, leaves the state untouched and returns False. Rates are clamped to the
-    optimizer's range; labels are cut to 60 characters.
+    The browser sends these, so nothing is trusted: an unknown row or field, a value of the
+    wrong type, or a field whose control the link hides (`hidden`) leaves the state untouched
+    and returns False. Rates are clamped to the optimizer's range; labels are cut to 60 characters.
     """
     if not isinstance(edit, dict):
         return False
     row_id, field, value = edit.get("id"), edit.get("field"), edit.get("value")
     if type(row_id) is not int or row_id not in state.get("row_ids", []):
+        return False
+    if EDIT_CONTROLS.get(field) in hidden:
         return False
     p = row_keys(row_id)
     if field == "name" and isinstance(value, str) and value in optimizers.CATALOG:

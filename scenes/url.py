@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from urllib.parse import quote, unquote, urlencode
 
+from i18n import Message
 from scenes.scene import Row, Scene, from_dict
+from scenes.view import KEYS as VIEW_KEYS
 
 _SCALARS = ("surface", "formula", "l1", "l2", "steps", "noise", "seed", "layout")
 _ROW_OPTIONS = ("clip_norm", "clip_value", "weight_decay", "batch_size")
@@ -58,8 +60,8 @@ def from_query(query) -> tuple[Scene, list[str]]:
             data[key] = values[-1].split(",")
         elif key == "o":
             data["rows"] = [_parse_row(v) for v in values]
-        elif key not in ("lang", "embed", "embed_options", "view"):
-            notices.append(f"link: ignored unknown parameter {key[:30]!r}")
+        elif key not in VIEW_KEYS and not str(key).endswith("_hide"):  # scenes.view reads those
+            notices.append(Message("notice.link_unknown", value=repr(key[:30])))
     return from_dict(data, notices), notices
 
 

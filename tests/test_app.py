@@ -138,7 +138,7 @@ def test_the_network_view_trains_the_exercise_and_hands_a_slice_to_the_surfaces_
     at = app()
     at.radio(key="view").set_value("network").run()
     assert not at.exception and at.title[0].value == "A network on data"
-    at.selectbox(key="exercise").set_value("Ex. 7 · activation tanh / ReLU / sigmoid").run()
+    at.selectbox(key="exercise").set_value("ex7").run()
     assert not at.exception and len(at.get("image")) == 3  # one decision boundary per configuration
     assert [row["activation"] for row in at.session_state.net_rows] == ["tanh", "relu", "sigmoid"]
     at.button[0].click().run()  # "Run optimizers on this slice"

@@ -163,15 +163,30 @@ def test_the_network_view_draws_curves_boundaries_and_a_slice(page, server):
     assert page.errors == []
 
 
+SAW_PROGRESS = """() => { window.__sawProgress = false; new MutationObserver(() => {
+  if (document.querySelector("[data-testid='stProgress']")) window.__sawProgress = true;
+}).observe(document.body, { childList: true, subtree: true }); }"""
+
+
 @pytest.mark.parametrize(
-    "label, starts", [("Trajectories (CSV)", b"step,optimizer,x,y"), ("Animation (GIF)", b"GIF89a")]
+    "label, made, starts",
+    [
+        ("Trajectories (CSV)", None, b"step,optimizer,x,y"),
+        ("Animation (GIF)", "with progress", b"GIF89a"),
+        ("Video (MP4)", "with progress", b"\x00\x00\x00"),
+        ("Player page (HTML, works offline)", "at once", b"<!doctype html>"),  # too quick for a bar
+    ],
 )
-def test_export_buttons_download_the_scene(page, server, label, starts):
+def test_export_buttons_download_the_scene(page, server, label, made, starts):
     open_app(page, server, "?surface=quadratic&steps=40&o=sgd;learning_rate=0.1")
     page.get_by_role("button", name="Export").click()
+    if made:  # animations and the player page are made on a click, with a progress bar
+        page.evaluate(SAW_PROGRESS)
+        page.get_by_role("button", name=f"Make {label}").click()
     with page.expect_download(timeout=60_000) as download:
-        page.get_by_role("button", name=label).click()
+        page.get_by_role("button", name=label, exact=True).click(timeout=60_000)
     assert pathlib.Path(download.value.path()).read_bytes().startswith(starts)
+    assert page.evaluate("window.__sawProgress") is True or made != "with progress"
     assert page.errors == []
 
 

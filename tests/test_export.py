@@ -1,18 +1,22 @@
 """Exports and the command line: every format from a preset, a scene file and a link; files
 that open, hold what was asked, reload, and carry no NaN; bad input exits 2 in one line."""
 
+import base64
 import csv
 import json
 import math
 import pathlib
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 
+import imageio_ffmpeg
 import pytest
 from PIL import Image
 
 import scenes
+from charts.payload import unpack
 from scenes import export
 from scenes.__main__ import main
 from tests.browser import ROOT
@@ -33,6 +37,14 @@ def check(fmt, path, scene):
     if fmt == "gif":
         with Image.open(path) as image:
             assert image.n_frames == 12 and image.size[0] == 240
+    elif fmt == "mp4":
+        assert imageio_ffmpeg.count_frames_and_secs(str(path))[0] == 12
+        assert next(imageio_ffmpeg.read_frames(str(path)))["size"][0] == 240
+    elif fmt == "html":
+        text = pathlib.Path(path).read_text()
+        header, arrays = unpack(base64.b64decode(re.search(r'data: "([A-Za-z0-9+/=]+)"', text)[1]))
+        assert header["n"] == len(scene.rows) and header["steps"] == scene.steps
+        assert not re.search(r"(src|href)=[\"']?https?:", text)  # nothing fetched from anywhere
     elif fmt == "png":
         with Image.open(path) as image:
             image.verify()
@@ -66,7 +78,34 @@ def test_every_format_from_every_kind_of_source(fmt, source, scene_file, tmp_pat
     name = {"preset": "lr_too_small_good_too_large", "file": scene_file, "link": LINK}[source]
     out = tmp_path / f"out.{fmt}"
     assert main(["render", name, "--format", fmt, "--out", str(out), "--size", "240", "--frames", "12"]) == 0
-    check(fmt, out, scenes.__main__.load(name))
+    check(fmt, out, scenes.__main__.load(name)[1])
+
+
+def test_the_html_export_plays_offline_and_shows_a_title_as_text(scene_file, browser, tmp_path):
+    evil = json.loads(pathlib.Path(scene_file).read_text())
+    evil["title"] = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
+    source = tmp_path / "evil.json"
+    source.write_text(json.dumps(evil))
+    out = tmp_path / "scene.html"
+    assert main(["render", str(source), "--format", "html", "--out", str(out)]) == 0
+    context = browser.new_context()
+    outside, dialogs, errors = [], [], []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                  else (outside.append(route.request.url), route.abort()))  # fmt: skip
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(out.as_uri())
+    page.wait_for_selector(".lll-player[data-ready=true]", timeout=30_000)
+    before = page.evaluate("window.__lll.frames")
+    page.wait_for_function(f"window.__lll.frames > {before} + 5", timeout=10_000)
+    assert page.locator("h1").inner_text() == evil["title"]
+    page.keyboard.press("Tab")
+    page.locator(".lll-player").press(" ")  # the app's keyboard: space pauses
+    assert page.locator(".lll-player").get_attribute("data-playing") == "false"
+    assert not outside and not dialogs and not errors
+    assert out.stat().st_size < 2_000_000  # small enough to email
+    context.close()
 
 
 def test_a_diverged_run_is_exported_frozen_and_finite(tmp_path):
@@ -100,3 +139,21 @@ def test_the_module_runs_from_a_shell(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "scenes", "render", "nope", "--format", "csv", "--out", str(tmp_path / "x")],
                          cwd=ROOT, capture_output=True, text=True)  # fmt: skip
     assert bad.returncode == 2 and bad.stderr.startswith("error: ")
+
+
+def test_animation_text_falls_back_to_english_without_a_chinese_font(tmp_path):
+    from charts import frames
+
+    assert frames.font_for(["step", "SGD"], 12)[1] is False
+    assert frames.font_for(["步"], 12, candidates=[str(tmp_path / "none.ttc")])[1] is False
+    surface = scenes.Scene().surface_object()
+    painter = frames.Frames(surface, [[[0.0, 0.0], [0.1, 0.1]]], [-1], ["SGD"], ["#ff0000"], 120, step="步")
+    assert painter.step_word == ("步" if frames.font_for(["步"], 12)[1] else "step")
+
+
+@pytest.mark.parametrize("lang, word", [("zh-Hant", "步"), ("en", "step")])
+def test_a_chinese_html_export_speaks_chinese(lang, word, tmp_path):
+    _, scene, _ = scenes.presets.load("classic_beale")
+    page = export.render(scenes.from_dict({**scene.to_dict(), "steps": 20}), "html", lang=lang).decode()
+    header, _ = unpack(base64.b64decode(re.search(r'data: "([A-Za-z0-9+/=]+)"', page)[1]))
+    assert header["text"]["step"] == word and f'lang="{lang}"' in page

@@ -1,0 +1,138 @@
+"""Lecture tools in the app: exports with progress, the shareable link, an iframe snippet, a
+lesson link that hides chosen controls, the formula panel and presentation mode.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+
+import streamlit as st
+
+import optimizers
+import scenes
+from optimizers import rules
+from page import lang, named, plain, shows, titles, tr
+from scenes import export as exports
+from scenes import view as views
+
+MIME = {"gif": "image/gif", "mp4": "video/mp4", "html": "text/html", "png": "image/png",
+        "svg": "image/svg+xml", "csv": "text/csv", "json": "application/json"}  # fmt: skip
+MADE_ON_CLICK = ("gif", "mp4", "html")  # take seconds: made on a click, with a progress bar
+PRESENTATION_CSS = """<style>
+section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none; }
+html { font-size: 20px; }
+div[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
+</style>"""
+NO_SIDEBAR_CSS = """<style>
+section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"] { display: none; }
+</style>"""
+
+
+def presentation() -> None:
+    """Presentation mode (large type, thick lines, no sidebar; the keys work anywhere) and a
+    link's `sidebar_hide`. Both hide the sidebar with CSS only, so its settings stay in force."""
+    if st.session_state.get("present"):
+        st.html(PRESENTATION_CSS)
+        st.button(
+            tr("present.exit"), key="present.exit", on_click=lambda: st.session_state.update(present=False)
+        )
+    elif not shows("sidebar"):
+        st.html(NO_SIDEBAR_CSS)
+
+
+def export_menu(scene: scenes.Scene, title: str) -> None:
+    """Download buttons. Animations and the HTML player are made on a click, with a progress
+    bar; the other files are made when their download button is clicked."""
+    if not shows("export"):
+        return
+    with st.popover(tr("export.button"), icon=":material/download:"):
+        left, middle, right = st.columns(3)
+        size = left.number_input(tr("export.width"), 120, exports.MAX_SIZE, 600, 40, key="export.size")
+        frames = middle.number_input(tr("export.frames"), 2, exports.MAX_FRAMES, 150, 10, key="export.frames")
+        fps = right.number_input(tr("export.fps"), 1, 60, 25, key="export.fps")
+        st.caption(tr("export.duration", seconds=f"{frames / fps:.1f}"))
+        step = st.number_input(tr("export.step"), 0, scene.steps, scene.steps, key="export.step")
+        options = {"size": int(size), "frames": int(frames), "fps": int(fps), "step": min(int(step), scene.steps),
+                   "title": title, "lang": lang()}  # fmt: skip
+        token = json.dumps([scene.to_dict(), options], sort_keys=True)
+        for fmt in MADE_ON_CLICK:
+            made = st.session_state.get(f"export.made.{fmt}")
+            if not (made and made[0] == token) and st.button(
+                tr("export.make", what=tr(f"export.{fmt}")), key=f"export.make.{fmt}"
+            ):
+                made = (token, make(scene, fmt, options))
+                st.session_state[f"export.made.{fmt}"] = made
+            if made and made[0] == token:
+                download(fmt, made[1])
+        for fmt in ("png", "svg", "csv", "json"):
+            download(fmt, functools.partial(exports.render, scene, fmt, **options))
+
+
+def make(scene: scenes.Scene, fmt: str, options: dict) -> bytes:
+    bar = st.progress(0.0, text=tr("export.making", what=tr(f"export.{fmt}")))
+    data = exports.render(scene, fmt, progress=lambda done: bar.progress(min(done, 1.0)), **options)
+    bar.empty()
+    return data
+
+
+def download(fmt: str, data) -> None:
+    st.download_button(tr(f"export.{fmt}"), data=data, mime=MIME[fmt], file_name=f"loss-landscape.{fmt}",
+                       key=f"export.{fmt}", on_click="ignore", icon=":material/download:")  # fmt: skip
+
+
+def share(scene: scenes.Scene) -> None:
+    """Keep the scene and the view in the URL; offer the link, an iframe snippet and a lesson
+    link that hides the controls the teacher picks."""
+    view = views.View(lang(), bool(st.session_state.get("present")), st.session_state.view_flags.hidden)
+    query = {**scenes.to_query(scene), **views.to_query(view)}
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if current != {k: v if isinstance(v, list) else [v] for k, v in query.items()}:
+        st.query_params.from_dict(query)
+    if not shows("link"):
+        return
+    base = (st.context.url or "").split("?")[0]
+    scene_query = scenes.query_string(scene)
+    with st.expander(tr("share.title"), icon=":material/link:"):
+        st.caption(tr("share.link"))
+        st.code(f"{base}?{scene_query}{_flags(views.View(lang()))}", language=None)
+        hide = st.multiselect(tr("share.hide"), [c for c in views.CONTROLS if c != "view"], key="share.hide",
+                              format_func=titles("control."))  # fmt: skip
+        lesson = f"{base}?{scene_query}{_flags(views.View(lang(), False, frozenset(hide)))}"
+        st.caption(tr("share.lesson"))
+        st.code(lesson, language=None)
+        st.caption(tr("share.iframe"))
+        src = html.escape(f"{lesson}&embed=true", quote=True)
+        st.code(f'<iframe src="{src}" width="100%" height="900" style="border:0" '
+                f'title="Loss Landscape Lab"></iframe>', language="html")  # fmt: skip
+
+
+def _flags(view: views.View) -> str:
+    return "".join(f"&{k}={v}" for k, v in views.to_query(view).items())
+
+
+def formula_panel(scene: scenes.Scene, labels: list[str]) -> None:
+    """The surface's formula and each run's update rule and schedule, with the values that run."""
+    if not shows("formulas"):
+        return
+    with st.expander(tr("formulas.title"), icon=":material/function:"):
+        surface = scene.surface_object()
+        st.markdown(
+            f"**{tr('formulas.surface')}** · {plain(named('surface', scene.surface, 'title', surface.title))}"
+        )
+        st.latex(surface.latex)
+        params = {k: v for k, v in surface.params.items() if k not in ("l1", "l2")}
+        if params:
+            st.caption(", ".join(f"{k} = {v:g}" for k, v in params.items()))
+        for row, label in zip(scene.rows, labels, strict=True):
+            entry = optimizers.entry(row.name)
+            st.markdown(f"**{plain(label)}** · {plain(named('optimizer', row.name, 'title', entry.title))}")
+            st.latex(rules.rule(row.name, row.hyper))
+            if row.schedule != "constant":
+                st.caption(tr("formulas.schedule", name=tr(f"schedule.{row.schedule}.title")))
+                lr = row.hyper.get("learning_rate", entry.hyper["learning_rate"].default)
+                defaults = {k: p.default for k, p in optimizers.schedules.PARAMS[row.schedule].items()}
+                params = {**defaults, **row.schedule_params}
+                st.latex(rules.schedule(row.schedule, params, lr, scene.steps))
+        st.caption(tr("formulas.note"))
