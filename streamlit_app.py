@@ -354,11 +354,12 @@ def show(scene: scenes.Scene) -> list[str]:
     result = trajectories(json.dumps(scene.to_dict(), sort_keys=True))
     box = optimizers.divergence_box(surface.domain)  # every point of a path lies inside it
     extra = {"text": code.player_words(lang()), "present": present}
-    player.mount(spec, result, box, result.labels, scene.colors(), on_start=move_start, extra=extra)
-    for label, step in zip(result.labels, result.diverged_at, strict=True):
+    labels = scene.shown_labels(result.labels, lang())
+    player.mount(spec, result, box, labels, scene.colors(), on_start=move_start, extra=extra)
+    for label, step in zip(labels, result.diverged_at, strict=True):
         if step >= 0:
             st.warning(tr("run.diverged", label=plain(label), step=int(step)))
-    return list(result.labels)
+    return labels
 
 
 def main() -> None:

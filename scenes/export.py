@@ -170,12 +170,13 @@ def render(
     if not 0 <= step <= scene.steps:
         raise ValueError(f"step must be within 0–{scene.steps}")
     t = trajectories(scene)
+    shown = t._replace(labels=scene.shown_labels(t.labels, lang))  # pictures speak the reader's language
     writers = {
-        "gif": lambda: gif(scene, t, size, frames, fps, lang, progress),
-        "mp4": lambda: mp4(scene, t, size, frames, fps, lang, progress),
-        "html": lambda: html(scene, t, title, lang),
-        "png": lambda: still(scene, t, step, "png", lang),
-        "svg": lambda: still(scene, t, step, "svg", lang),
+        "gif": lambda: gif(scene, shown, size, frames, fps, lang, progress),
+        "mp4": lambda: mp4(scene, shown, size, frames, fps, lang, progress),
+        "html": lambda: html(scene, shown, title, lang),
+        "png": lambda: still(scene, shown, step, "png", lang),
+        "svg": lambda: still(scene, shown, step, "svg", lang),
         "csv": lambda: to_csv(t).encode("utf-8"),
         "json": lambda: to_json(scene, t).encode("utf-8"),
     }

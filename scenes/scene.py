@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+import i18n
 import landscapes
 import optimizers
 from i18n import Message
@@ -91,6 +92,19 @@ class Scene:
     def colors(self) -> list[str]:
         """Each row's colour: its own, or the palette's in row order."""
         return [r.color or PALETTE[i % len(PALETTE)] for i, r in enumerate(self.rows)]
+
+    def shown_labels(self, labels, lang: str = "en") -> list[str]:
+        """The runs' labels for pictures in `lang`: an automatic label's optimizer name (and
+        "Armijo line search") translated; a typed label as typed. Data files keep English."""
+        shown = []
+        for row, label in zip(self.rows, labels, strict=True):
+            title = optimizers.entry(row.name).title
+            if row.label or lang == "en" or not label.startswith(title):
+                shown.append(label)
+                continue
+            rest = label[len(title) :].replace("Armijo line search", i18n.text("option.line_search", lang))
+            shown.append(i18n.text(f"optimizer.{row.name}.title", lang, english=title) + rest)
+        return shown
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (the scene-file and preset format)."""
