@@ -19,7 +19,7 @@ from charts import network as network_charts
 from i18n import Message
 from landscapes import network
 from optimizers import train
-from page import lang, shown, titles, tr
+from page import hold_scene, lang, shown, titles, tr
 
 MAX_CONFIGS = 9
 ROW = {"optimizer": "sgd", "learning_rate": 0.3, "batch_size": 10, "activation": "tanh", "l1": 0.0, "l2": 0.0}
@@ -90,6 +90,7 @@ def open_slice(row: dict, settings: dict, pca: bool) -> None:
 
 
 def page() -> None:
+    hold_scene()  # the surfaces view's settings outlive a visit here
     st.title(tr("view.network"))
     st.caption(tr("net.intro"))
     with st.sidebar:

@@ -8,6 +8,8 @@ import re
 import streamlit as st
 
 import i18n
+import scenes
+from scenes import state as widget_state
 from scenes import view as views
 
 
@@ -52,3 +54,37 @@ def plain(text: str) -> str:
     can't become a link (bare URLs included), an image (a request to another site) or formatting."""
     escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
     return re.sub(r"(?i)(://|www)", "\\1\u2060", escaped)  # a word joiner: no bare-URL autolinks either
+
+
+def load_scene(scene: scenes.Scene) -> None:
+    """Put a scene into the widgets (new row ids, so no widget keeps a stale value)."""
+    first = st.session_state.get("next_row_id", 0)
+    ids = list(range(first, first + len(scene.rows)))
+    st.session_state.next_row_id = first + len(ids)
+    st.session_state.update(widget_state.to_state(scene, ids))
+
+
+def first_visit() -> None:
+    """On a session's first run, read the link (scene, language, presentation, hidden controls);
+    bad values fall back with a notice. A scene handed over by the network page (its loss
+    slice) replaces the current one."""
+    if pending := st.session_state.pop("pending_scene", None):
+        load_scene(scenes.from_dict(pending))
+        return
+    if "row_ids" in st.session_state:
+        return
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    view, view_notices = views.from_query(query, fallback_lang=st.context.locale or "en")
+    st.session_state.update(view_flags=view, present=view.present)  # the language menu read `lang` already
+    scene, notices = scenes.from_query(query) if query else (scenes.Scene(), [])
+    st.session_state.link_notices = [*view_notices, *notices]
+    load_scene(scene)
+
+
+def hold_scene() -> scenes.Scene:
+    """The current scene, its values written back so a page that does not draw the scene's
+    widgets (Streamlit drops the values of widgets it does not draw) keeps all of them."""
+    first_visit()
+    scene, _ = widget_state.from_state(st.session_state)
+    st.session_state.update(widget_state.to_state(scene, st.session_state.row_ids))
+    return scene

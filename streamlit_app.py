@@ -13,15 +13,16 @@ import numpy as np
 import streamlit as st
 
 import i18n
+import insights_view
 import landscapes
 import lecture
 import network_view
 import optimizers
 import scenes
 from charts import code, editor, landscape, player
-from page import current_view, lang, named, plain, shown, shows, titles, tr
+from optimizers import insight
+from page import current_view, first_visit, lang, load_scene, named, plain, shown, shows, titles, tr
 from scenes import state as widget_state
-from scenes import view as views
 
 st.set_page_config(page_title="Loss Landscape Lab", page_icon="⛰️", layout="wide")
 EDITOR_WORDS = ("color", "optimizer", "label", "label_title", "lr", "lr_title", "lr_log", "lr_log_title", "duplicate",
@@ -63,31 +64,6 @@ def surface_titles(language: str) -> dict[str, str]:
         for n in order
     }
     return {**titles, scenes.FORMULA: f"{tr('kind.custom')} · {tr('formula.own')}"}
-
-
-def load_scene(scene: scenes.Scene) -> None:
-    """Put a scene into the widgets (new row ids, so no widget keeps a stale value)."""
-    first = st.session_state.get("next_row_id", 0)
-    ids = list(range(first, first + len(scene.rows)))
-    st.session_state.next_row_id = first + len(ids)
-    st.session_state.update(widget_state.to_state(scene, ids))
-
-
-def first_visit() -> None:
-    """On a session's first run, read the link (scene, language, presentation, hidden controls);
-    bad values fall back with a notice. A scene handed over by the network page (its loss
-    slice) replaces the current one."""
-    if pending := st.session_state.pop("pending_scene", None):
-        load_scene(scenes.from_dict(pending))
-        return
-    if "row_ids" in st.session_state:
-        return
-    query = {k: st.query_params.get_all(k) for k in st.query_params}
-    view, view_notices = views.from_query(query, fallback_lang=st.context.locale or "en")
-    st.session_state.update(view_flags=view, present=view.present)  # the language menu read `lang` already
-    scene, notices = scenes.from_query(query) if query else (scenes.Scene(), [])
-    st.session_state.link_notices = [*view_notices, *notices]
-    load_scene(scene)
 
 
 def apply_preset() -> None:
@@ -353,9 +329,11 @@ def show(scene: scenes.Scene) -> list[str]:
     spec = scene_spec(json.dumps(picture, sort_keys=True), len(scene.rows), 700 if present else 520, lang())
     result = trajectories(json.dumps(scene.to_dict(), sort_keys=True))
     box = optimizers.divergence_box(surface.domain)  # every point of a path lies inside it
-    extra = {"text": code.player_words(lang()), "present": present}
+    extra = {"text": code.player_words(lang()), "present": present,
+             "lookahead": [row.name == "nesterov" for row in scene.rows]}  # fmt: skip
+    parts = insight.decomposition(result) if st.session_state.get("parts") else None
     labels = scene.shown_labels(result.labels, lang())
-    player.mount(spec, result, box, labels, scene.colors(), on_start=move_start, extra=extra)
+    player.mount(spec, result, box, labels, scene.colors(), on_start=move_start, extra=extra, parts=parts)
     for label, step in zip(labels, result.diverged_at, strict=True):
         if step >= 0:
             st.warning(tr("run.diverged", label=plain(label), step=int(step)))
@@ -379,6 +357,7 @@ def workbench() -> None:
     if st.session_state.pop("start_moved", False):
         st.rerun()  # the start lives in the sidebar: redraw the whole page once
     scene, _ = widget_state.from_state(st.session_state)
+    st.toggle(tr("parts.toggle"), key="parts", help=tr("parts.help"))
     labels = show(scene)
     st.subheader(tr("rows.title"))
     rows_editor(scene, labels)
@@ -393,20 +372,22 @@ def workbench() -> None:
         lecture.export_menu(scene, f"Loss Landscape Lab · {title}")
 
 
+VIEWS = ("surfaces", "insights", "network")
+
+
 def app() -> None:
-    """Two views: optimizers on 2-D surfaces (the main one), and the Playground network
-    (`?view=network` opens it). The language menu sits on top of the sidebar."""
-    st.session_state.setdefault("view", "network" if st.query_params.get("view") == "network" else "surfaces")
+    """Three views: optimizers on 2-D surfaces (the main one), insights into the same scene
+    (`?view=insights`), and the Playground network (`?view=network`). The language menu sits
+    on top of the sidebar."""
+    asked = st.query_params.get("view")
+    st.session_state.setdefault("view", asked if asked in VIEWS else "surfaces")
     st.session_state.setdefault("lang", i18n.language(st.query_params.get("lang") or st.context.locale))
     with st.sidebar:
         if shows("lang"):
             st.selectbox("Language · 語言 · 语言", list(i18n.LANGS), key="lang", format_func=i18n.LANGS.get)
         if shows("view"):
-            st.radio(tr("view.label"), ["surfaces", "network"], key="view", format_func=titles("view."))
-    if st.session_state.view == "network":
-        network_view.page()
-    else:
-        main()
+            st.radio(tr("view.label"), VIEWS, key="view", format_func=titles("view."))
+    {"surfaces": main, "insights": insights_view.page, "network": network_view.page}[st.session_state.view]()
 
 
 app()

@@ -137,12 +137,70 @@ class Trails extends Overlay {
         this.dot(xs[0], ys[0], 4 * this.thick, null, "white");
         this.dot(xs[k], ys[k], 5.5 * this.thick, colors[i], "white");
       }
+      if (this.parts) this.drawParts(k, panel, this.pixels[j]);
       ctx.restore();
       for (const { i, xs, ys } of this.pixels[j]) { // where a diverged run left the picture, on its edge
         if (diverged[i] < 0 || k <= diverged[i]) continue;
         this.cross(Math.min(Math.max(xs[k], panel.x), panel.x + panel.w), Math.min(Math.max(ys[k], panel.y), panel.y + panel.h));
       }
     });
+  }
+
+  // The parts of the step leaving each head: the gradient step −η·g (white), the rest of the
+  // update (momentum, preconditioning; dashed) and the step that ran (the run's colour). They
+  // share one scale, enlarged so the longest step is at least 40 px (the factor is shown).
+  // Nesterov's gradient belongs to its look-ahead point: there the gradient arrow starts.
+  setParts(header, arrays) {
+    this.parts = arrays.gs && arrays.rest ? { gs: arrays.gs, rest: arrays.rest, lookahead: header.lookahead || [] } : null;
+  }
+
+  drawParts(k, panel, runs) {
+    const { gs, rest, lookahead } = this.parts;
+    const steps = this.header.steps;
+    if (k >= steps) return;
+    const sx = panel.w / (panel.d.x2 - panel.d.x), sy = panel.h / (panel.d.y2 - panel.d.y);
+    const vectors = runs.map(({ i }) => {
+      const q = 2 * (i * steps + k);
+      const g = [gs[q] * sx, gs[q + 1] * sy], r = [rest[q] * sx, rest[q + 1] * sy];
+      return { i, g, r, u: [g[0] + r[0], g[1] + r[1]] };
+    });
+    const longest = Math.max(...vectors.map(({ u, g, r }) => Math.max(Math.hypot(...u), Math.hypot(...g), Math.hypot(...r))));
+    if (!(longest > 0)) return;
+    const scale = Math.max(1, 40 / longest);
+    for (const { i, g, r, u } of vectors) {
+      const { xs, ys } = runs.find((p) => p.i === i);
+      const x = xs[k], y = ys[k];
+      const ahead = lookahead[i] ? [x + r[0] * scale, y + r[1] * scale] : [x, y];
+      if (Math.hypot(...r) > 0) this.arrow(x, y, x + r[0] * scale, y + r[1] * scale, this.header.colors[i], [5, 4]);
+      this.arrow(ahead[0], ahead[1], ahead[0] + g[0] * scale, ahead[1] + g[1] * scale, "white", []);
+      this.arrow(x, y, x + u[0] * scale, y + u[1] * scale, this.header.colors[i], [], 1.6);
+      if (lookahead[i]) this.dot(ahead[0], ahead[1], 3 * this.thick, "white", this.header.colors[i]);
+    }
+    const { ctx } = this;
+    ctx.font = `${12 * this.thick}px sans-serif`;
+    ctx.fillStyle = "white";
+    ctx.fillText(`→ ×${+scale.toPrecision(2)}`, panel.x + 6, panel.y + panel.h - 8);
+  }
+
+  arrow(x0, y0, x1, y1, color, dash, weight = 1) {
+    const { ctx } = this;
+    const length = Math.hypot(x1 - x0, y1 - y0);
+    if (!(length > 0.5)) return;
+    const head = Math.min(8 * this.thick, length / 2), angle = Math.atan2(y1 - y0, x1 - x0);
+    ctx.save();
+    ctx.strokeStyle = ctx.fillStyle = color;
+    ctx.shadowColor = "rgba(0, 0, 0, 0.75)"; // readable on the light and the dark end of the colours
+    ctx.shadowBlur = 2;
+    ctx.lineWidth = 1.8 * weight * this.thick;
+    ctx.setLineDash(dash);
+    ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - head * Math.cos(angle - 0.4), y1 - head * Math.sin(angle - 0.4));
+    ctx.lineTo(x1 - head * Math.cos(angle + 0.4), y1 - head * Math.sin(angle + 0.4));
+    ctx.closePath(); ctx.fill();
+    ctx.restore();
   }
 
   dot(x, y, r, fill, stroke) {

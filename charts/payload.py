@@ -28,8 +28,9 @@ def _quantize(xy: np.ndarray, box: np.ndarray) -> np.ndarray:
     return np.clip(np.round(unit * 65535), 0, 65535).astype("<u2")
 
 
-def pack(trajectories, box, labels, colors, extra: dict | None = None) -> bytes:
-    """Bytes for the player: positions, losses, rates, gradient norms and a JSON header."""
+def pack(trajectories, box, labels, colors, extra: dict | None = None, parts=None) -> bytes:
+    """Bytes for the player: positions, losses, rates, gradient norms and a JSON header; with
+    `parts` = (gradient step, rest) arrays of (n, steps, 2), the step decomposition too."""
     box = np.asarray(box, np.float64)
     loss = np.nan_to_num(np.asarray(trajectories.loss, np.float32), nan=0.0, posinf=3e38, neginf=-3e38)
     arrays = {
@@ -38,6 +39,11 @@ def pack(trajectories, box, labels, colors, extra: dict | None = None) -> bytes:
         "lr": _log_code(np.asarray(trajectories.lr, np.float64)),
         "g": _log_code(np.linalg.norm(np.asarray(trajectories.grad, np.float64), axis=-1)),
     }
+    if parts is not None:
+        arrays |= {
+            name: np.nan_to_num(np.asarray(a, np.float32)).astype("<f4")
+            for name, a in zip(("gs", "rest"), parts, strict=True)
+        }
     n, points = trajectories.loss.shape
     header = {
         "n": int(n),

@@ -228,6 +228,7 @@ class Player {
     this.steps = header.steps;
     this.paths = data.paths;
     this.trails.setData(header, data.paths);
+    this.trails.setParts(header, payload.arrays);
     await this.curveLines.setData(header, data.paths);
     if (this.header !== header) return; // newer data arrived while the axes were redrawn
     this.position = Math.min(this.position, this.steps);

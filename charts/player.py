@@ -62,16 +62,26 @@ def prepare(specs: dict) -> PreparedSpec:
 
 
 def mount(
-    spec: PreparedSpec, trajectories, box, labels, colors, on_start=None, extra=None, key: str = "player"
+    spec: PreparedSpec,
+    trajectories,
+    box,
+    labels,
+    colors,
+    on_start=None,
+    extra=None,
+    parts=None,
+    key: str = "player",
 ):
     """Show the prepared specs playing `trajectories` (`extra` goes to the player's header: its
-    words, presentation mode). A click on the landscape calls `on_start(x, y)` before the next
+    words, presentation mode; `parts`: the step decomposition to draw at the heads). A click on the landscape calls `on_start(x, y)` before the next
     run of the script (when widgets may still be changed)."""
     runtime, code, specs, player = _components()
     runtime(key="lll_runtime")
     code(key="lll_player_code")
     specs(key="lll_spec", data=spec.message)
-    payload = pack(trajectories, box, labels, colors, extra={**(extra or {}), "spec_key": spec.key})
+    payload = pack(
+        trajectories, box, labels, colors, extra={**(extra or {}), "spec_key": spec.key}, parts=parts
+    )
 
     def clicked():
         point = (st.session_state.get(key) or {}).get("start")

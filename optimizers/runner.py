@@ -37,18 +37,21 @@ class Trajectories(NamedTuple):
     update: np.ndarray  # (n, steps, 2): θ_{t+1} − θ_t
     diverged_at: np.ndarray  # (n,)
     labels: list
+    state: dict | None = None  # with keep_state: each optimizer-state leaf by its path, (n, steps, ...)
 
 
 class SweepResult(NamedTuple):
     """Outcome of a sweep, without paths or labels (rows follow the specs' broadcast order).
 
     A diverged run has diverged_at ≥ 0, converged_at = −1 and, since its loss blew up,
-    final_loss = the largest float32 (finite, so it sorts last and never poisons a mean).
+    final_loss = the largest float32 (finite, so it sorts last and never poisons a mean) and
+    final_xy = (0, 0). `final_xy` is where a run ended: basins of attraction read it.
     """
 
     final_loss: np.ndarray
     diverged_at: np.ndarray
     converged_at: np.ndarray
+    final_xy: np.ndarray  # (n, 2)
 
 
 def trace_count() -> int:
@@ -56,19 +59,24 @@ def trace_count() -> int:
     return sum(_traces.values())
 
 
-def run(surface: Surface, specs, start=None, steps: int = 500, batch_noise=0.0, seed=0) -> Trajectories:
+def run(
+    surface: Surface, specs, start=None, steps: int = 500, batch_noise=0.0, seed=0, keep_state: bool = False
+) -> Trajectories:
     """Run every configuration in `specs` from `start` for `steps` steps.
 
     `start` is one point or one per configuration; `seed` an int or a list of ints, each
     configuration running once per seed with Gaussian gradient noise of scale
-    batch_noise/√batch_size (no noise when batch_noise is 0).
+    batch_noise/√batch_size (no noise when batch_noise is 0). `keep_state` also records the
+    optimizer's state after every step (the explainer reads it; specs of one structure only).
     """
-    out = _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path=True, tol=0.0)
+    keep = "state" if keep_state else "path"
+    out = _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path=keep, tol=0.0)
     labels = _row_labels([specs] if isinstance(specs, Spec) else specs, np.atleast_1d(seed))
     table = out["path"]  # columns x, y, loss, lr, gx, gy, ux, uy; row 0 is the start
+    state = {key[len("state") :]: value for key, value in out.items() if key.startswith("state")}
     return Trajectories(
         table[:, :, 0:2], table[:, :, 2], table[:, 1:, 3], table[:, 1:, 4:6], table[:, 1:, 6:8],
-        out["diverged_at"], labels,
+        out["diverged_at"], labels, state if keep_state else None,
     )  # fmt: skip
 
 
@@ -83,7 +91,7 @@ def sweep(
 ) -> SweepResult:
     """Like `run`, keeping only final loss, divergence and convergence: for huge batches."""
     out = _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path=False, tol=tol)["result"]
-    return SweepResult(out[:, 2], out[:, 0].astype(np.int32), out[:, 1].astype(np.int32))
+    return SweepResult(out[:, 2], out[:, 0].astype(np.int32), out[:, 1].astype(np.int32), out[:, 3:5])
 
 
 def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
@@ -271,7 +279,11 @@ def _one_run(
         converging = (c.status == RUNNING) & (loss - f_star < tol)
         status = jnp.where(diverging, -2 - t, jnp.where(converging, t + 1, c.status))
         nxt = _Carry(xy, loss if track_loss else c.loss, (base_state, search_state), schedule_state, status)
-        return nxt, ({"xy": xy, "loss": loss, "lr": lr, "grad": g, "update": u} if keep_path else None)
+        record = {"xy": xy, "loss": loss, "lr": lr, "grad": g, "update": u} if keep_path else None
+        if keep_path == "state":
+            leaves = jax.tree_util.tree_flatten_with_path(base_state)[0]
+            record |= {"state" + jax.tree_util.keystr(path): leaf for path, leaf in leaves}
+        return nxt, record
 
     track_loss = _reads_loss(structure)
     loss = value_fn(start)
@@ -285,9 +297,18 @@ def _one_run(
     last, path = jax.lax.scan(step, first, jnp.arange(steps, dtype=jnp.float32))
     diverged_at, converged_at = _status_events(last.status)
     if keep_path:
-        return {"path": _frozen_table(path, start, loss, diverged_at, steps), "diverged_at": diverged_at}
-    final_loss = jnp.where(diverged_at < 0, value_fn(last.xy), jnp.finfo(jnp.float32).max)
-    return {"result": jnp.stack([diverged_at, converged_at, final_loss])}  # one array: one transfer
+        state = {k: v for k, v in path.items() if k.startswith("state")}
+        return {
+            "path": _frozen_table(path, start, loss, diverged_at, steps),
+            "diverged_at": diverged_at,
+            **state,
+        }
+    healthy = diverged_at < 0
+    final_loss = jnp.where(healthy, value_fn(last.xy), jnp.finfo(jnp.float32).max)
+    final_xy = jnp.where(healthy, last.xy, 0.0)
+    return {
+        "result": jnp.stack([diverged_at, converged_at, final_loss, *final_xy])
+    }  # one array: one transfer
 
 
 def _frozen_table(path, start, start_loss, diverged_at, steps):

@@ -1,0 +1,182 @@
+"""Altair charts and pictures of the insight views: learning-rate sweeps with their regions,
+the stability map with its analytic boundary, basins of attraction, the LR range test, noise
+fans, optimizer internals over time. Every value drawn is finite (diverged runs are drawn as
+their own category, never as a number)."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+from PIL import Image
+
+import landscapes
+from charts.landscape import background_data, landscape, word
+
+REGION_COLORS = ["#9ecae1", "#a1d99b", "#fcae91"]  # too small / good / diverges
+BASIN_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4"]
+DIVERGED, ELSEWHERE = (200, 30, 30), (235, 235, 235)
+
+
+def _finite(values, cap: float = 1e30) -> np.ndarray:
+    return np.clip(np.nan_to_num(np.asarray(values, np.float64), nan=cap, posinf=cap, neginf=-cap), -cap, cap)
+
+
+def regions(rates: np.ndarray, region: np.ndarray) -> list[dict]:
+    """Contiguous runs of one region as bands [rate from, rate to) for shading."""
+    bands, begin = [], 0
+    for i in range(1, len(rates) + 1):
+        if i == len(rates) or region[i] != region[begin]:
+            bands.append({"from": float(rates[begin]), "to": float(rates[min(i, len(rates) - 1)]),
+                          "region": int(region[begin])})  # fmt: skip
+            begin = i
+    return bands
+
+
+def rate_sweep(
+    sweeps: dict[str, object], colors: list[str], names: list[str], lang: str = "en"
+) -> alt.LayerChart:
+    """Final loss above the lowest (log–log) against learning rate per optimizer row, regions
+    shaded from the first row's data; a click picks a rate (selection `pick`: `rate`, `row`)."""
+    first = next(iter(sweeps.values()))
+    bands = alt.Chart(alt.Data(values=regions(first.rates, first.region))).mark_rect(opacity=0.35).encode(
+        x=alt.X("from:Q", scale=alt.Scale(type="log")), x2="to:Q",
+        color=alt.Color("region:N", scale=alt.Scale(domain=[0, 1, 2], range=REGION_COLORS),
+                        legend=alt.Legend(title=None, labelExpr=f"[{', '.join(repr(n) for n in names)}][datum.value]")),
+    )  # fmt: skip
+    rows = [
+        {"row": label, "rate": float(r), "loss": float(max(loss, 1e-12)), "diverged": bool(d >= 0), "c": color,
+         "steps": int(c) if c >= 0 else None}
+        for (label, sweep), color in zip(sweeps.items(), colors, strict=True)
+        for r, loss, d, c in zip(sweep.rates, _finite(sweep.final_loss - _floor(sweep)), sweep.diverged_at,
+                                 sweep.converged_at, strict=True)
+    ]  # fmt: skip
+    pick = alt.selection_point(name="pick", fields=["rate", "row"], on="click", nearest=True)
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("rate:Q", scale=alt.Scale(type="log"), title=word("learning_rate", lang)),
+        color=alt.Color("c:N", scale=None),
+        tooltip=[alt.Tooltip("row:N", title=word("optimizer", lang)), alt.Tooltip("rate:Q", format=".3g"),
+                 alt.Tooltip("loss:Q", format=".3g", title=word("loss", lang)), alt.Tooltip("steps:Q", title=word("step", lang))],
+    )  # fmt: skip
+    lines = base.transform_filter("!datum.diverged").mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+        y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=word("final_loss", lang)), detail="row:N"
+    )  # fmt: skip
+    hits = base.transform_filter("!datum.diverged").mark_point(size=60, opacity=0).encode(
+        y=alt.Y("loss:Q", scale=alt.Scale(type="log"))
+    ).add_params(pick)  # a click picks the nearest point of the nearest curve
+    return alt.layer(bands, lines, hits).properties(width=620, height=300)
+
+
+def _floor(sweep) -> float:
+    """What the final loss is measured from: 0 unless losses go negative."""
+    finite = sweep.final_loss[sweep.diverged_at < 0]
+    return min(float(finite.min()), 0.0) - 1e-12 if len(finite) else 0.0
+
+
+def stability_map(result, lang: str = "en") -> alt.LayerChart:
+    """Steps to tolerance over (learning rate, β): grey never, red diverged; on quadratics the
+    analytic boundary lr·λ_max = 2(1 + β) and the optimal (lr, β)."""
+    rates, betas = result.rates, result.betas
+    edges = np.sqrt(rates[:-1] * rates[1:])
+    lo = np.concatenate([[rates[0] ** 2 / edges[0]], edges])
+    hi = np.concatenate([edges, [rates[-1] ** 2 / edges[-1]]])
+    step = (betas[1] - betas[0]) / 2 if len(betas) > 1 else 0.01
+    cells = [
+        {"lo": float(lo[j]), "hi": float(hi[j]), "b0": float(b - step), "b1": float(b + step),
+         "steps": int(result.steps_to_tol[i, j]) if result.steps_to_tol[i, j] >= 0 else None,
+         "state": {-2: "diverged", -1: "never"}.get(int(result.steps_to_tol[i, j]), "converged")}
+        for i, b in enumerate(betas) for j in range(len(rates))
+    ]  # fmt: skip
+    x = alt.X("lo:Q", scale=alt.Scale(type="log", domain=[float(lo[0]), float(hi[-1])], nice=False),
+              title=word("learning_rate", lang))  # fmt: skip
+    y = alt.Y("b0:Q", scale=alt.Scale(domain=[float(betas[0] - step), float(betas[-1] + step)], nice=False),
+              title=word("momentum", lang))  # fmt: skip
+    base = alt.Chart(alt.Data(values=cells))
+    converged = base.transform_filter("datum.state == 'converged'").mark_rect().encode(
+        x=x, x2="hi:Q", y=y, y2="b1:Q",
+        color=alt.Color("steps:Q", scale=alt.Scale(type="log", scheme="viridis", reverse=True), title=word("steps_to_tol", lang)),
+        tooltip=["steps:Q"],
+    )  # fmt: skip
+    other = base.transform_filter("datum.state != 'converged'").mark_rect().encode(
+        x=x, x2="hi:Q", y=y, y2="b1:Q",
+        fill=alt.Fill("state:N", scale=alt.Scale(domain=["never", "diverged"], range=["#d9d9d9", "#e34a33"]), title=None),
+    )  # fmt: skip
+    layers = [converged, other]
+    if result.lam_max is not None:
+        boundary = [{"lo": float(2 * (1 + b) / result.lam_max), "b0": float(b)} for b in betas]
+        layers.append(
+            alt.Chart(alt.Data(values=boundary)).mark_line(color="black", strokeDash=[6, 3]).encode(x=x, y=y)
+        )
+        best = [{"lo": result.optimum[0], "b0": result.optimum[1]}]
+        layers.append(alt.Chart(alt.Data(values=best)).mark_point(shape="diamond", size=160, filled=True, color="white",
+                                                                   stroke="black").encode(x=x, y=y))  # fmt: skip
+    return alt.layer(*layers).properties(width=560, height=320)
+
+
+def basin_picture(result, size: int = 240) -> Image.Image:
+    """Each start coloured by the minimum it reached; red diverged, light grey elsewhere."""
+    palette = np.array([_rgb(c) for c in BASIN_COLORS] * 4 + [ELSEWHERE, DIVERGED], np.uint8)
+    index = np.where(result.minimum == -1, len(palette) - 1, np.where(result.minimum < 0, len(palette) - 2,
+                                                                     result.minimum % (len(palette) - 2)))  # fmt: skip
+    image = Image.fromarray(palette[index[::-1]], "RGB")  # row 0 of the grid is the bottom
+    return image.resize((size, size), Image.Resampling.NEAREST)
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def range_test(result, lang: str = "en") -> alt.LayerChart:
+    """Loss and its smoothed curve against the growing rate; the suggestion as a rule."""
+    stop = max(result.stop, 2)
+    rows = [{"rate": float(r), "loss": float(v), "smoothed": float(s)}
+            for r, v, s in zip(result.rates[:stop], _finite(result.loss[:stop]), _finite(result.smoothed[:stop]), strict=True)]  # fmt: skip
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("rate:Q", scale=alt.Scale(type="log"), title=word("learning_rate", lang))
+    )
+    raw = base.mark_line(color="#bbbbbb").encode(y=alt.Y("loss:Q", title=word("loss", lang)))
+    smooth = base.mark_line(color="#1f77b4", strokeWidth=2).encode(y="smoothed:Q")
+    rule = alt.Chart(alt.Data(values=[{"rate": result.suggestion}])).mark_rule(color="#d62728", strokeWidth=2).encode(
+        x="rate:Q", tooltip=[alt.Tooltip("rate:Q", format=".3g")]
+    )  # fmt: skip
+    return alt.layer(raw, smooth, rule).properties(width=560, height=280)
+
+
+def noise_fan(surface: landscapes.Surface, fan, color: str, lang: str = "en") -> alt.HConcatChart:
+    """The seeded runs over the landscape (thin, translucent) and the loss's median and band."""
+    (x0, x1), (y0, y1) = surface.domain
+    aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
+    paths = [{"k": k, "s": s, "x": float(x), "y": float(y)} for k, run in enumerate(fan.xy)
+             for s, (x, y) in enumerate(run[:: max(1, len(run) // 200)])]  # fmt: skip
+    lines = alt.Chart(alt.Data(values=paths)).mark_line(color=color, opacity=0.35, strokeWidth=1, clip=True).encode(
+        x="x:Q", y="y:Q", detail="k:N", order="s:Q"
+    )  # fmt: skip
+    picture = alt.layer(landscape(surface, 380, int(380 * aspect), trails=False, lang=lang), lines)
+    band = [{"s": s, "lo": float(a), "mid": float(b), "hi": float(c)}
+            for s, (a, b, c) in enumerate(zip(*(_finite(v) for v in (fan.low, fan.median, fan.high)), strict=True))]  # fmt: skip
+    curve = alt.Chart(alt.Data(values=band)).encode(x=alt.X("s:Q", title=word("step", lang)))
+    loss = alt.layer(
+        curve.mark_area(color=color, opacity=0.25).encode(
+            y=alt.Y("lo:Q", title=word("loss", lang)), y2="hi:Q"
+        ),
+        curve.mark_line(color=color, strokeWidth=2).encode(y="mid:Q"),
+    ).properties(width=320, height=220)
+    return alt.hconcat(picture, loss).properties(datasets=background_data(surface))
+
+
+def internals(series: dict[str, np.ndarray], lang: str = "en") -> alt.Chart:
+    """Optimizer internals against step, one small panel per quantity (log scale)."""
+    rows = [{"quantity": name, "s": s + 1, "v": float(max(abs(v), 1e-30))}
+            for name, values in series.items() for s, v in enumerate(_finite(values))]  # fmt: skip
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line()
+        .encode(
+            x=alt.X("s:Q", title=word("step", lang)),
+            y=alt.Y("v:Q", scale=alt.Scale(type="log"), title=None),
+            color=alt.Color("quantity:N", legend=None),
+            tooltip=["quantity:N", "s:Q", alt.Tooltip("v:Q", format=".4g")],
+        )
+        .properties(width=230, height=150)
+        .facet(facet=alt.Facet("quantity:N", title=None), columns=3)
+        .resolve_scale(y="independent")
+    )

@@ -1,0 +1,289 @@
+"""Insight computations, each one vmapped run: learning-rate sweeps, learning rate × momentum
+stability maps, basins of attraction over a grid of starts, the LR range test, seeded noise
+fans, a scene's leaderboard, and the parts of every step (the gradient step and the rest).
+
+No Streamlit or Altair here: `insights_view.py` draws these, notebooks can use them directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from landscapes import Surface
+from optimizers.runner import Trajectories, run, sweep
+from optimizers.schedules import schedule as make_schedule
+from optimizers.spec import Spec
+
+MAX_RATES = 2000
+MAX_GRID = 300  # basins: starts per side
+MAX_SEEDS = 64
+
+
+def vary(spec: Spec, **values) -> Spec:
+    """`spec` with some hyperparameters replaced by (array) values: one batch of configurations."""
+    return dataclasses.replace(spec, hyper={**spec.hyper, **values}, label=None)
+
+
+def rate_grid(surface: Surface, n: int = 400, decades: float = 1.5) -> np.ndarray:
+    """`n` rates log-spaced around the surface's suggested range, `decades` beyond each end."""
+    lo, hi = surface.lr_range
+    return np.logspace(np.log10(lo) - decades, np.log10(hi) + decades, int(np.clip(n, 2, MAX_RATES)))
+
+
+def tolerance(surface: Surface, start) -> float:
+    """Converged means within 1e-3 of the way from the start's loss down to the minimum."""
+    start_loss = float(surface(jnp.asarray(start, jnp.float32)))
+    f_min = surface.f_min if surface.f_min is not None else start_loss - 1.0
+    return max(1e-3 * abs(start_loss - f_min), 1e-9)
+
+
+class RateSweep(NamedTuple):
+    """Final loss and outcome per learning rate; `region` is 0 too small, 1 good, 2 diverges."""
+
+    rates: np.ndarray
+    final_loss: np.ndarray
+    converged_at: np.ndarray
+    diverged_at: np.ndarray
+    region: np.ndarray
+
+    def best(self) -> float:
+        """The rate that converged soonest, else the one with the lowest final loss."""
+        done = np.where(self.converged_at >= 0, self.converged_at, np.iinfo(np.int32).max)
+        if (self.converged_at >= 0).any():
+            return float(self.rates[np.lexsort((self.final_loss, done))[0]])
+        return float(self.rates[np.argmin(self.final_loss)])
+
+
+def rate_sweep(surface, spec, start, steps, rates=None, noise=0.0, seed=0) -> RateSweep:
+    """Every rate in one vmapped run. Regions come from the data: a rate diverges, converges
+    to tolerance within `steps` (good), or neither (too small, or too slow to settle)."""
+    rates = rate_grid(surface) if rates is None else np.asarray(rates, np.float64)[:MAX_RATES]
+    start = surface.start if start is None else start
+    r = sweep(surface, vary(spec, learning_rate=rates), start, steps, tolerance(surface, start), noise, seed)
+    region = np.where(r.diverged_at >= 0, 2, np.where(r.converged_at >= 0, 1, 0))
+    return RateSweep(rates, r.final_loss, r.converged_at, r.diverged_at, region)
+
+
+def curvature(surface: Surface) -> tuple[np.ndarray, bool]:
+    """(Hessian eigenvalues at the first minimum, whether the surface is quadratic): the
+    Hessian is the same at the minimum and at two other points."""
+    point = jnp.asarray(surface.minima[0] if surface.minima else surface.start, jnp.float32)
+    hessian = jax.hessian(lambda p: surface(p))
+    here = np.asarray(hessian(point))
+    (x0, x1), (y0, y1) = surface.domain
+    others = [np.asarray(hessian(jnp.asarray(p, jnp.float32))) for p in ((x0, y0), (x1, y1))]
+    quadratic = all(np.allclose(h, here, rtol=1e-3, atol=1e-6) for h in others)
+    return np.linalg.eigvalsh(here), quadratic
+
+
+class StabilityMap(NamedTuple):
+    """Steps to tolerance per (momentum, rate): −1 never, −2 diverged; rows follow `betas`."""
+
+    rates: np.ndarray
+    betas: np.ndarray
+    steps_to_tol: np.ndarray  # (len(betas), len(rates))
+    lam_max: float | None  # for quadratic surfaces: the analytic boundary is lr·λ_max = 2(1 + β)
+    optimum: tuple[float, float] | None  # (rate, β) of fastest heavy-ball convergence
+
+
+def stability_map(surface, spec, start, steps, rates=None, betas=None, noise=0.0, seed=0) -> StabilityMap:
+    """Learning rate × momentum (`spec` must have a `momentum` hyperparameter) in one run."""
+    rates = rate_grid(surface, 120) if rates is None else np.asarray(rates, np.float64)
+    betas = np.linspace(0.0, 0.99, 60) if betas is None else np.asarray(betas, np.float64)
+    start = surface.start if start is None else start
+    grid = vary(spec, learning_rate=rates[None, :], momentum=betas[:, None])
+    r = sweep(surface, grid, start, steps, tolerance(surface, start), noise, seed)
+    cells = np.where(r.diverged_at >= 0, -2, r.converged_at).reshape(len(betas), len(rates))
+    eigenvalues, quadratic = curvature(surface)
+    if not quadratic or eigenvalues.min() <= 0:
+        return StabilityMap(rates, betas, cells, None, None)
+    lam_min, lam_max = float(eigenvalues.min()), float(eigenvalues.max())
+    kappa = lam_max / lam_min
+    optimum = (
+        4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2,
+        ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2,
+    )
+    return StabilityMap(rates, betas, cells, lam_max, (float(optimum[0]), float(optimum[1])))
+
+
+class Basins(NamedTuple):
+    """Which minimum each start reached: an index into `minima`, −1 diverged, −2 elsewhere
+    (still moving, or stopped somewhere that is not a known minimum)."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    minimum: np.ndarray  # (len(ys), len(xs))
+    minima: np.ndarray
+
+
+def basins(surface, spec, steps, n: int = 200, noise=0.0, seed=0) -> Basins:
+    """A grid of n × n starts over the domain, all run in one batch."""
+    n = int(np.clip(n, 8, MAX_GRID))
+    (x0, x1), (y0, y1) = surface.domain
+    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    starts = np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2).astype(np.float32)
+    batch = vary(spec, learning_rate=np.full(len(starts), spec.hyper["learning_rate"]))
+    r = sweep(surface, batch, starts, steps, 0.0, noise, seed)
+    minima = np.asarray(surface.minima, np.float64).reshape(-1, 2)
+    radius = 0.02 * max(x1 - x0, y1 - y0)
+    if len(minima):
+        distance = np.linalg.norm(r.final_xy[:, None, :] - minima[None], axis=-1)
+        nearest = distance.argmin(1)
+        label = np.where(distance[np.arange(len(starts)), nearest] <= radius, nearest, -2)
+    else:
+        label = np.full(len(starts), -2)
+    label = np.where(r.diverged_at >= 0, -1, label)
+    return Basins(xs, ys, label.reshape(n, n), minima)
+
+
+class RangeTest(NamedTuple):
+    """Loss against an exponentially growing rate, smoothed, and the suggested rate."""
+
+    rates: np.ndarray
+    loss: np.ndarray
+    smoothed: np.ndarray
+    suggestion: float
+    stop: int  # the steps from here on are past divergence (or the loss's 4× rise) and not drawn
+
+
+def range_test(surface, spec, start, steps, start_lr=1e-6, end_lr=10.0, noise=0.0, seed=0) -> RangeTest:
+    """Smith (2015) / Surmenok (2017): grow the rate every step, smooth the loss (bias-corrected
+    moving average), stop once it exceeds 4× its minimum, and suggest the rate where the
+    smoothed loss falls fastest against log(rate), before its minimum."""
+    tested = dataclasses.replace(
+        spec, schedule=make_schedule("range_test", start_lr=start_lr, end_lr=end_lr), label=None
+    )
+    t = run(surface, [tested], start, steps, noise, seed)
+    rates, loss = t.lr[0].astype(np.float64), t.loss[0, 1:].astype(np.float64)
+    end = int(t.diverged_at[0]) if t.diverged_at[0] >= 0 else len(loss)
+    smoothed = _smooth(loss[:end])
+    best = int(smoothed.argmin()) if len(smoothed) else 0
+    rising = np.nonzero(smoothed[best:] > 4 * max(smoothed[best], 1e-30))[0] if len(smoothed) else []
+    stop = best + int(rising[0]) if len(rising) else len(smoothed)
+    descent = slice(0, best + 1)  # past the lowest smoothed loss nothing descends
+    slope = np.gradient(smoothed[descent], np.log(rates[descent])) if best > 2 else np.zeros(1)
+    suggestion = float(rates[int(np.argmin(slope))])
+    return RangeTest(
+        rates, loss, np.pad(smoothed, (0, len(loss) - len(smoothed)), mode="edge"), suggestion, stop
+    )
+
+
+def _smooth(loss: np.ndarray, beta: float = 0.9) -> np.ndarray:
+    average, out = 0.0, np.empty_like(loss)
+    for i, value in enumerate(loss):
+        average = beta * average + (1 - beta) * value
+        out[i] = average / (1 - beta ** (i + 1))
+    return out
+
+
+class Fan(NamedTuple):
+    """N seeded runs of one configuration, and the median loss with its 10–90 % band."""
+
+    xy: np.ndarray  # (seeds, steps + 1, 2)
+    median: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def noise_fan(surface, spec, start, steps, noise, seeds: int = 32) -> Fan:
+    seeds = int(np.clip(seeds, 2, MAX_SEEDS))
+    t = run(surface, [spec], start, steps, noise, list(range(seeds)))
+    low, median, high = np.quantile(t.loss, [0.1, 0.5, 0.9], axis=0)
+    return Fan(t.xy, median, low, high)
+
+
+def leaderboard(t: Trajectories, surface: Surface, start) -> list[dict]:
+    """Per run: steps to tolerance, final loss, diverged, distance to the nearest minimum."""
+    tol = tolerance(surface, start)
+    f_min = surface.f_min
+    minima = np.asarray(surface.minima, np.float64).reshape(-1, 2)
+    rows = []
+    for i, label in enumerate(t.labels):
+        reached = np.nonzero(t.loss[i] - (f_min if f_min is not None else -np.inf) < tol)[0]
+        end = t.xy[i, -1]
+        rows.append({
+            "run": label,
+            "steps_to_tol": int(reached[0]) if len(reached) and t.diverged_at[i] < 0 else None,
+            "final_loss": float(t.loss[i, -1]),
+            "diverged_at": int(t.diverged_at[i]) if t.diverged_at[i] >= 0 else None,
+            "distance": float(np.linalg.norm(minima - end, axis=1).min()) if len(minima) else None,
+        })  # fmt: skip
+    return rows
+
+
+def decomposition(t: Trajectories) -> tuple[np.ndarray, np.ndarray]:
+    """(gradient step −η·g, the rest of the update) for every run and step; they add up to
+    the update that ran. The rest is momentum, preconditioning, clipping's and decay's share."""
+    gradient_step = -t.lr[..., None] * t.grad
+    return gradient_step, t.update - gradient_step
+
+
+# Where an optimizer keeps its second moment, whether ε sits inside the root, and whether the
+# moment is bias-corrected: what its effective per-coordinate step η/(√v̂ + ε) is made of.
+SECOND_MOMENT = {
+    "adagrad": ("sum_of_squares", True, False), "rmsprop": ("nu", True, False), "adam": ("nu", False, True),
+    "adamw": ("nu", False, True), "amsgrad": ("nu_max", False, False), "nadam": ("nu", False, True),
+    "radam": ("nu", False, True), "adabelief": ("nu", False, True), "yogi": ("nu", False, True),
+    "adam_nobc": ("v", False, False),
+}  # fmt: skip
+MOMENTUM_LEAVES = ("trace", "mu", "m")
+BIAS_CORRECTED = ("adam", "adamw", "adamax", "nadam", "amsgrad", "radam", "adabelief", "yogi")
+
+
+def _leaf(state: dict, name: str):
+    return next((v[0] for k, v in state.items() if k.rsplit(".", 1)[-1] == name), None)
+
+
+def internals(surface, spec, start, steps, noise=0.0, seed=0) -> tuple[Trajectories, dict[str, np.ndarray]]:
+    """One run with its optimizer state recorded, and series over its steps (keys are ids the
+    UI names): grad_norm, momentum_norm, effective_x/_y (η/(√v̂ + ε) per coordinate), bias_1
+    and bias_2 (1 − βᵗ)."""
+    t = run(surface, [spec], start, steps, noise, seed, keep_state=True)
+    healthy = int(t.diverged_at[0]) if t.diverged_at[0] >= 0 else steps  # state past it is garbage
+    t = t._replace(state={k: _held(v, healthy) for k, v in t.state.items()})
+    series = {"grad_norm": np.linalg.norm(t.grad[0], axis=-1)}
+    momentum = next(
+        (m for m in (_leaf(t.state, n) for n in MOMENTUM_LEAVES) if m is not None and m.ndim == 2), None
+    )
+    if momentum is not None:
+        series["momentum_norm"] = np.linalg.norm(momentum, axis=-1)
+    count = np.arange(1, steps + 1, dtype=np.float64)
+    hyper = {k: float(np.asarray(v)) for k, v in spec.hyper.items()}
+    if spec.name in SECOND_MOMENT:
+        leaf, inside, corrected = SECOND_MOMENT[spec.name]
+        inside = inside and spec.flags.get("eps_in_sqrt", True)
+        v = _leaf(t.state, leaf).astype(np.float64)
+        if corrected:
+            v = v / (1 - hyper["b2"] ** count)[:, None]
+        eps = hyper.get("eps", 0.0)
+        root = np.sqrt(v + eps) if inside else np.sqrt(v) + eps
+        effective = t.lr[0][:, None] / np.maximum(root, 1e-30)
+        series |= {"effective_x": effective[:, 0], "effective_y": effective[:, 1]}
+    if spec.name in BIAS_CORRECTED:
+        series["bias_1"] = 1 - hyper["b1"] ** count
+        if "b2" in hyper and spec.name != "adamax":
+            series["bias_2"] = 1 - hyper["b2"] ** count
+    return t, series
+
+
+def _held(values: np.ndarray, healthy: int) -> np.ndarray:
+    """Per-step values (run, step, ...) held at the last healthy step from `healthy` on."""
+    values = np.array(values, np.float64)
+    if healthy < values.shape[1]:
+        values[:, healthy:] = values[:, max(healthy - 1, 0)][:, None]
+    return np.nan_to_num(values, nan=0.0, posinf=3e38, neginf=-3e38)
+
+
+def explain(t: Trajectories, k: int) -> dict:
+    """The numbers of update k of run 0: where it was, the gradient, the rate, the state after
+    it, the update and where it went (θ_{k+1} = θ_k + u_k)."""
+    k = int(np.clip(k, 0, t.lr.shape[1] - 1))
+    numbers = {"theta": t.xy[0, k], "grad": t.grad[0, k], "lr": float(t.lr[0, k]), "update": t.update[0, k],
+               "next": t.xy[0, k + 1], "loss": float(t.loss[0, k]), "next_loss": float(t.loss[0, k + 1])}  # fmt: skip
+    state = {name.rsplit(".", 1)[-1]: np.asarray(v[0, k]) for name, v in (t.state or {}).items()}
+    return {**numbers, "state": state}

@@ -1,0 +1,52 @@
+"""The insights view: every tool renders through AppTest, tuning and the range test's
+suggestion set rows' rates, and in Chromium a click in the sweep gives a row its rate."""
+
+import pytest
+from playwright.sync_api import expect
+
+from insights_view import TOOLS
+from tests.test_app import app, current_scene
+
+SCENE = {"view": "insights", "surface": "quadratic", "sp.condition": "20", "steps": "200",
+         "o": ["sgd;learning_rate=0.001", "momentum;learning_rate=0.001"]}  # fmt: skip
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_every_tool_renders(tool):
+    at = app(SCENE)
+    at.radio(key="insight").set_value(tool).run()
+    assert not at.exception
+    assert at.caption or at.info or at.dataframe
+
+
+def test_tuning_gives_every_row_a_rate_that_converges():
+    at = app(SCENE)
+    at.radio(key="insight").set_value("tune").run()
+    at.button(key="tune").click().run()
+    assert not at.exception and "→" in at.success[0].value
+    sgd, momentum = (row.hyper["learning_rate"] for row in current_scene(at).rows)
+    assert 0.05 < sgd < 0.1  # fastest stable GD on λ ∈ [1, 20]: near 2/(λ_min + λ_max) ≈ 0.095, below 2/λ_max
+    assert 0.01 < momentum < 2 * 1.9 / 20  # heavy ball with β = 0.9 is stable below 2(1 + β)/λ_max
+
+
+def test_the_range_tests_suggestion_can_be_applied():
+    at = app(SCENE)
+    at.radio(key="insight").set_value("range").run()
+    at.button(key="range_apply").click().run()
+    assert current_scene(at).rows[0].hyper["learning_rate"] != 0.001 and "→" not in at.success[0].value
+
+
+def test_a_click_in_the_sweep_sets_that_rows_rate(page, server):
+    query = "&".join(f"{k}={v}" for k, v in SCENE.items() if k != "o") + "&o=sgd;learning_rate=0.001"
+    page.goto(f"{server}/?{query}")
+    chart = page.locator("[data-testid='stVegaLiteChart'] .marks").first
+    chart.wait_for(timeout=90_000)
+    page.wait_for_timeout(1000)
+    box = chart.bounding_box()
+    chart.click(position={"x": box["width"] * 0.55, "y": box["height"] * 0.5})
+    expect(page.get_by_text("Learning rate of SGD")).to_be_visible(timeout=30_000)
+    page.get_by_text("Optimizers on surfaces").click()
+    page.wait_for_selector(".lll-player[data-ready='true']", timeout=60_000)
+    rate = float(page.get_by_label("learning rate", exact=True).first.input_value())
+    assert rate != 0.001
+    assert page.errors == []
