@@ -60,9 +60,12 @@ def rate_sweep(
     lines = base.transform_filter("!datum.diverged").mark_line(point=alt.OverlayMarkDef(size=12)).encode(
         y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=word("final_loss", lang)), detail="row:N"
     )  # fmt: skip
-    hits = base.transform_filter("!datum.diverged").mark_point(size=60, opacity=0).encode(
-        y=alt.Y("loss:Q", scale=alt.Scale(type="log"))
-    ).add_params(pick)  # a click picks the nearest point of the nearest curve
+    hits = (
+        base.transform_filter("!datum.diverged")
+        .mark_point(size=60, opacity=0)
+        .encode(y=alt.Y("loss:Q", scale=alt.Scale(type="log")))
+        .add_params(pick)
+    )  # a click picks the nearest point of the nearest curve
     return alt.layer(bands, lines, hits).properties(width=620, height=300)
 
 
