@@ -39,6 +39,7 @@ lint format:
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.export
+	$(BIN)/python -m bench.insight
 	$(BIN)/python -m bench.browser
 
 # The README's GIFs, made by the command line from the presets.

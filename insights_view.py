@@ -186,7 +186,7 @@ def fan_view(scene, scene_json, labels) -> None:
     noise = middle.number_input(
         tr("sidebar.noise"), 0.01, 100.0, scene.noise or 1.0, format="%g", key="fan_noise"
     )
-    seeds = right.slider(tr("insight.seeds"), 4, insight.MAX_SEEDS, 24, key="fan_seeds")
+    seeds = right.slider(tr("insight.seeds"), 4, insight.MAX_SEEDS, 100, key="fan_seeds")
     fan = with_progress([row], lambda i: noise_fan(scene_json, i, noise, seeds))[0]
     st.altair_chart(charts.noise_fan(scene.surface_object(), fan, scene.colors()[row], lang()))
     st.caption(tr("insight.fan_note", seeds=seeds))

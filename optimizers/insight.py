@@ -8,10 +8,10 @@ No Streamlit or Altair here: `insights_view.py` draws these, notebooks can use t
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import NamedTuple
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from landscapes import Surface
@@ -21,7 +21,7 @@ from optimizers.spec import Spec
 
 MAX_RATES = 2000
 MAX_GRID = 300  # basins: starts per side
-MAX_SEEDS = 64
+MAX_SEEDS = 256
 
 
 def vary(spec: Spec, **values) -> Spec:
@@ -35,9 +35,16 @@ def rate_grid(surface: Surface, n: int = 400, decades: float = 1.5) -> np.ndarra
     return np.logspace(np.log10(lo) - decades, np.log10(hi) + decades, int(np.clip(n, 2, MAX_RATES)))
 
 
+@functools.cache
+def _jitted(fn):
+    """(loss at points, Hessian at points) of a surface function, compiled once per function."""
+    value = jax.jit(jax.vmap(fn, in_axes=(0, None)))
+    return value, jax.jit(jax.vmap(jax.hessian(fn), in_axes=(0, None)))
+
+
 def tolerance(surface: Surface, start) -> float:
     """Converged means within 1e-3 of the way from the start's loss down to the minimum."""
-    start_loss = float(surface(jnp.asarray(start, jnp.float32)))
+    start_loss = float(_jitted(surface.fn)[0](np.asarray([start], np.float32), surface.param_arrays())[0])
     f_min = surface.f_min if surface.f_min is not None else start_loss - 1.0
     return max(1e-3 * abs(start_loss - f_min), 1e-9)
 
@@ -72,11 +79,11 @@ def rate_sweep(surface, spec, start, steps, rates=None, noise=0.0, seed=0) -> Ra
 def curvature(surface: Surface) -> tuple[np.ndarray, bool]:
     """(Hessian eigenvalues at the first minimum, whether the surface is quadratic): the
     Hessian is the same at the minimum and at two other points."""
-    point = jnp.asarray(surface.minima[0] if surface.minima else surface.start, jnp.float32)
-    hessian = jax.hessian(lambda p: surface(p))
-    here = np.asarray(hessian(point))
     (x0, x1), (y0, y1) = surface.domain
-    others = [np.asarray(hessian(jnp.asarray(p, jnp.float32))) for p in ((x0, y0), (x1, y1))]
+    points = np.array(
+        [surface.minima[0] if surface.minima else surface.start, (x0, y0), (x1, y1)], np.float32
+    )
+    here, *others = np.asarray(_jitted(surface.fn)[1](points, surface.param_arrays()), np.float64)
     quadratic = all(np.allclose(h, here, rtol=1e-3, atol=1e-6) for h in others)
     return np.linalg.eigvalsh(here), quadratic
 
@@ -190,7 +197,7 @@ class Fan(NamedTuple):
     high: np.ndarray
 
 
-def noise_fan(surface, spec, start, steps, noise, seeds: int = 32) -> Fan:
+def noise_fan(surface, spec, start, steps, noise, seeds: int = 100) -> Fan:
     seeds = int(np.clip(seeds, 2, MAX_SEEDS))
     t = run(surface, [spec], start, steps, noise, list(range(seeds)))
     low, median, high = np.quantile(t.loss, [0.1, 0.5, 0.9], axis=0)
