@@ -2,6 +2,8 @@
 anywhere on the page), Streamlit's embed mode with a lesson link's hidden controls, and the
 app in Chinese."""
 
+import urllib.parse
+
 from playwright.sync_api import expect
 
 from tests.browser import open_app, paths, step
@@ -67,4 +69,33 @@ def test_the_app_speaks_traditional_chinese(page, server):
     expect(page.locator("[data-act='restart']")).to_have_attribute("title", "從頭開始（Home）")
     expect(page.get_by_role("button", name="+ 新增優化器")).to_be_visible()
     expect(page.get_by_text("優化器", exact=True).first).to_be_visible()
+    assert page.errors == []
+
+
+SCRIPT = "<img src=x onerror=window.__pwned=1>"  # labels are at most 60 characters
+LATEX = "\\input{/etc/passwd}$\\href{javascript:alert(1)}{x}$"
+TAG = "<script>window.__pwned=1</script>"
+
+
+def test_script_and_latex_payloads_are_shown_as_text_everywhere(page, server):
+    labels = [urllib.parse.quote(urllib.parse.quote(text, safe=""), safe="") for text in (SCRIPT, LATEX)]
+    tag = urllib.parse.quote(TAG)
+    query = f"?surface=formula&formula=x%5E2&steps={tag}&lang={tag}&o=sgd;label={labels[0]}&o=adam;label={labels[1]}"
+    page.on("dialog", lambda dialog: page.errors.append(f"dialog: {dialog.message}"))
+    open_app(page, server, query)
+    expect(page.locator(".lll-legend li").first).to_contain_text(SCRIPT)
+    expect(page.locator(".lll-legend li").nth(1)).to_contain_text(LATEX)
+    expect(page.get_by_text(TAG).first).to_be_visible()  # the notice quotes the link's value as text
+    page.get_by_text("Formulas: the surface and the rules that run").click()
+    panel = page.locator("[data-testid='stExpander']").filter(has_text="Formulas")
+    expect(panel.get_by_text(LATEX)).to_be_visible()  # the formula panel names the run literally
+    page.get_by_text("Share, embed, make a lesson link").click()
+    page.get_by_text("Embed in a page or slide").wait_for()
+    box = page.get_by_label("f(x, y) =", exact=True)
+    box.fill(TAG)
+    box.press("Enter")
+    expect(page.get_by_text("Not used, the previous formula stays").first).to_be_visible()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("img[src='x'], a[href^='javascript']").count() == 0
     assert page.errors == []
