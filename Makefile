@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format bench gallery chromium clean
+.PHONY: run test lint format bench gallery load classroom system clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,14 +21,19 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
 
-# Debian's Chromium for the browser tests: installed with apt when missing and we are root.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian's Chromium (browser tests) and nginx (the classroom test), installed with apt when
+# missing and we are root.
+system:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: install Debian's 'chromium' package (sudo apt-get install chromium)"; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
 
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev system
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -41,6 +46,14 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.insight
 	$(BIN)/python -m bench.browser
+
+# A class on one machine: app processes behind nginx with sticky sessions (see README).
+classroom: $(VENV)/.runtime system
+	$(BIN)/python -m deploy.classroom --port $(PORT)
+
+# ≥ 30 concurrent sessions changing settings for a minute (figures in the README).
+load: $(VENV)/.dev system
+	$(BIN)/python -m bench.load
 
 # The README's GIFs, made by the command line from the presets.
 GALLERY := classic_beale lr_too_small_good_too_large momentum_vs_nesterov_ravine saddle_escape plateau_adaptive

@@ -154,6 +154,8 @@ def stability_view(scene, scene_json, labels) -> None:
 def basins_view(scene, scene_json, labels) -> None:
     n = st.select_slider(tr("insight.grid"), [100, 200, 300], value=200, key="basins_n")
     results = with_progress(range(len(scene.rows)), lambda i: basins(scene_json, i, n))
+    if results[0].steps < scene.steps:
+        st.info(tr("insight.basins_cut", steps=results[0].steps, budget=f"{insight.BASIN_BUDGET:,}"))
     columns = st.columns(min(len(results), 3))
     for i, (result, label) in enumerate(zip(results, labels, strict=True)):
         columns[i % len(columns)].image(charts.basin_picture(result), caption=label)

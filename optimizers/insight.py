@@ -22,6 +22,7 @@ from optimizers.spec import Spec
 MAX_RATES = 2000
 MAX_GRID = 300  # basins: starts per side
 MAX_SEEDS = 256
+BASIN_BUDGET = 200_000_000  # optimizer steps per basin picture (about a second here); more steps are cut
 
 
 def vary(spec: Spec, **values) -> Spec:
@@ -126,11 +127,14 @@ class Basins(NamedTuple):
     ys: np.ndarray
     minimum: np.ndarray  # (len(ys), len(xs))
     minima: np.ndarray
+    steps: int  # the steps each start ran: the scene's, or fewer to stay within BASIN_BUDGET
 
 
 def basins(surface, spec, steps, n: int = 200, noise=0.0, seed=0) -> Basins:
-    """A grid of n × n starts over the domain, all run in one batch."""
+    """A grid of n × n starts over the domain, all run in one batch (at most BASIN_BUDGET steps
+    in all: a long scene's basins use its first steps)."""
     n = int(np.clip(n, 8, MAX_GRID))
+    steps = int(min(steps, max(50, BASIN_BUDGET // (n * n))))
     (x0, x1), (y0, y1) = surface.domain
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
     starts = np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2).astype(np.float32)
@@ -145,7 +149,7 @@ def basins(surface, spec, steps, n: int = 200, noise=0.0, seed=0) -> Basins:
     else:
         label = np.full(len(starts), -2)
     label = np.where(r.diverged_at >= 0, -1, label)
-    return Basins(xs, ys, label.reshape(n, n), minima)
+    return Basins(xs, ys, label.reshape(n, n), minima, steps)
 
 
 class RangeTest(NamedTuple):

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import pathlib
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from deploy.classroom import ROOT, app_process  # noqa: F401 (ROOT: the tests read files under it)
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
@@ -29,46 +23,11 @@ def chromium_path() -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(script: str = "streamlit_app.py", timeout: float = 90.0):
     """Run a Streamlit script on a free loopback port; yields its base URL."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                    break
-            if process.poll() is not None:
-                raise RuntimeError(process.stdout.read().decode(errors="replace"))
-            time.sleep(0.3)
-        else:
-            raise TimeoutError(f"streamlit did not start on {url}")
+    with app_process(script=script, timeout=timeout) as (url, _):
         yield url
-    finally:
-        process.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(10)
-        if process.poll() is None:
-            process.kill()
 
 
 READY = ".lll-player[data-ready='true']"

@@ -110,3 +110,9 @@ def test_the_leaderboard_reports_every_run():
     rows = insight.leaderboard(optimizers.run(surface, specs, None, 300), surface, surface.start)
     assert rows[0]["steps_to_tol"] > 0 and rows[0]["diverged_at"] is None and rows[0]["distance"] < 1e-2
     assert rows[1]["diverged_at"] is not None and rows[1]["steps_to_tol"] is None
+
+
+def test_basins_stay_within_their_step_budget():
+    result = insight.basins(landscapes.get("sphere"), optimizers.make("sgd", learning_rate=0.1), 5000, n=300)
+    assert result.steps * 300 * 300 <= insight.BASIN_BUDGET and result.steps >= 50
+    assert (result.minimum == 0).mean() > 0.99
