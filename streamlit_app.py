@@ -19,7 +19,7 @@ import lecture
 import network_view
 import optimizers
 import scenes
-from charts import code, editor, landscape, player
+from charts import background, code, editor, landscape, player
 from optimizers import insight
 from page import current_view, first_visit, lang, load_scene, named, plain, shown, shows, titles, tr
 from scenes import state as widget_state
@@ -36,6 +36,12 @@ def scene_spec(scene_json: str, n_series: int, size: int, language: str) -> play
     scene = scenes.from_dict(json.loads(scene_json))
     specs = landscape.scene_specs(scene.surface_object(), scene.layout, n_series, size, language)
     return player.prepare(specs)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def surface_mesh(picture_json: str) -> dict:
+    """The 3-D view's height grid for a scene's surface (cached like the specs)."""
+    return background.mesh(scenes.from_dict(json.loads(picture_json)).surface_object())
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -331,6 +337,8 @@ def show(scene: scenes.Scene) -> list[str]:
     box = optimizers.divergence_box(surface.domain)  # every point of a path lies inside it
     extra = {"text": code.player_words(lang()), "present": present,
              "lookahead": [row.name == "nesterov" for row in scene.rows]}  # fmt: skip
+    if st.session_state.get("view3d"):
+        extra["mesh"] = surface_mesh(json.dumps(picture, sort_keys=True))
     parts = insight.decomposition(result) if st.session_state.get("parts") else None
     labels = scene.shown_labels(result.labels, lang())
     player.mount(spec, result, box, labels, scene.colors(), on_start=move_start, extra=extra, parts=parts)
@@ -357,7 +365,9 @@ def workbench() -> None:
     if st.session_state.pop("start_moved", False):
         st.rerun()  # the start lives in the sidebar: redraw the whole page once
     scene, _ = widget_state.from_state(st.session_state)
-    st.toggle(tr("parts.toggle"), key="parts", help=tr("parts.help"))
+    left, right = st.columns(2)
+    left.toggle(tr("parts.toggle"), key="parts", help=tr("parts.help"))
+    right.toggle(tr("view3d.toggle"), key="view3d", help=tr("view3d.help"))
     labels = show(scene)
     st.subheader(tr("rows.title"))
     rows_editor(scene, labels)

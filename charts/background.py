@@ -68,3 +68,14 @@ def picture(
             points = ((line - origin) * to_px).ravel().tolist()
             draw.line(points, fill=(255, 255, 255, 110), width=scale)
     return canvas.resize((size, height), Image.Resampling.LANCZOS)
+
+
+def mesh(surface: landscapes.Surface, n: int = 41) -> dict:
+    """The surface as an n × n height grid for the player's 3-D view: heights are the picture's
+    log scale in [0, 1] (rows go up in y), with `lo` and `span` so runs' losses map the same way."""
+    xs, ys, z = surface.grid(n)
+    finite = z[np.isfinite(z)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    (x0, x1), (y0, y1) = surface.domain
+    heights = np.round(log_field(z), 3).ravel().tolist()
+    return {"n": n, "x": [x0, x1], "y": [y0, y1], "h": heights, "lo": lo, "span": max(hi - lo, 1e-12)}

@@ -33,8 +33,8 @@ def runtime_js() -> str:
 
 
 def player_js() -> str:
-    """The player's code: the hub, the canvas overlays and the player itself."""
-    return source("hub.js") + source("overlay.js") + source("player.js")
+    """The player's code: the hub, the canvas overlays, the 3-D view and the player itself."""
+    return source("hub.js") + source("overlay.js") + source("surface3d.js") + source("player.js")
 
 
 def player_words(lang: str) -> dict[str, str]:

@@ -85,6 +85,7 @@ const TEMPLATE = `
   </div>
   <ul class="lll-legend"></ul>
   <div class="lll-view"></div>
+  <div class="lll-3d"></div>
   <div class="lll-curves"></div>
 </div>`;
 
@@ -172,6 +173,7 @@ class Player {
     if (!this.trails) return;
     this.trails.draw(k);
     this.curveLines.draw(k);
+    if (this.surface3d) this.surface3d.draw(k);
     hub().frames += 1;
   }
 
@@ -229,6 +231,9 @@ class Player {
     this.paths = data.paths;
     this.trails.setData(header, data.paths);
     this.trails.setParts(header, payload.arrays);
+    if (this.surface3d) this.surface3d.remove();
+    this.surface3d = header.mesh ? new Surface3D(this.el(".lll-3d"), header.mesh, header, data.paths) : null;
+    if (this.surface3d) this.surface3d.thick = this.thick;
     await this.curveLines.setData(header, data.paths);
     if (this.header !== header) return; // newer data arrived while the axes were redrawn
     this.position = Math.min(this.position, this.steps);

@@ -50,3 +50,27 @@ def test_a_click_in_the_sweep_sets_that_rows_rate(page, server):
     rate = float(page.get_by_label("learning rate", exact=True).first.input_value())
     assert rate != 0.001
     assert page.errors == []
+
+
+def test_the_3d_view_turns_under_a_drag_and_follows_the_players_clock(page, server):
+    page.goto(f"{server}/?surface=himmelblau&steps=200&o=sgd;learning_rate=0.01&o=adam;learning_rate=0.1")
+    page.wait_for_selector(".lll-player[data-ready='true']", timeout=90_000)
+    page.get_by_text("3-D view").click()
+    canvas = page.locator(".lll-3d-canvas")
+    canvas.wait_for(timeout=30_000)
+    page.get_by_role("button", name="pause").click()
+    page.locator(".lll-player").press("Home")
+    for _ in range(5):
+        page.locator(".lll-player").press("ArrowRight")
+    assert page.evaluate("window.__lll.players[0].surface3d.step") == 5
+    yaw = page.evaluate("window.__lll.players[0].surface3d.yaw")
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 200, box["y"] + 200)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 320, box["y"] + 230, steps=6)
+    page.mouse.up()
+    assert abs(page.evaluate("window.__lll.players[0].surface3d.yaw") - yaw) > 0.5
+    pixels = canvas.evaluate(
+        "(c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)"
+    )
+    assert pixels and page.errors == []
