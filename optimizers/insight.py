@@ -15,7 +15,7 @@ import jax
 import numpy as np
 
 from landscapes import Surface
-from optimizers.runner import Trajectories, run, sweep
+from optimizers.runner import Trajectories, points, run, sweep
 from optimizers.schedules import schedule as make_schedule
 from optimizers.spec import Spec
 
@@ -203,9 +203,10 @@ class Fan(NamedTuple):
 
 def noise_fan(surface, spec, start, steps, noise, seeds: int = 100) -> Fan:
     seeds = int(np.clip(seeds, 2, MAX_SEEDS))
-    t = run(surface, [spec], start, steps, noise, list(range(seeds)))
-    low, median, high = np.quantile(t.loss, [0.1, 0.5, 0.9], axis=0)
-    return Fan(t.xy, median, low, high)
+    xy, loss, _ = points(surface, [spec], start, steps, noise, list(range(seeds)))
+    ordered = np.sort(loss, axis=0)  # nearest-rank quantiles: one sort instead of three selections
+    low, median, high = (ordered[round(q * (seeds - 1))] for q in (0.1, 0.5, 0.9))
+    return Fan(xy, median, low, high)
 
 
 def leaderboard(t: Trajectories, surface: Surface, start) -> list[dict]:

@@ -94,6 +94,13 @@ def sweep(
     return SweepResult(out[:, 2], out[:, 0].astype(np.int32), out[:, 1].astype(np.int32), out[:, 3:5])
 
 
+def points(surface: Surface, specs, start=None, steps: int = 500, batch_noise=0.0, seed=0):
+    """(xy (n, steps + 1, 2), loss (n, steps + 1), diverged_at): `run` without rates, gradients,
+    updates or labels, for many runs at once (a noise fan's seeds)."""
+    out = _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path="lean", tol=0.0)
+    return out["path"][..., :2], out["path"][..., 2], out["diverged_at"]
+
+
 def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
     """Group the configurations by structure, run each group as one batch, merge in order."""
     specs = [specs] if isinstance(specs, Spec) else list(specs)
@@ -281,6 +288,8 @@ def _one_run(
         status = jnp.where(diverging, -2 - t, jnp.where(converging, t + 1, c.status))
         nxt = _Carry(xy, loss if track_loss else c.loss, (base_state, search_state), schedule_state, status)
         record = {"xy": xy, "loss": loss, "lr": lr, "grad": g, "update": u} if keep_path else None
+        if keep_path == "lean":  # positions and losses only: what a fan of many seeds draws
+            record = {"xy": xy, "loss": loss}
         if keep_path == "state":
             leaves = jax.tree_util.tree_flatten_with_path(base_state)[0]
             record |= {"state" + jax.tree_util.keystr(path): leaf for path, leaf in leaves}
@@ -302,6 +311,8 @@ def _one_run(
     )
     last, path = jax.lax.scan(step, first, (jnp.arange(steps, dtype=jnp.float32), gaussian))
     diverged_at, converged_at = _status_events(last.status)
+    if keep_path == "lean":
+        return {"path": _frozen_points(path, start, loss, diverged_at, steps), "diverged_at": diverged_at}
     if keep_path:
         state = {k: v for k, v in path.items() if k.startswith("state")}
         return {
@@ -315,6 +326,18 @@ def _one_run(
     return {
         "result": jnp.stack([diverged_at, converged_at, final_loss, *final_xy])
     }  # one array: one transfer
+
+
+def _frozen_points(path, start, start_loss, diverged_at, steps):
+    """Positions and losses as one (steps + 1, 3) table, held still from the diverging step on."""
+    table = jnp.concatenate(
+        [
+            jnp.concatenate([start, start_loss[None]])[None],
+            jnp.concatenate([path["xy"], path["loss"][:, None]], 1),
+        ]
+    )
+    moving = (diverged_at < 0) | (jnp.arange(steps + 1) <= diverged_at)
+    return jnp.where(moving[:, None], table, table[jnp.maximum(diverged_at, 0)][None])
 
 
 def _frozen_table(path, start, start_loss, diverged_at, steps):

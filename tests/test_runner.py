@@ -158,3 +158,13 @@ def test_bad_arguments_raise_clear_errors():
         optimizers.run(BOWL, [], steps=10)
     with pytest.raises(ValueError, match="steps"):
         optimizers.run(BOWL, optimizers.make("sgd"), steps=0)
+
+
+def test_lean_points_follow_the_same_paths_as_full_runs():
+    surface = landscapes.get("rosenbrock")
+    specs = [optimizers.make("adam", learning_rate=0.05), optimizers.make("sgd", learning_rate=0.01)]
+    xy, loss, diverged_at = optimizers.runner.points(surface, specs, (-1.0, 1.5), 200, 0.5, [0, 1])
+    t = optimizers.run(surface, specs, (-1.0, 1.5), 200, 0.5, [0, 1])
+    np.testing.assert_allclose(xy, t.xy, atol=1e-5)  # the same run; XLA may fuse it differently
+    np.testing.assert_allclose(loss, t.loss, rtol=1e-5, atol=1e-6)
+    assert (diverged_at == t.diverged_at).all()
