@@ -157,3 +157,12 @@ def test_a_chinese_html_export_speaks_chinese(lang, word, tmp_path):
     page = export.render(scenes.from_dict({**scene.to_dict(), "steps": 20}), "html", lang=lang).decode()
     header, _ = unpack(base64.b64decode(re.search(r'data: "([A-Za-z0-9+/=]+)"', page)[1]))
     assert header["text"]["step"] == word and f'lang="{lang}"' in page
+
+
+def test_a_label_is_text_in_svg_and_png_exports():
+    scene = scenes.from_dict(
+        {"surface": "sphere", "steps": 20, "rows": [{"name": "sgd", "label": "<script>x</script>"}]}
+    )
+    svg = export.render(scene, "svg").decode()
+    assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt;" in svg
+    ElementTree.fromstring(svg)  # still well-formed XML
