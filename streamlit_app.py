@@ -6,6 +6,7 @@ animates it in the browser. No maths and no jitted functions here.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 
@@ -22,6 +23,7 @@ import scenes
 from charts import background, code, editor, landscape, player
 from optimizers import insight
 from page import current_view, first_visit, lang, load_scene, named, plain, shown, shows, titles, tr
+from scenes import rows as scene_rows
 from scenes import state as widget_state
 
 st.set_page_config(page_title="Loss Landscape Lab", page_icon="⛰️", layout="wide")
@@ -56,20 +58,19 @@ def trajectories(scene_json: str):
 
 @st.cache_data(show_spinner=False)
 def preset_titles(language: str) -> dict[str, str]:
-    return {name: named("preset", name, "title", scenes.presets.load(name)[0]["title"])
+    return {name: i18n.text(f"preset.{name}.title", language, english=scenes.presets.load(name)[0]["title"])
             for name in scenes.presets.names()}  # fmt: skip
 
 
 @st.cache_data(show_spinner=False)
 def surface_titles(language: str) -> dict[str, str]:
     """'Kind · Title' for every surface, in teaching order of kinds, in `language`."""
-    kind_of = {n: landscapes.get(n).kind for n in landscapes.names()}
-    order = sorted(landscapes.names(), key=lambda n: (landscapes.KINDS.index(kind_of[n]), n))
-    titles = {
-        n: f"{tr(f'kind.{kind_of[n]}')} · {named('surface', n, 'title', landscapes.get(n).title)}"
-        for n in order
-    }
-    return {**titles, scenes.FORMULA: f"{tr('kind.custom')} · {tr('formula.own')}"}
+    surfaces = {n: landscapes.get(n) for n in landscapes.names()}
+    order = sorted(surfaces, key=lambda n: (landscapes.KINDS.index(surfaces[n].kind), n))
+    word = functools.partial(i18n.text, lang=language)
+    named_surfaces = {n: f"{word(f'kind.{surfaces[n].kind}')} · {word(f'surface.{n}.title', english=surfaces[n].title)}"
+                      for n in order}  # fmt: skip
+    return {**named_surfaces, scenes.FORMULA: f"{word('kind.custom')} · {word('formula.own')}"}
 
 
 def apply_preset() -> None:
@@ -227,15 +228,16 @@ def edit_row(edit) -> None:
 
 def row_action(action) -> None:
     """Add, or duplicate / triple / remove a row, as the row editor asked."""
-    ids = st.session_state.row_ids
+    ids, (scene, _) = st.session_state.row_ids, widget_state.from_state(st.session_state)
     if not isinstance(action, dict) or not shows("rows"):
         return
     if action.get("act") == "add":
-        add_row()
-    elif action.get("id") in ids and type(action.get("id")) is int:
-        act = {"duplicate": duplicate_row, "three": three_rates, "remove": remove_row}.get(action.get("act"))
-        if act:
-            act(ids.index(action["id"]))
+        rows = scene_rows.add(scene.rows)
+    elif type(action.get("id")) is int and action["id"] in ids and action.get("act") in scene_rows.ACTIONS:
+        rows = scene_rows.ACTIONS[action["act"]](scene.rows, ids.index(action["id"]))
+    else:
+        return
+    load_scene(scenes.Scene(**{**scene.__dict__, "rows": rows}))
 
 
 def keep(keys) -> None:
@@ -281,41 +283,6 @@ def advanced_settings(p: str, entry) -> None:
 
 def option_help(option: str) -> str:
     return named("option", option, "help", optimizers.OPTIONS[option].help)
-
-
-def _rows_now() -> list:
-    scene, _ = widget_state.from_state(st.session_state)
-    return list(scene.rows)
-
-
-def _set_rows(rows) -> None:
-    scene, _ = widget_state.from_state(st.session_state)
-    load_scene(scenes.Scene(**{**scene.__dict__, "rows": tuple(rows[: scenes.MAX_ROWS])}))
-
-
-def duplicate_row(index: int) -> None:
-    rows = _rows_now()
-    _set_rows(rows[: index + 1] + [rows[index]] + rows[index + 1 :])
-
-
-def remove_row(index: int) -> None:
-    rows = _rows_now()
-    if len(rows) > 1:
-        _set_rows(rows[:index] + rows[index + 1 :])
-
-
-def add_row() -> None:
-    _set_rows([*_rows_now(), scenes.Row("adam", {"learning_rate": 0.01})])
-
-
-def three_rates(index: int) -> None:
-    """The course's exercise in one click: the row at lr ÷ 10, lr and lr × 10."""
-    rows = _rows_now()
-    row = rows[index]
-    lr = row.hyper.get("learning_rate", optimizers.entry(row.name).hyper["learning_rate"].default)
-    trio = [scenes.Row(**{**row.__dict__, "hyper": {**row.hyper, "learning_rate": lr * f}, "label": "", "color": ""})
-            for f in (0.1, 1.0, 10.0)]  # fmt: skip
-    _set_rows(rows[:index] + trio + rows[index + 1 :])
 
 
 def move_start(x, y) -> None:

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -178,3 +179,21 @@ def test_row_editor_edits_are_checked_before_they_touch_the_state(edit):
     scene, notices = widget_state.from_state(state)  # whatever got in is a valid scene
     lr = scene.rows[0].spec().hyper["learning_rate"]
     assert math.isfinite(float(lr)) and not notices
+
+
+def test_row_buttons_as_pure_functions():
+    from scenes import rows
+
+    one = (scenes.Row("sgd", {"learning_rate": 0.02}, label="mine", color="#123456"),)
+    assert rows.remove(one, 0) == one  # never empty
+    trio = rows.three_rates(one, 0)
+    assert [r.hyper["learning_rate"] for r in trio] == pytest.approx([0.002, 0.02, 0.2])
+    assert all(r.label == "" and r.color == "" for r in trio)  # copies get automatic names and colours
+    assert rows.duplicate(trio, 1) == (trio[0], trio[1], trio[1], trio[2])
+    full = one * scenes.MAX_ROWS
+    assert (
+        len(rows.add(full))
+        == len(rows.duplicate(full, 0))
+        == len(rows.three_rates(full, 3))
+        == scenes.MAX_ROWS
+    )
