@@ -16,7 +16,7 @@ import optimizers
 import scenes
 from charts import insight as charts
 from optimizers import insight, rules
-from page import hold_scene, lang, plain, titles, tr
+from page import hold_scene, lang, plain, titles, tr, trajectories
 from scenes import state as widget_state
 
 TOOLS = ("sweep", "stability", "basins", "range", "fan", "leaderboard", "tune", "explain")
@@ -79,13 +79,6 @@ def internals(scene_json: str, row: int):
                              scene.noise, scene.seed)  # fmt: skip
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def trajectories(scene_json: str):
-    scene = _scene(scene_json)
-    return optimizers.run(scene.surface_object(), [r.spec() for r in scene.rows], scene.start_point(), scene.steps,
-                          scene.noise, scene.seed)  # fmt: skip
-
-
 def page() -> None:
     scene = hold_scene()
     scene_json = json.dumps(scene.to_dict(), sort_keys=True)
@@ -126,7 +119,8 @@ def sweep_view(scene, scene_json, labels) -> None:
     n = st.select_slider(tr("insight.rates"), [200, 400, 1000, 2000], value=400, key="sweep_n")
     sweeps = with_progress(range(len(scene.rows)), lambda i: rate_sweep(scene_json, i, n))
     names = [tr(f"insight.region.{r}") for r in ("small", "good", "diverges")]
-    chart = charts.rate_sweep(dict(zip(labels, sweeps, strict=True)), scene.colors(), names, lang())
+    chart = charts.rate_sweep(dict(zip(labels, sweeps, strict=True)), scene.colors(), names,
+                              scene.surface_object().f_min, lang())  # fmt: skip
     event = st.altair_chart(chart, on_select="rerun", key="sweep_chart", selection_mode="pick")
     st.caption(tr("insight.sweep_note", steps=scene.steps))
     picked = (event.selection.get("pick") or [None])[0] if event else None

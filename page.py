@@ -3,6 +3,7 @@ user text shown literally."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import streamlit as st
@@ -11,6 +12,12 @@ import i18n
 import scenes
 from scenes import state as widget_state
 from scenes import view as views
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def trajectories(scene_json: str):
+    """Runs a scene (cached and shared across sessions and views: equal scenes, equal arrays)."""
+    return scenes.export.trajectories(scenes.from_dict(json.loads(scene_json)))
 
 
 def lang() -> str:

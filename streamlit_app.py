@@ -22,7 +22,19 @@ import optimizers
 import scenes
 from charts import background, code, editor, landscape, player
 from optimizers import insight
-from page import current_view, first_visit, lang, load_scene, named, plain, shown, shows, titles, tr
+from page import (
+    current_view,
+    first_visit,
+    lang,
+    load_scene,
+    named,
+    plain,
+    shown,
+    shows,
+    titles,
+    tr,
+    trajectories,
+)
 from scenes import rows as scene_rows
 from scenes import state as widget_state
 
@@ -44,16 +56,6 @@ def scene_spec(scene_json: str, n_series: int, size: int, language: str) -> play
 def surface_mesh(picture_json: str) -> dict:
     """The 3-D view's height grid for a scene's surface (cached like the specs)."""
     return background.mesh(scenes.from_dict(json.loads(picture_json)).surface_object())
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def trajectories(scene_json: str):
-    """Runs a scene (cached and shared across sessions: equal scenes give equal arrays)."""
-    scene = scenes.from_dict(json.loads(scene_json))
-    specs = [row.spec() for row in scene.rows]
-    return optimizers.run(
-        scene.surface_object(), specs, scene.start_point(), scene.steps, scene.noise, scene.seed
-    )
 
 
 @st.cache_data(show_spinner=False)

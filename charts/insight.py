@@ -33,10 +33,11 @@ def regions(rates: np.ndarray, region: np.ndarray) -> list[dict]:
 
 
 def rate_sweep(
-    sweeps: dict[str, object], colors: list[str], names: list[str], lang: str = "en"
+    sweeps: dict[str, object], colors: list[str], names: list[str], f_min: float | None, lang: str = "en"
 ) -> alt.LayerChart:
-    """Final loss above the lowest (log–log) against learning rate per optimizer row, regions
-    shaded from the first row's data; a click picks a rate (selection `pick`: `rate`, `row`)."""
+    """Final loss − f* (log–log; f* the surface's lowest minimum, or the lowest final loss when
+    unknown) against learning rate per optimizer row, regions shaded from the first row's
+    data; a click picks a rate (selection `pick`: `rate`, `row`)."""
     first = next(iter(sweeps.values()))
     bands = alt.Chart(alt.Data(values=regions(first.rates, first.region))).mark_rect(opacity=0.35).encode(
         x=alt.X("from:Q", scale=alt.Scale(type="log")), x2="to:Q",
@@ -47,7 +48,7 @@ def rate_sweep(
         {"row": label, "rate": float(r), "loss": float(max(loss, 1e-12)), "diverged": bool(d >= 0), "c": color,
          "steps": int(c) if c >= 0 else None}
         for (label, sweep), color in zip(sweeps.items(), colors, strict=True)
-        for r, loss, d, c in zip(sweep.rates, _finite(sweep.final_loss - _floor(sweep)), sweep.diverged_at,
+        for r, loss, d, c in zip(sweep.rates, _finite(sweep.final_loss - _floor(sweep, f_min)), sweep.diverged_at,
                                  sweep.converged_at, strict=True)
     ]  # fmt: skip
     pick = alt.selection_point(name="pick", fields=["rate", "row"], on="click", nearest=True)
@@ -69,10 +70,11 @@ def rate_sweep(
     return alt.layer(bands, lines, hits).properties(width=620, height=300)
 
 
-def _floor(sweep) -> float:
-    """What the final loss is measured from: 0 unless losses go negative."""
+def _floor(sweep, f_min: float | None) -> float:
+    """What the final loss is measured from: f*, or the lowest final loss if f* is unknown."""
     finite = sweep.final_loss[sweep.diverged_at < 0]
-    return min(float(finite.min()), 0.0) - 1e-12 if len(finite) else 0.0
+    base = f_min if f_min is not None else (float(finite.min()) if len(finite) else 0.0)
+    return base - 1e-12
 
 
 def stability_map(result, lang: str = "en") -> alt.LayerChart:
