@@ -65,11 +65,10 @@ def range_test(scene_json: str, row: int, start_lr: float, end_lr: float):
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def noise_fan(scene_json: str, row: int, noise: float, seeds: int):
+def noise_fans(scene_json: str, rows: tuple[int, ...], noise: float, seeds: int):
     scene = _scene(scene_json)
-    return insight.noise_fan(
-        scene.surface_object(), _spec(scene_json, row), scene.start_point(), scene.steps, noise, seeds
-    )
+    specs = [_spec(scene_json, row) for row in rows]
+    return insight.noise_fans(scene.surface_object(), specs, scene.start_point(), scene.steps, noise, seeds)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -178,13 +177,19 @@ def range_view(scene, scene_json, labels) -> None:
 
 def fan_view(scene, scene_json, labels) -> None:
     left, middle, right = st.columns(3)
-    row = left.selectbox(tr("insight.row"), range(len(labels)), format_func=labels.__getitem__, key="fan_row")
+    rows = left.multiselect(tr("insight.rows"), range(len(labels)), default=range(len(labels)),
+                            format_func=labels.__getitem__, key="fan_rows")  # fmt: skip
     noise = middle.number_input(
         tr("sidebar.noise"), 0.01, 100.0, scene.noise or 1.0, format="%g", key="fan_noise"
     )
-    seeds = right.slider(tr("insight.seeds"), 4, insight.MAX_SEEDS, 100, key="fan_seeds")
-    fan = with_progress([row], lambda i: noise_fan(scene_json, i, noise, seeds))[0]
-    st.altair_chart(charts.noise_fan(scene.surface_object(), fan, scene.colors()[row], lang()))
+    seeds = right.slider(tr("insight.seeds"), 4, insight.MAX_SEEDS, insight.FAN_SEEDS, key="fan_seeds")
+    if not rows:
+        st.info(tr("insight.pick_rows"))
+        return
+    fans = with_progress([tuple(rows)], lambda chosen: noise_fans(scene_json, chosen, noise, seeds))[0]
+    colors = scene.colors()
+    chosen = [labels[i] for i in rows], fans, [colors[i] for i in rows]
+    st.altair_chart(charts.noise_fans(scene.surface_object(), *chosen, lang()))
     st.caption(tr("insight.fan_note", seeds=seeds))
 
 

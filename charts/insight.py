@@ -5,12 +5,16 @@ their own category, never as a number)."""
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
+
 import altair as alt
 import numpy as np
 from PIL import Image
 
 import landscapes
-from charts.landscape import background_data, landscape, word
+from charts.landscape import axes, background_data, landscape, word
 
 REGION_COLORS = ["#9ecae1", "#a1d99b", "#fcae91"]  # too small / good / diverges
 BASIN_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4"]
@@ -19,6 +23,29 @@ DIVERGED, ELSEWHERE = (200, 30, 30), (235, 235, 235)
 
 def _finite(values, cap: float = 1e30) -> np.ndarray:
     return np.clip(np.nan_to_num(np.asarray(values, np.float64), nan=cap, posinf=cap, neginf=-cap), -cap, cap)
+
+
+def table(rows: list[dict]) -> alt.Data:
+    """Rows as inline CSV with their number columns declared. Altair validates and deep-copies a
+    list of dicts item by item (seconds for 10⁴ rows, far longer than computing them); a string
+    it checks at once, and CSV is a third of the JSON's size. Booleans become 1/0, None empty."""
+    names = list(rows[0]) if rows else []
+    numeric = [n for n in names if all(isinstance(r[n], (int, float, np.number, type(None))) for r in rows)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows([_cell(row[n]) for n in names] for row in rows)
+    return alt.Data(
+        values=buffer.getvalue(), format={"type": "csv", "parse": dict.fromkeys(numeric, "number")}
+    )
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    return f"{value:.7g}" if isinstance(value, (float, np.floating)) else str(value)
 
 
 def regions(rates: np.ndarray, region: np.ndarray) -> list[dict]:
@@ -39,7 +66,7 @@ def rate_sweep(
     unknown) against learning rate per optimizer row, regions shaded from the first row's
     data; a click picks a rate (selection `pick`: `rate`, `row`)."""
     first = next(iter(sweeps.values()))
-    bands = alt.Chart(alt.Data(values=regions(first.rates, first.region))).mark_rect(opacity=0.35).encode(
+    bands = alt.Chart(table(regions(first.rates, first.region))).mark_rect(opacity=0.35).encode(
         x=alt.X("from:Q", scale=alt.Scale(type="log")), x2="to:Q",
         color=alt.Color("region:N", scale=alt.Scale(domain=[0, 1, 2], range=REGION_COLORS),
                         legend=alt.Legend(title=None, labelExpr=f"[{', '.join(repr(n) for n in names)}][datum.value]")),
@@ -52,7 +79,7 @@ def rate_sweep(
                                  sweep.converged_at, strict=True)
     ]  # fmt: skip
     pick = alt.selection_point(name="pick", fields=["rate", "row"], on="click", nearest=True)
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    base = alt.Chart(table(rows)).encode(
         x=alt.X("rate:Q", scale=alt.Scale(type="log"), title=word("learning_rate", lang)),
         color=alt.Color("c:N", scale=None),
         tooltip=[alt.Tooltip("row:N", title=word("optimizer", lang)), alt.Tooltip("rate:Q", format=".3g"),
@@ -95,7 +122,7 @@ def stability_map(result, lang: str = "en") -> alt.LayerChart:
               title=word("learning_rate", lang))  # fmt: skip
     y = alt.Y("b0:Q", scale=alt.Scale(domain=[float(betas[0] - step), float(betas[-1] + step)], nice=False),
               title=word("momentum", lang))  # fmt: skip
-    base = alt.Chart(alt.Data(values=cells))
+    base = alt.Chart(table(cells))
     converged = base.transform_filter("datum.state == 'converged'").mark_rect().encode(
         x=x, x2="hi:Q", y=y, y2="b1:Q",
         color=alt.Color("steps:Q", scale=alt.Scale(type="log", scheme="viridis", reverse=True), title=word("steps_to_tol", lang)),
@@ -108,9 +135,7 @@ def stability_map(result, lang: str = "en") -> alt.LayerChart:
     layers = [converged, other]
     if result.lam_max is not None:
         boundary = [{"lo": float(2 * (1 + b) / result.lam_max), "b0": float(b)} for b in betas]
-        layers.append(
-            alt.Chart(alt.Data(values=boundary)).mark_line(color="black", strokeDash=[6, 3]).encode(x=x, y=y)
-        )
+        layers.append(alt.Chart(table(boundary)).mark_line(color="black", strokeDash=[6, 3]).encode(x=x, y=y))
         best = [{"lo": result.optimum[0], "b0": result.optimum[1]}]
         layers.append(alt.Chart(alt.Data(values=best)).mark_point(shape="diamond", size=160, filled=True, color="white",
                                                                    stroke="black").encode(x=x, y=y))  # fmt: skip
@@ -135,7 +160,7 @@ def range_test(result, lang: str = "en") -> alt.LayerChart:
     stop = max(result.stop, 2)
     rows = [{"rate": float(r), "loss": float(v), "smoothed": float(s)}
             for r, v, s in zip(result.rates[:stop], _finite(result.loss[:stop]), _finite(result.smoothed[:stop]), strict=True)]  # fmt: skip
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    base = alt.Chart(table(rows)).encode(
         x=alt.X("rate:Q", scale=alt.Scale(type="log"), title=word("learning_rate", lang))
     )
     raw = base.mark_line(color="#bbbbbb").encode(y=alt.Y("loss:Q", title=word("loss", lang)))
@@ -146,26 +171,62 @@ def range_test(result, lang: str = "en") -> alt.LayerChart:
     return alt.layer(raw, smooth, rule).properties(width=560, height=280)
 
 
-def noise_fan(surface: landscapes.Surface, fan, color: str, lang: str = "en") -> alt.HConcatChart:
-    """The seeded runs over the landscape (thin, translucent) and the loss's median and band."""
+FAN_SAMPLES = 6  # runs per row drawn as lines over the density, at every step: the zigzag shows
+
+
+def noise_fans(
+    surface: landscapes.Surface, labels: list[str], fans: list, colors: list[str], lang: str = "en"
+) -> alt.HConcatChart:
+    """Where each row's seeded runs went (a density in the row's colour) with a few of its runs
+    drawn over it; right, each row's median loss with its 10–90 % band."""
     (x0, x1), (y0, y1) = surface.domain
     aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
-    paths = [{"k": k, "s": s, "x": float(x), "y": float(y)} for k, run in enumerate(fan.xy)
-             for s, (x, y) in enumerate(run[:: max(1, len(run) // 200)])]  # fmt: skip
-    lines = alt.Chart(alt.Data(values=paths)).mark_line(color=color, opacity=0.35, strokeWidth=1, clip=True).encode(
-        x="x:Q", y="y:Q", detail="k:N", order="s:Q"
+    x, y = axes(surface)
+    url = fan_density(surface, fans, colors, 190, round(190 * aspect))
+    density = alt.Chart(alt.Data(values=[{"url": url, "x": x0, "x2": x1, "y": y1, "y2": y0}])).mark_image(
+        aspect=False, align="left", baseline="top"
+    ).encode(x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")  # fmt: skip
+    paths = [{"r": r, "k": k, "s": s, "x": float(px), "y": float(py)} for r, fan in enumerate(fans)
+             for k, run in enumerate(_finite(fan.xy[:FAN_SAMPLES])) for s, (px, py) in enumerate(run)]  # fmt: skip
+    color = alt.Color("r:N", scale=alt.Scale(domain=list(range(len(fans))), range=colors), legend=None)
+    lines = alt.Chart(table(paths)).mark_line(opacity=0.8, strokeWidth=1, clip=True).encode(
+        x=x, y=y, color=color, detail="k:N", order="s:Q"
     )  # fmt: skip
-    picture = alt.layer(landscape(surface, 380, int(380 * aspect), trails=False, lang=lang), lines)
-    band = [{"s": s, "lo": float(a), "mid": float(b), "hi": float(c)}
+    picture = alt.layer(landscape(surface, 380, int(380 * aspect), trails=False, lang=lang), density, lines)
+    band = [{"row": label, "r": r, "s": s, "lo": float(a), "mid": float(b), "hi": float(c)}
+            for r, (label, fan) in enumerate(zip(labels, fans, strict=True))
             for s, (a, b, c) in enumerate(zip(*(_finite(v) for v in (fan.low, fan.median, fan.high)), strict=True))]  # fmt: skip
-    curve = alt.Chart(alt.Data(values=band)).encode(x=alt.X("s:Q", title=word("step", lang)))
+    key = alt.Color(
+        "row:N", scale=alt.Scale(domain=labels, range=colors), legend=alt.Legend(title=None, orient="top")
+    )
+    curve = alt.Chart(table(band)).encode(x=alt.X("s:Q", title=word("step", lang)), color=key, detail="r:N")
     loss = alt.layer(
-        curve.mark_area(color=color, opacity=0.25).encode(
-            y=alt.Y("lo:Q", title=word("loss", lang)), y2="hi:Q"
-        ),
-        curve.mark_line(color=color, strokeWidth=2).encode(y="mid:Q"),
+        curve.mark_area(opacity=0.2).encode(y=alt.Y("lo:Q", title=word("loss", lang)), y2="hi:Q"),
+        curve.mark_line(strokeWidth=2).encode(y="mid:Q"),
     ).properties(width=320, height=220)
-    return alt.hconcat(picture, loss).properties(datasets=background_data(surface))
+    return (
+        alt.hconcat(picture, loss)
+        .resolve_scale(color="independent")
+        .properties(datasets=background_data(surface))
+    )
+
+
+def fan_density(surface: landscapes.Surface, fans: list, colors: list[str], width: int, height: int) -> str:
+    """Every position of every seeded run, binned over the domain, one layer per row in its
+    colour (more opaque where more runs passed, on a log scale), as a PNG data URL."""
+    (x0, x1), (y0, y1) = surface.domain
+    canvas = Image.new("RGBA", (width, height))
+    for fan, color in zip(fans, colors, strict=True):
+        xy = fan.xy.reshape(-1, 2)
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        counts = np.histogram2d(xy[:, 1], xy[:, 0], bins=(height, width), range=((y0, y1), (x0, x1)))[0][::-1]
+        share = np.log1p(counts) / max(np.log1p(counts.max()), 1e-12)  # row 0 of the picture is the top
+        layer = np.empty((height, width, 4), np.uint8)
+        layer[..., :3], layer[..., 3] = _rgb(color), (230 * share**0.6).astype(np.uint8)
+        canvas = Image.alpha_composite(canvas, Image.fromarray(layer, "RGBA"))
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def internals(series: dict[str, np.ndarray], lang: str = "en") -> alt.Chart:
@@ -173,7 +234,7 @@ def internals(series: dict[str, np.ndarray], lang: str = "en") -> alt.Chart:
     rows = [{"quantity": name, "s": s + 1, "v": float(max(abs(v), 1e-30))}
             for name, values in series.items() for s, v in enumerate(_finite(values))]  # fmt: skip
     return (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(values=rows))  # small; Streamlit converts a facet's data itself
         .mark_line()
         .encode(
             x=alt.X("s:Q", title=word("step", lang)),

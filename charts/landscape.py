@@ -39,7 +39,7 @@ def _tooltip(lang: str) -> list:
     ]
 
 
-def _axes(surface: landscapes.Surface):
+def axes(surface: landscapes.Surface):
     (x0, x1), (y0, y1) = surface.domain
     x = alt.X("x:Q", scale=alt.Scale(domain=[x0, x1], nice=False, zero=False), title=surface.axes[0])
     y = alt.Y("y:Q", scale=alt.Scale(domain=[y0, y1], nice=False, zero=False), title=surface.axes[1])
@@ -60,7 +60,7 @@ def landscape(
     canvas over the view, since redrawing them through Vega on every frame is too slow.
     """
     (x0, x1), (y0, y1) = surface.domain
-    x, y = _axes(surface)
+    x, y = axes(surface)
     image = (
         alt.Chart(BACKGROUND)
         .mark_image(aspect=False, align="left", baseline="top")

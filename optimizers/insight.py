@@ -22,6 +22,9 @@ from optimizers.spec import Spec
 MAX_RATES = 2000
 MAX_GRID = 300  # basins: starts per side
 MAX_SEEDS = 256
+# A fan's seeds by default: its 10 % and 90 % losses are then the 26th and 231st of 256 runs
+# rather than the 10th and 90th of 100, and the density it is drawn as fills in.
+FAN_SEEDS = 256
 BASIN_BUDGET = 200_000_000  # optimizer steps per basin picture (about a second here); more steps are cut
 
 
@@ -201,12 +204,17 @@ class Fan(NamedTuple):
     high: np.ndarray
 
 
-def noise_fan(surface, spec, start, steps, noise, seeds: int = 100) -> Fan:
+def noise_fans(surface, specs, start, steps, noise, seeds: int = FAN_SEEDS) -> list[Fan]:
+    """One fan per configuration in `specs`, all in one batch: seed k of a fan is the run
+    `run(surface, spec, start, steps, noise, k)` would draw."""
     seeds = int(np.clip(seeds, 2, MAX_SEEDS))
-    xy, loss, _ = points(surface, [spec], start, steps, noise, list(range(seeds)))
-    ordered = np.sort(loss, axis=0)  # nearest-rank quantiles: one sort instead of three selections
-    low, median, high = (ordered[round(q * (seeds - 1))] for q in (0.1, 0.5, 0.9))
-    return Fan(xy, median, low, high)
+    xy, loss, _ = points(surface, specs, start, steps, noise, list(range(seeds)))
+    # Nearest-rank quantiles of each configuration's seeds at each step: one sort (of contiguous
+    # rows, twice as fast as along the strided axis) instead of three selections.
+    ordered = np.sort(np.ascontiguousarray(loss.reshape(-1, seeds, loss.shape[-1]).transpose(0, 2, 1)))
+    low, median, high = (ordered[..., round(q * (seeds - 1))] for q in (0.1, 0.5, 0.9))
+    runs = xy.reshape(-1, seeds, *xy.shape[1:])
+    return [Fan(*parts) for parts in zip(runs, median, low, high, strict=True)]
 
 
 def leaderboard(t: Trajectories, surface: Surface, start) -> list[dict]:

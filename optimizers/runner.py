@@ -131,6 +131,8 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
             divergence_box(surface.domain), np.float32(-np.inf if surface.f_min is None else surface.f_min), np.float32(tol),
         )  # fmt: skip
         pending.append((rows, out))
+    if len(pending) == 1:  # one structure: its rows are already in order
+        return jax.device_get(pending[0][1])
     merged = {}
     for rows, out in pending:
         for key, value in jax.device_get(out).items():
@@ -287,9 +289,10 @@ def _one_run(
         converging = (c.status == RUNNING) & (loss - f_star < tol)
         status = jnp.where(diverging, -2 - t, jnp.where(converging, t + 1, c.status))
         nxt = _Carry(xy, loss if track_loss else c.loss, (base_state, search_state), schedule_state, status)
-        record = {"xy": xy, "loss": loss, "lr": lr, "grad": g, "update": u} if keep_path else None
-        if keep_path == "lean":  # positions and losses only: what a fan of many seeds draws
-            record = {"xy": xy, "loss": loss}
+        # One row per step (x, y, loss[, lr, gx, gy, ux, uy]): in a scan each recorded array costs
+        # a copy per step, so the columns are gathered first. Lean: what a fan of many seeds draws.
+        columns = [xy, loss[None]] if keep_path == "lean" else [xy, loss[None], lr[None], g, u]
+        record = {"row": jnp.concatenate(columns)} if keep_path else None
         if keep_path == "state":
             leaves = jax.tree_util.tree_flatten_with_path(base_state)[0]
             record |= {"state" + jax.tree_util.keystr(path): leaf for path, leaf in leaves}
@@ -305,21 +308,14 @@ def _one_run(
         schedules.init_state(schedule_structure, lr0), status,
     )  # fmt: skip
     # All of a run's gradient noise drawn at once: one vectorized draw is many times cheaper
-    # than a draw per step, and noise fans and batch-noise sweeps are made of nothing else.
-    gaussian = (
-        jax.random.normal(jax.random.fold_in(key, steps + 1), (steps, 2)) if noisy else jnp.zeros((steps, 0))
-    )
+    # than a draw per step, and noise fans and batch-noise sweeps are made of little else.
+    gaussian = _gaussian(seed, steps) if noisy else jnp.zeros((steps, 0))
     last, path = jax.lax.scan(step, first, (jnp.arange(steps, dtype=jnp.float32), gaussian))
     diverged_at, converged_at = _status_events(last.status)
-    if keep_path == "lean":
-        return {"path": _frozen_points(path, start, loss, diverged_at, steps), "diverged_at": diverged_at}
     if keep_path:
         state = {k: v for k, v in path.items() if k.startswith("state")}
-        return {
-            "path": _frozen_table(path, start, loss, diverged_at, steps),
-            "diverged_at": diverged_at,
-            **state,
-        }
+        first = jnp.concatenate([start, loss[None], jnp.zeros(path["row"].shape[1] - 3)])
+        return {"path": _frozen(path["row"], first, diverged_at, steps), "diverged_at": diverged_at, **state}
     healthy = diverged_at < 0
     final_loss = jnp.where(healthy, value_fn(last.xy), jnp.finfo(jnp.float32).max)
     final_xy = jnp.where(healthy, last.xy, 0.0)
@@ -328,32 +324,31 @@ def _one_run(
     }  # one array: one transfer
 
 
-def _frozen_points(path, start, start_loss, diverged_at, steps):
-    """Positions and losses as one (steps + 1, 3) table, held still from the diverging step on."""
-    table = jnp.concatenate(
-        [
-            jnp.concatenate([start, start_loss[None]])[None],
-            jnp.concatenate([path["xy"], path["loss"][:, None]], 1),
-        ]
+def _mix(x):
+    """A 32-bit integer mixer (xor-shift-multiply with the "lowbias32" constants): each input
+    bit flips about half of the output bits."""
+    x = (x ^ (x >> 16)) * jnp.uint32(0x7FEB352D)
+    x = (x ^ (x >> 15)) * jnp.uint32(0x846CA68B)
+    return x ^ (x >> 16)
+
+
+def _gaussian(seed, steps: int):
+    """A run's gradient noise, (steps, 2) standard normals: a counter-based hash of (seed,
+    index) mapped through the inverse error function. Statistical, not cryptographic, quality,
+    at a fraction of threefry's cost, which is most of what a fan of a hundred seeds costs."""
+    bits = _mix(
+        _mix(seed.astype(jnp.uint32) ^ jnp.uint32(0x9E3779B9)) + jnp.arange(2 * steps, dtype=jnp.uint32)
     )
+    uniform = ((bits >> 8).astype(jnp.float32) + 0.5) * (2.0 / 2**24) - 1.0  # in (−1, 1), never ±1
+    return (np.float32(np.sqrt(2.0)) * jax.lax.erf_inv(uniform)).reshape(steps, 2)
+
+
+def _frozen(rows, first, diverged_at, steps):
+    """The record as one (steps + 1, columns) table, the start as row 0, held still from the
+    diverging step on: x, y and loss keep their last good values, the gradient and update
+    read 0, and the schedule's rate (column 3 of a full record) stays readable."""
+    table = jnp.concatenate([first[None], rows])
+    column = jnp.arange(table.shape[1])
+    held = jnp.where(column < 3, table[jnp.maximum(diverged_at, 0)], 0.0)
     moving = (diverged_at < 0) | (jnp.arange(steps + 1) <= diverged_at)
-    return jnp.where(moving[:, None], table, table[jnp.maximum(diverged_at, 0)][None])
-
-
-def _frozen_table(path, start, start_loss, diverged_at, steps):
-    """The path as one (steps + 1, 8) table, held still from the diverging step on.
-
-    Columns x, y, loss, lr, gx, gy, ux, uy; row 0 is the start. Once a run diverges its point
-    stays where it was and its gradient and update read 0. One array means one transfer.
-    """
-    rows = jnp.concatenate(
-        [path["xy"], path["loss"][:, None], path["lr"][:, None], path["grad"], path["update"]], axis=1
-    )
-    first = jnp.concatenate([start, start_loss[None], jnp.zeros(5)])[None]
-    table = jnp.concatenate([first, rows])
-    t = jnp.arange(steps + 1)
-    moving = (diverged_at < 0) | (t <= diverged_at)
-    held = table[jnp.maximum(diverged_at, 0)]
-    frozen = jnp.where(jnp.arange(8) < 3, held, 0.0)
-    out = jnp.where(moving[:, None], table, frozen[None])
-    return out.at[:, 3].set(table[:, 3])  # the schedule's rate stays readable after divergence
+    return jnp.where(moving[:, None] | (column == 3), table, held)

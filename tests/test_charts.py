@@ -1,13 +1,20 @@
 """Chart specs build, carry the `step` parameter and no NaN/Inf; the payload round-trips."""
 
+import base64
+import csv
+import io
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from PIL import Image
 
 import landscapes
 import optimizers
+import optimizers.insight
 from charts import background, landscape, payload
+from charts import insight as insight_charts
 
 
 def _params(spec):
@@ -84,3 +91,42 @@ def test_axes_are_named_after_what_the_coordinates_are():
 
     assert titles("rosenbrock") == ("x", "y")
     assert titles("linear_regression") == ("w (slope)", "b (intercept)")
+
+
+def test_inline_tables_keep_every_value_and_declare_their_number_columns():
+    rows = [{"row": 'sgd, "fast"', "rate": 0.001, "steps": None, "diverged": True, "k": 3},
+            {"row": "<b>adam</b>\nβ=0.9", "rate": 1e-7, "steps": 12, "diverged": False, "k": 4}]  # fmt: skip
+    data = insight_charts.table(rows).to_dict()
+    assert data["format"] == {
+        "type": "csv",
+        "parse": dict.fromkeys(["rate", "steps", "diverged", "k"], "number"),
+    }
+    back = list(csv.DictReader(io.StringIO(data["values"])))
+    assert [r["row"] for r in back] == [r["row"] for r in rows]
+    assert [float(r["rate"]) for r in back] == [0.001, 1e-7] and back[0]["steps"] == ""
+    assert [r["diverged"] for r in back] == ["1", "0"]
+
+
+def test_the_fan_density_is_each_rows_colour_where_its_runs_went_and_clear_elsewhere():
+    surface = landscapes.get("sphere")
+    (x0, x1), (y0, y1) = surface.domain
+    left, right = np.zeros((5, 3, 2)), np.zeros((5, 3, 2))
+    left[...] = x0 + 0.13 * (x1 - x0), y0 + 0.63 * (y1 - y0)  # every run of a row sits at one point
+    right[...] = x0 + 0.93 * (x1 - x0), y0 + 0.27 * (y1 - y0)
+    fans = [SimpleNamespace(xy=left), SimpleNamespace(xy=np.concatenate([right, np.full((1, 3, 2), np.nan)]))]
+    url = insight_charts.fan_density(surface, fans, ["#ff0000", "#0000ff"], 40, 40)
+    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))
+    assert np.count_nonzero(picture[..., 3]) == 2  # nothing anywhere else, the NaN run dropped
+    red, blue = (255, 0, 0, 230), (0, 0, 255, 230)
+    assert tuple(picture[14, 5]) == red and tuple(picture[29, 37]) == blue  # row 0 is the top
+
+
+def test_a_noise_fan_chart_carries_each_rows_label_and_only_finite_numbers():
+    surface = landscapes.get("himmelblau")
+    specs = [
+        optimizers.make("sgd", learning_rate=0.01),
+        optimizers.make("sgd", learning_rate=5.0),
+    ]  # one diverges
+    fans = optimizers.insight.noise_fans(surface, specs, (0.0, 0.0), 60, 1.0, seeds=8)
+    spec = insight_charts.noise_fans(surface, ["calm", "wild"], fans, ["#e6194b", "#3cb44b"]).to_json()
+    assert '"calm"' in spec and '"wild"' in spec and "NaN" not in spec and "Infinity" not in spec

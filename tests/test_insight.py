@@ -116,3 +116,20 @@ def test_basins_stay_within_their_step_budget():
     result = insight.basins(landscapes.get("sphere"), optimizers.make("sgd", learning_rate=0.1), 5000, n=300)
     assert result.steps * 300 * 300 <= insight.BASIN_BUDGET and result.steps >= 50
     assert (result.minimum == 0).mean() > 0.99
+
+
+def test_a_fan_is_the_runs_its_seeds_would_give_and_its_band_their_quantiles():
+    surface = landscapes.get("himmelblau")
+    specs = [optimizers.make("sgd", learning_rate=0.01), optimizers.make("adam", learning_rate=0.05)]
+    fans = insight.noise_fans(surface, specs, (0.0, 0.0), 80, 2.0, seeds=40)
+    assert len(fans) == 2 and fans[1].xy.shape == (40, 81, 2)
+    for spec, fan in zip(specs, fans, strict=True):
+        seven = optimizers.run(surface, spec, (0.0, 0.0), 80, 2.0, seed=7)
+        np.testing.assert_allclose(fan.xy[7], seven.xy[0], atol=1e-5)
+        losses = optimizers.run(surface, spec, (0.0, 0.0), 80, 2.0, seed=list(range(40))).loss
+        for q, band in ((0.1, fan.low), (0.5, fan.median), (0.9, fan.high)):
+            np.testing.assert_allclose(
+                band, np.quantile(losses, q, axis=0, method="nearest"), rtol=1e-4, atol=1e-6
+            )
+        assert np.all(fan.low <= fan.median) and np.all(fan.median <= fan.high)
+        assert np.any(fan.low < fan.high)  # the seeds differ

@@ -74,3 +74,13 @@ def test_the_3d_view_turns_under_a_drag_and_follows_the_players_clock(page, serv
         "(c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)"
     )
     assert pixels and page.errors == []
+
+
+def test_the_noise_fan_shows_every_row_until_rows_are_unpicked():
+    at = app(SCENE)
+    at.radio(key="insight").set_value("fan").run()
+    assert at.multiselect(key="fan_rows").value == [0, 1] and at.slider(key="fan_seeds").value == 256
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert "SGD" in spec and "Momentum" in spec
+    at.multiselect(key="fan_rows").set_value([]).run()
+    assert not at.exception and at.info and not at.get("vega_lite_chart")

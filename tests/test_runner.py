@@ -1,10 +1,13 @@
 """The runner: stability thresholds, divergence as data, determinism, batching, no recompiles."""
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
 import landscapes
 import optimizers
+from optimizers import runner
 
 L = 50.0
 BOWL = landscapes.get("quadratic", condition=L, angle=0)  # f = ½(x² + L y²)
@@ -168,3 +171,15 @@ def test_lean_points_follow_the_same_paths_as_full_runs():
     np.testing.assert_allclose(xy, t.xy, atol=1e-5)  # the same run; XLA may fuse it differently
     np.testing.assert_allclose(loss, t.loss, rtol=1e-5, atol=1e-6)
     assert (diverged_at == t.diverged_at).all()
+
+
+def test_gradient_noise_is_standard_normal_and_independent_across_seeds_steps_and_axes():
+    draws = np.asarray(jax.vmap(lambda s: runner._gaussian(s, 500))(jnp.arange(600, dtype=jnp.uint32)))
+    z = draws.reshape(-1)  # 600,000 values
+    assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
+    for k, tail in ((1, 0.3173), (2, 0.0455), (3, 0.0027)):  # two-sided normal tail masses
+        assert abs(np.mean(np.abs(z) > k) - tail) < 4 * np.sqrt(tail * (1 - tail) / z.size)
+    pairs = {"x with y": (draws[..., 0], draws[..., 1]), "step with next": (draws[:, :-1], draws[:, 1:]),
+             "seed with next": (draws[:-1], draws[1:])}  # fmt: skip
+    for name, (a, b) in pairs.items():
+        assert abs(np.corrcoef(a.reshape(-1), b.reshape(-1))[0, 1]) < 0.01, name
