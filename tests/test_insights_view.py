@@ -84,3 +84,24 @@ def test_the_noise_fan_shows_every_row_until_rows_are_unpicked():
     assert "SGD" in spec and "Momentum" in spec
     at.multiselect(key="fan_rows").set_value([]).run()
     assert not at.exception and at.info and not at.get("vega_lite_chart")
+
+
+def test_the_noise_fan_draws_every_rows_density_runs_and_legend_in_chromium(page, server):
+    page.goto(
+        f"{server}/?view=insights&surface=himmelblau&steps=150&noise=3&o=sgd;learning_rate=0.01&o=adam;learning_rate=0.1"
+    )
+    page.get_by_text("Noise fan").click()
+    page.get_by_text("runs per row").wait_for(timeout=90_000)
+    chart = page.locator("[data-testid='stVegaLiteChart'] svg.marks").first
+    chart.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    drawn = chart.evaluate(
+        """(svg) => ({
+            density: [...svg.querySelectorAll('image')].filter(i => (i.getAttribute('href') || '').startsWith('data:image/png')).length,
+            red: svg.querySelectorAll('path[stroke="#e6194b"]').length,
+            green: svg.querySelectorAll('path[stroke="#3cb44b"]').length,
+            text: svg.textContent })"""
+    )
+    assert drawn["density"] == 1 and drawn["red"] >= 1 and drawn["green"] >= 1, drawn
+    assert "SGD" in drawn["text"] and "Adam" in drawn["text"]  # the legend names both rows
+    assert page.errors == []
