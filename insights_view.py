@@ -187,9 +187,8 @@ def fan_view(scene, scene_json, labels) -> None:
         st.info(tr("insight.pick_rows"))
         return
     fans = with_progress([tuple(rows)], lambda chosen: noise_fans(scene_json, chosen, noise, seeds))[0]
-    colors = scene.colors()
-    chosen = [labels[i] for i in rows], fans, [colors[i] for i in rows]
-    st.altair_chart(charts.noise_fans(scene.surface_object(), *chosen, lang()))
+    shown, colors = [labels[i] for i in rows], [scene.colors()[i] for i in rows]
+    st.altair_chart(charts.noise_fans(scene.surface_object(), shown, fans, colors, lang()))
     st.caption(tr("insight.fan_note", seeds=seeds))
 
 

@@ -43,9 +43,14 @@ def raster(surface: landscapes.Surface, size: int = 480, grid: int = 240, levels
     Baking the isolines into the image keeps the spec small and lets the browser redraw
     one image per frame instead of thousands of line segments.
     """
+    return data_url(picture(surface, size, grid, levels), "WEBP", quality=82, method=4)  # a tenth of a PNG
+
+
+def data_url(image: Image.Image, kind: str, **options) -> str:
+    """`image` encoded as `kind` (PNG, WEBP…) in a data URL: a picture a spec carries inline."""
     buffer = io.BytesIO()
-    picture(surface, size, grid, levels).save(buffer, format="WEBP", quality=82, method=4)  # a tenth of a PNG
-    return "data:image/webp;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    image.save(buffer, format=kind, **options)
+    return f"data:image/{kind.lower()};base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def picture(

@@ -5,7 +5,6 @@ their own category, never as a number)."""
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 
@@ -14,7 +13,8 @@ import numpy as np
 from PIL import Image
 
 import landscapes
-from charts.landscape import axes, background_data, landscape, word
+from charts.background import data_url
+from charts.landscape import axes, background_data, domain_image, landscape, placed, word
 
 REGION_COLORS = ["#9ecae1", "#a1d99b", "#fcae91"]  # too small / good / diverges
 BASIN_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4"]
@@ -183,9 +183,7 @@ def noise_fans(
     aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
     x, y = axes(surface)
     url = fan_density(surface, fans, colors, 190, round(190 * aspect))
-    density = alt.Chart(alt.Data(values=[{"url": url, "x": x0, "x2": x1, "y": y1, "y2": y0}])).mark_image(
-        aspect=False, align="left", baseline="top"
-    ).encode(x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")  # fmt: skip
+    density = domain_image(alt.Data(values=[placed(surface, url)]), x, y)
     paths = [{"r": r, "k": k, "s": s, "x": float(px), "y": float(py)} for r, fan in enumerate(fans)
              for k, run in enumerate(_finite(fan.xy[:FAN_SAMPLES])) for s, (px, py) in enumerate(run)]  # fmt: skip
     color = alt.Color("r:N", scale=alt.Scale(domain=list(range(len(fans))), range=colors), legend=None)
@@ -224,9 +222,7 @@ def fan_density(surface: landscapes.Surface, fans: list, colors: list[str], widt
         layer = np.empty((height, width, 4), np.uint8)
         layer[..., :3], layer[..., 3] = _rgb(color), (230 * share**0.6).astype(np.uint8)
         canvas = Image.alpha_composite(canvas, Image.fromarray(layer, "RGBA"))
-    buffer = io.BytesIO()
-    canvas.save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return data_url(canvas, "PNG", optimize=True)
 
 
 def internals(series: dict[str, np.ndarray], lang: str = "en") -> alt.Chart:

@@ -61,11 +61,7 @@ def landscape(
     """
     (x0, x1), (y0, y1) = surface.domain
     x, y = axes(surface)
-    image = (
-        alt.Chart(BACKGROUND)
-        .mark_image(aspect=False, align="left", baseline="top")
-        .encode(x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
-    )
+    image = domain_image(BACKGROUND, x, y)
     minima = (
         alt.Chart(
             alt.Data(values=[{"x": px, "y": py} for px, py in surface.minima] or [{"x": None, "y": None}])
@@ -220,8 +216,22 @@ def panels(
 
 def background_data(surface: landscapes.Surface) -> dict:
     """The top-level `background` dataset: the raster and where it sits."""
+    return {"background": [placed(surface, raster(surface))]}
+
+
+def placed(surface: landscapes.Surface, url: str) -> dict:
+    """A picture's data row: its URL and the corners of the domain it covers (row 0 on top)."""
     (x0, x1), (y0, y1) = surface.domain
-    return {"background": [{"url": raster(surface), "x": x0, "x2": x1, "y": y1, "y2": y0}]}
+    return {"url": url, "x": x0, "x2": x1, "y": y1, "y2": y0}
+
+
+def domain_image(data, x, y) -> alt.Chart:
+    """A layer drawing the picture rows of `data` (see `placed`) stretched over their domain."""
+    return (
+        alt.Chart(data)
+        .mark_image(aspect=False, align="left", baseline="top")
+        .encode(x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
+    )
 
 
 def _configure(chart, resize: bool = False):
