@@ -178,8 +178,13 @@ SAW_PROGRESS = """() => { window.__sawProgress = false; new MutationObserver(() 
     ],
 )
 def test_export_buttons_download_the_scene(page, server, label, made, starts):
-    open_app(page, server, "?surface=quadratic&steps=40&o=sgd;learning_rate=0.1")
+    open_app(page, server, "?surface=quadratic&steps=400&o=sgd;learning_rate=0.1")
     page.get_by_role("button", name="Export").click()
+    if made == "with progress":  # 400 frames take over a second: the bar is on screen for many flushes
+        frames = page.get_by_role("spinbutton", name="frames", exact=True)
+        frames.fill("400")
+        frames.press("Enter")
+        page.wait_for_timeout(300)
     if made:  # animations and the player page are made on a click, with a progress bar
         page.evaluate(SAW_PROGRESS)
         page.get_by_role("button", name=f"Make {label}").click()
