@@ -15,8 +15,9 @@ import streamlit as st
 import optimizers
 import scenes
 from charts import insight as charts
+from i18n import Message
 from optimizers import insight, rules
-from page import hold_scene, lang, plain, titles, tr, trajectories
+from page import hold_scene, keep_link, lang, plain, shown, titles, tr, trajectories
 from scenes import state as widget_state
 
 TOOLS = ("sweep", "stability", "basins", "range", "fan", "leaderboard", "tune", "explain")
@@ -84,13 +85,27 @@ def page() -> None:
     st.title(tr("view.insights"))
     st.caption(tr("insight.intro"))
     labels = scene.shown_labels([row.spec().labels()[0] for row in scene.rows], lang())
+    if "insight" not in st.session_state:
+        st.session_state.insight = linked_tool()
     tool = st.radio(
         tr("insight.tool"), TOOLS, horizontal=True, key="insight", format_func=titles("insight.tool.")
     )
+    keep_link({**scenes.to_query(scene), "tool": tool})
     if notice := st.session_state.pop("insight_notice", None):
         st.success(notice)
     {"sweep": sweep_view, "stability": stability_view, "basins": basins_view, "range": range_view, "fan": fan_view,
      "leaderboard": leaderboard_view, "tune": tune_view, "explain": explain_view}[tool](scene, scene_json, labels)  # fmt: skip
+
+
+def linked_tool() -> str:
+    """The tool a link names (`?view=insights&tool=stability`); an unknown one gets a notice."""
+    asked = st.query_params.get("tool")
+    if asked is None or asked in TOOLS:
+        return asked or TOOLS[0]
+    message = Message("notice.not_one_of", name="tool", value=repr(asked[:30]), choices=", ".join(TOOLS),
+                      default=TOOLS[0])  # fmt: skip
+    st.info(tr("notice.ignored", notice=shown(message)))
+    return TOOLS[0]
 
 
 def with_progress(items, work):

@@ -13,7 +13,7 @@ import streamlit as st
 import optimizers
 import scenes
 from optimizers import rules
-from page import lang, named, plain, shows, titles, tr
+from page import keep_link, lang, named, plain, shows, titles, tr
 from scenes import export as exports
 from scenes import view as views
 
@@ -85,11 +85,7 @@ def download(fmt: str, data) -> None:
 def share(scene: scenes.Scene) -> None:
     """Keep the scene and the view in the URL; offer the link, an iframe snippet and a lesson
     link that hides the controls the teacher picks."""
-    view = views.View(lang(), bool(st.session_state.get("present")), st.session_state.view_flags.hidden)
-    query = {**scenes.to_query(scene), **views.to_query(view)}
-    current = {k: st.query_params.get_all(k) for k in st.query_params}
-    if current != {k: v if isinstance(v, list) else [v] for k, v in query.items()}:
-        st.query_params.from_dict(query)
+    keep_link(scenes.to_query(scene))
     if not shows("link"):
         return
     base = (st.context.url or "").split("?")[0]

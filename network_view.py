@@ -7,8 +7,6 @@ Thin UI like streamlit_app.py: widgets in, `optimizers.train` runs, `charts.netw
 from __future__ import annotations
 
 import json
-import math
-import numbers
 
 import pandas as pd
 import streamlit as st
@@ -16,19 +14,13 @@ import streamlit as st
 import optimizers
 import scenes
 from charts import network as network_charts
-from i18n import Message
 from landscapes import network
 from optimizers import train
-from page import hold_scene, lang, shown, titles, tr
+from page import hold_scene, keep_link, lang, shown, titles, tr
+from scenes import playground
 
-MAX_CONFIGS = 9
-ROW = {"optimizer": "sgd", "learning_rate": 0.3, "batch_size": 10, "activation": "tanh", "l1": 0.0, "l2": 0.0}
-EXERCISES = {  # the course's Day 65 exercises on the spiral, one hidden layer of 8
-    "ex5": [{"learning_rate": 0.03, "batch_size": b} for b in (1, 10, 30)],
-    "ex6": [{"learning_rate": lr} for lr in (0.03, 0.3, 1.0, 3.0)],
-    "ex7": [{"learning_rate": 1.0, "activation": a} for a in ("tanh", "relu", "sigmoid")],
-    "ex8": [{}, {"l1": 0.001}, {"l2": 0.001}, {"l2": 0.01}],
-}  # fmt: skip
+WIDGETS = {"dataset": "net_dataset", "noise": "net_noise", "hidden": "net_hidden", "epochs": "net_epochs",
+           "seed": "net_seed"}  # fmt: skip
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -44,31 +36,29 @@ def configs(rows: list[dict]) -> list[train.Config]:
                          r["activation"], r["l1"], r["l2"]) for r in rows]  # fmt: skip
 
 
-def clean_rows(table: pd.DataFrame) -> tuple[list[dict], list[Message]]:
-    """The edited table as valid rows: blanks take defaults, values are clamped; notices say what changed."""
-    rows, notices = [], []
-    bounds = {"learning_rate": (1e-4, 10.0), "batch_size": (1, 250), "l1": (0.0, 0.1), "l2": (0.0, 0.1)}
-    for i, record in enumerate(table.to_dict("records")[:MAX_CONFIGS]):
-        row = dict(ROW)
-        for key, value in record.items():
-            if key in ("optimizer", "activation"):
-                allowed = train.FIRST_ORDER if key == "optimizer" else network.ACTIVATIONS[:3]
-                row[key] = value if value in allowed else ROW[key]
-            elif key in bounds and isinstance(value, numbers.Real) and math.isfinite(value):
-                low, high = bounds[key]
-                row[key] = type(ROW[key])(min(max(value, low), high))
-                if row[key] != value:
-                    notices.append(Message("notice.outside", name=f"{i + 1}: {key}", value=f"{value:g}",
-                                           low=f"{low:g}", high=f"{high:g}", used=f"{row[key]:g}"))  # fmt: skip
-        rows.append(row)
-    if len(table) > MAX_CONFIGS:
-        notices.append(Message("net.too_many", max=MAX_CONFIGS))
-    return rows or [dict(ROW)], notices
+def table_key() -> str:
+    return f"net_table_{st.session_state.get('net_table_version', 0)}"
+
+
+def hold_settings() -> None:
+    """The page's settings into its widgets: from the link on a session's first visit, else as
+    last shown (Streamlit forgets the values of widgets while another view is on screen)."""
+    if "net_settings" not in st.session_state:
+        settings, notices = playground.from_query({k: st.query_params.get_all(k) for k in st.query_params})
+        st.session_state.net_settings = settings
+        for notice in notices:
+            st.info(tr("notice.ignored", notice=shown(notice)))
+    settings = st.session_state.net_settings
+    for name, key in WIDGETS.items():
+        st.session_state.setdefault(key, settings[name])
+    if table_key() not in st.session_state:  # the table starts again from the rows last shown
+        st.session_state.net_rows = settings["rows"]
 
 
 def load_exercise() -> None:
-    rows = [{**ROW, **change} for change in EXERCISES[st.session_state.exercise]]
-    st.session_state.net_rows = rows
+    """The chosen exercise's configurations on the spiral, in a fresh table."""
+    rows = [{**playground.ROW, **change} for change in playground.EXERCISES[st.session_state.exercise]]
+    st.session_state.net_settings = {**st.session_state.net_settings, "dataset": "spiral", "rows": rows}
     st.session_state.net_table_version = st.session_state.get("net_table_version", 0) + 1
     st.session_state.net_dataset = "spiral"
 
@@ -91,21 +81,21 @@ def open_slice(row: dict, settings: dict, pca: bool) -> None:
 
 def page() -> None:
     hold_scene()  # the surfaces view's settings outlive a visit here
+    hold_settings()
     st.title(tr("view.network"))
     st.caption(tr("net.intro"))
     with st.sidebar:
-        st.selectbox(tr("net.exercise"), list(EXERCISES), key="exercise", index=None, format_func=titles("net."),
+        st.selectbox(tr("net.exercise"), list(playground.EXERCISES), key="exercise", index=None, format_func=titles("net."),
                      placeholder=tr("net.choose_exercise"), on_change=load_exercise)  # fmt: skip
         dataset = st.selectbox(tr("net.dataset"), network.DATASETS, key="net_dataset",
                                format_func=titles("net.dataset."))  # fmt: skip
-        noise = st.slider(tr("net.noise"), 0.0, 0.5, 0.0, 0.05, key="net_noise")
-        hidden = st.select_slider(tr("net.hidden"), [2, 4, 6, 8, 12, 16], value=8, key="net_hidden")
-        epochs = int(st.number_input(tr("net.epochs"), 10, 1000, 500, step=50, key="net_epochs"))
-        seed = int(st.number_input(tr("sidebar.seed"), 0, 1_000_000, 0, key="net_seed"))
-    rows = st.session_state.get("net_rows", [{**ROW, **c} for c in EXERCISES["ex8"]])
+        noise = st.slider(tr("net.noise"), 0.0, 0.5, step=playground.NOISE_STEP, key="net_noise")
+        hidden = st.select_slider(tr("net.hidden"), playground.HIDDEN, key="net_hidden")
+        epochs = int(st.number_input(tr("net.epochs"), 10, 1000, step=50, key="net_epochs"))
+        seed = int(st.number_input(tr("sidebar.seed"), 0, 1_000_000, key="net_seed"))
     column = st.column_config
     table = st.data_editor(
-        pd.DataFrame(rows), num_rows="dynamic", key=f"net_table_{st.session_state.get('net_table_version', 0)}",
+        pd.DataFrame(st.session_state.net_rows), num_rows="dynamic", key=table_key(),
         column_config={
             "optimizer": column.SelectboxColumn(tr("chart.optimizer"), options=list(train.FIRST_ORDER), required=True),
             "learning_rate": column.NumberColumn(tr("hyper.learning_rate"), min_value=1e-4, max_value=10.0, format="%g"),
@@ -115,7 +105,7 @@ def page() -> None:
             "l2": column.NumberColumn("L2", min_value=0.0, max_value=0.1, format="%g"),
         },
     )  # fmt: skip
-    clean, notices = clean_rows(table)
+    clean, notices = playground.clean_rows(table.to_dict("records"))
     for notice in notices:
         st.info(shown(notice))
     settings = {
@@ -126,6 +116,8 @@ def page() -> None:
         "seed": seed,
         "rows": clean,
     }
+    st.session_state.net_settings = settings
+    keep_link(playground.to_query(settings))
     with st.spinner(tr("net.training")):
         result = trained(json.dumps(settings, sort_keys=True))
     colors = scenes.scene.PALETTE[: len(clean)]

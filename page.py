@@ -88,6 +88,17 @@ def first_visit() -> None:
     load_scene(scene)
 
 
+def keep_link(query: dict) -> None:
+    """Keep the address bar on what the page shows: `query`, which view (unless the first) and
+    the view flags (language, presentation, hidden controls). Written only when it changed."""
+    page = st.session_state.get("view", "surfaces")
+    flags = views.View(lang(), bool(st.session_state.get("present")), current_view().hidden)
+    query = {**query, **({"view": page} if page != "surfaces" else {}), **views.to_query(flags)}
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if current != {k: v if isinstance(v, list) else [v] for k, v in query.items()}:
+        st.query_params.from_dict(query)
+
+
 def hold_scene() -> scenes.Scene:
     """The current scene, its values written back so a page that does not draw the scene's
     widgets (Streamlit drops the values of widgets it does not draw) keeps all of them."""

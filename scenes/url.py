@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import quote, unquote, urlencode
 
 from i18n import Message
+from scenes.playground import KEYS as NETWORK_KEYS
 from scenes.scene import Row, Scene, from_dict
 from scenes.view import KEYS as VIEW_KEYS
 
@@ -60,7 +61,7 @@ def from_query(query) -> tuple[Scene, list[str]]:
             data[key] = values[-1].split(",")
         elif key == "o":
             data["rows"] = [_parse_row(v) for v in values]
-        elif key not in VIEW_KEYS and not str(key).endswith("_hide"):  # scenes.view reads those
+        elif key not in (*VIEW_KEYS, *NETWORK_KEYS) and not str(key).endswith("_hide"):  # read elsewhere
             notices.append(Message("notice.link_unknown", value=repr(key[:30])))
     return from_dict(data, notices), notices
 

@@ -15,7 +15,7 @@ CONTROLS = (
     "layout", "optimizer", "color", "label", "lr", "rows", "more", "formulas", "link", "export",
 )  # fmt: skip
 TRUE = ("1", "true", "yes", "on")
-KEYS = ("lang", "present", "view", "embed", "embed_options", *(f"{c}_hide" for c in CONTROLS))
+KEYS = ("lang", "present", "view", "tool", "embed", "embed_options", *(f"{c}_hide" for c in CONTROLS))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -146,3 +146,24 @@ def test_the_network_view_trains_the_exercise_and_hands_a_slice_to_the_surfaces_
     scene = current_scene(at)
     assert scene.surface == "network_slice" and scene.surface_params["learning_rate"] == 1.0
     assert at.query_params["surface"] == "network_slice"
+
+
+def test_a_network_link_sets_the_page_which_keeps_its_link_and_settings_across_views():
+    at = app({"view": "network", "net.dataset": "circle", "net.hidden": "4", "net.epochs": "60",
+              "net.row": ["adam;learning_rate=0.01", "sgd;learning_rate=9"]})  # fmt: skip
+    assert not at.exception and len(at.get("image")) == 2  # one decision boundary per linked configuration
+    assert (at.session_state.net_dataset, at.session_state.net_hidden, at.session_state.net_epochs) == (
+        "circle",
+        4,
+        60,
+    )
+    assert at.query_params["view"] == "network" and at.query_params["net.dataset"] == "circle"
+    at.select_slider(key="net_hidden").set_value(12).run()
+    assert at.query_params["net.hidden"] == "12"
+    at.radio(key="view").set_value("surfaces").run()
+    assert (
+        "view" not in at.query_params and "net.hidden" not in at.query_params and "surface" in at.query_params
+    )
+    at.radio(key="view").set_value("network").run()
+    assert not at.exception and at.session_state.net_hidden == 12 and at.query_params["net.hidden"] == "12"
+    assert [row["optimizer"] for row in at.session_state.net_rows] == ["adam", "sgd"]

@@ -1,11 +1,14 @@
 """The insights view: every tool renders through AppTest, tuning and the range test's
 suggestion set rows' rates, and in Chromium a click in the sweep gives a row its rate."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
+import scenes
 from insights_view import TOOLS
-from tests.test_app import app, current_scene
+from tests.test_app import app, current_scene, shown
 
 SCENE = {"view": "insights", "surface": "quadratic", "sp.condition": "20", "steps": "200",
          "o": ["sgd;learning_rate=0.001", "momentum;learning_rate=0.001"]}  # fmt: skip
@@ -17,6 +20,21 @@ def test_every_tool_renders(tool):
     at.radio(key="insight").set_value(tool).run()
     assert not at.exception
     assert at.caption or at.info or at.dataframe
+
+
+def test_an_insights_link_opens_its_tool_and_the_link_follows_the_tool():
+    at = app({**SCENE, "tool": "stability"})
+    assert not at.exception and at.radio(key="insight").value == "stability"
+    assert at.query_params["view"] == "insights" and at.query_params["tool"] == "stability"
+    assert scenes.from_query(dict(at.query_params)) == (current_scene(at), [])
+    at.radio(key="insight").set_value("leaderboard").run()
+    assert at.query_params["tool"] == "leaderboard"
+
+
+def test_an_unknown_tool_in_a_link_says_so_and_shows_the_sweep():
+    at = app({**SCENE, "tool": "<b>x</b>"})
+    assert not at.exception and at.radio(key="insight").value == "sweep"
+    assert any("'<b>x</b>' is not one of" in shown(info.value) for info in at.info)
 
 
 def test_tuning_gives_every_row_a_rate_that_converges():
@@ -49,6 +67,17 @@ def test_a_click_in_the_sweep_sets_that_rows_rate(page, server):
     page.wait_for_selector(".lll-player[data-ready='true']", timeout=60_000)
     rate = float(page.get_by_label("learning rate", exact=True).first.input_value())
     assert rate != 0.001
+    assert page.errors == []
+
+
+def test_the_address_bar_follows_the_insight_tool_and_a_reload_keeps_it(page, server):
+    query = "&".join(f"{k}={v}" for k, v in SCENE.items() if k != "o") + "&o=sgd;learning_rate=0.001"
+    page.goto(f"{server}/?{query}")
+    page.get_by_text("Stability map").click()
+    page.wait_for_url(re.compile(r"[?&]tool=stability(&|$)"), timeout=60_000)
+    assert "view=insights" in page.url and "surface=quadratic" in page.url
+    page.reload()
+    expect(page.get_by_role("radio", name="Stability map")).to_be_checked(timeout=60_000)
     assert page.errors == []
 
 

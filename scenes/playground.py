@@ -1,0 +1,143 @@
+"""The network page's settings (the course's Playground exercises): data set, noise, hidden
+units, epochs, seed and up to nine configurations, checked and clamped, and as link parameters
+(`net.dataset=circle&net.row=adam;learning_rate=0.01;activation=relu`) so a lesson can link
+to an exercise. Bad values fall back with a notice, never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from i18n import Message
+from landscapes.network import ACTIVATIONS, DATASETS
+from optimizers.train import FIRST_ORDER
+
+MAX_CONFIGS = 9
+HIDDEN = (2, 4, 6, 8, 12, 16)
+NOISE_STEP = 0.05
+ROW = {"optimizer": "sgd", "learning_rate": 0.3, "batch_size": 10, "activation": "tanh", "l1": 0.0, "l2": 0.0}
+ROW_BOUNDS = {"learning_rate": (1e-4, 10.0), "batch_size": (1, 250), "l1": (0.0, 0.1), "l2": (0.0, 0.1)}
+EXERCISES = {  # the course's Day 65 exercises on the spiral, one hidden layer of 8
+    "ex5": [{"learning_rate": 0.03, "batch_size": b} for b in (1, 10, 30)],
+    "ex6": [{"learning_rate": lr} for lr in (0.03, 0.3, 1.0, 3.0)],
+    "ex7": [{"learning_rate": 1.0, "activation": a} for a in ("tanh", "relu", "sigmoid")],
+    "ex8": [{}, {"l1": 0.001}, {"l2": 0.001}, {"l2": 0.01}],
+}  # fmt: skip
+DEFAULTS = {"dataset": "spiral", "noise": 0.0, "hidden": 8, "epochs": 500, "seed": 0,
+            "rows": [{**ROW, **change} for change in EXERCISES["ex8"]]}  # fmt: skip
+NUMBERS = {"noise": (0.0, 0.5), "epochs": (10, 1000), "seed": (0, 1_000_000)}
+KEYS = ("net.dataset", "net.noise", "net.hidden", "net.epochs", "net.seed", "net.row")
+
+
+def clean_rows(records: list[dict]) -> tuple[list[dict], list[Message]]:
+    """Valid configurations from edited or linked records: blanks and unknown choices take the
+    defaults, numbers are clamped; the notices say what changed."""
+    rows, notices = [], []
+    for i, record in enumerate(records[:MAX_CONFIGS]):
+        row = dict(ROW)
+        for key, value in record.items():
+            if key in ("optimizer", "activation"):
+                allowed = FIRST_ORDER if key == "optimizer" else ACTIVATIONS[:3]
+                row[key] = value if value in allowed else ROW[key]
+            elif key in ROW_BOUNDS and isinstance(value, numbers.Real) and math.isfinite(value):
+                low, high = ROW_BOUNDS[key]
+                row[key] = type(ROW[key])(min(max(value, low), high))
+                if row[key] != value:
+                    notices.append(Message("notice.outside", name=f"{i + 1}: {key}", value=f"{value:g}",
+                                           low=f"{low:g}", high=f"{high:g}", used=f"{row[key]:g}"))  # fmt: skip
+        rows.append(row)
+    if len(records) > MAX_CONFIGS:
+        notices.append(Message("net.too_many", max=MAX_CONFIGS))
+    return rows or [dict(ROW)], notices
+
+
+def to_query(settings: dict) -> dict:
+    """Link parameters for `settings`; defaults are left out, rows always written."""
+    query = {f"net.{k}": _text(settings[k]) for k in ("dataset", "noise", "hidden", "epochs", "seed")
+             if settings[k] != DEFAULTS[k]}  # fmt: skip
+    query["net.row"] = [_row_text(row) for row in settings["rows"]]
+    return query
+
+
+def from_query(query) -> tuple[dict, list[Message]]:
+    """(settings, notices) from link parameters (str or lists of str, the last value counts)."""
+    notices: list[Message] = []
+    settings = {k: v for k, v in DEFAULTS.items() if k != "rows"}
+    value = _last(query, "net.dataset")
+    if value is not None:
+        settings["dataset"] = _choice("dataset", value, DATASETS, notices)
+    for name, (low, high) in NUMBERS.items():
+        if (text := _last(query, f"net.{name}")) is not None:
+            settings[name] = _number(name, text, low, high, notices)
+    settings["noise"] = round(round(settings["noise"] / NOISE_STEP) * NOISE_STEP, 2)  # the slider's steps
+    settings["epochs"], settings["seed"] = int(settings["epochs"]), int(settings["seed"])
+    if (text := _last(query, "net.hidden")) is not None:
+        hidden = _number("hidden", text, HIDDEN[0], HIDDEN[-1], notices)
+        settings["hidden"] = min(HIDDEN, key=lambda h: abs(h - hidden))
+    texts = query.get("net.row")
+    texts = [texts] if isinstance(texts, str) else list(texts or [])
+    rows, row_notices = clean_rows([_parse_row(str(t)[:400], notices) for t in texts])
+    settings["rows"] = rows if texts else DEFAULTS["rows"]
+    return settings, notices + row_notices
+
+
+def _row_text(row: dict) -> str:
+    changed = [f"{k}={_text(row[k])}" for k in ROW if k != "optimizer" and row[k] != ROW[k]]
+    return ";".join([row["optimizer"], *changed])
+
+
+def _parse_row(text: str, notices: list[Message]) -> dict:
+    """'adam;learning_rate=0.01;activation=relu' as a record for `clean_rows`."""
+    name, *pairs = text.split(";")
+    record = {"optimizer": _choice("optimizer", name.strip(), FIRST_ORDER, notices)}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        key = key.strip()
+        if key == "activation":
+            record[key] = _choice(key, value.strip(), ACTIVATIONS[:3], notices)
+        elif key in ROW_BOUNDS:
+            low, high = ROW_BOUNDS[key]
+            number = _number(key, value, low, high, notices)
+            record[key] = round(number) if isinstance(ROW[key], int) else number
+        else:
+            notices.append(Message("notice.no_param", where="net.row", value=repr(key[:30])))
+    return record
+
+
+def _choice(name: str, value: str, allowed, notices: list[Message]) -> str:
+    if value in allowed:
+        return value
+    default = ROW.get(name, DEFAULTS.get(name))
+    notices.append(Message("notice.not_one_of", name=name, value=repr(value[:30]), choices=", ".join(allowed),
+                           default=default))  # fmt: skip
+    return default
+
+
+def _number(name: str, text: str, low: float, high: float, notices: list[Message]) -> float:
+    """A finite number from a link, clamped into [low, high]; the default when it is none."""
+    default = ROW.get(name, DEFAULTS.get(name))
+    try:
+        value = float(text)
+    except ValueError:
+        notices.append(Message("notice.not_number", name=name, value=repr(text[:30]), default=default))
+        return default
+    if not math.isfinite(value):
+        notices.append(Message("notice.not_finite", name=name, value=repr(text[:30]), default=default))
+        return default
+    used = min(max(value, low), high)
+    if used != value:
+        notices.append(Message("notice.outside", name=name, value=f"{value:g}", low=f"{low:g}", high=f"{high:g}",
+                               used=f"{used:g}"))  # fmt: skip
+    return used
+
+
+def _last(query, key: str) -> str | None:
+    values = query.get(key)
+    if isinstance(values, list | tuple):
+        values = values[-1] if values else None
+    return None if values is None else str(values)[:40]
+
+
+def _text(value) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
