@@ -12,6 +12,9 @@ import numbers
 from i18n import Message
 from landscapes.network import ACTIVATIONS, DATASETS
 from optimizers.train import FIRST_ORDER
+from scenes.scene import bounded
+from scenes.url import number_text
+from scenes.view import NETWORK_KEYS, last_value
 
 MAX_CONFIGS = 9
 HIDDEN = (2, 4, 6, 8, 12, 16)
@@ -27,7 +30,7 @@ EXERCISES = {  # the course's Day 65 exercises on the spiral, one hidden layer o
 DEFAULTS = {"dataset": "spiral", "noise": 0.0, "hidden": 8, "epochs": 500, "seed": 0,
             "rows": [{**ROW, **change} for change in EXERCISES["ex8"]]}  # fmt: skip
 NUMBERS = {"noise": (0.0, 0.5), "epochs": (10, 1000), "seed": (0, 1_000_000)}
-KEYS = ("net.dataset", "net.noise", "net.hidden", "net.epochs", "net.seed", "net.row")
+KEYS = NETWORK_KEYS
 
 
 def clean_rows(records: list[dict]) -> tuple[list[dict], list[Message]]:
@@ -54,7 +57,7 @@ def clean_rows(records: list[dict]) -> tuple[list[dict], list[Message]]:
 
 def to_query(settings: dict) -> dict:
     """Link parameters for `settings`; defaults are left out, rows always written."""
-    query = {f"net.{k}": _text(settings[k]) for k in ("dataset", "noise", "hidden", "epochs", "seed")
+    query = {f"net.{k}": number_text(settings[k]) for k in ("dataset", "noise", "hidden", "epochs", "seed")
              if settings[k] != DEFAULTS[k]}  # fmt: skip
     query["net.row"] = [_row_text(row) for row in settings["rows"]]
     return query
@@ -64,15 +67,15 @@ def from_query(query) -> tuple[dict, list[Message]]:
     """(settings, notices) from link parameters (str or lists of str, the last value counts)."""
     notices: list[Message] = []
     settings = {k: v for k, v in DEFAULTS.items() if k != "rows"}
-    value = _last(query, "net.dataset")
+    value = last_value(query, "net.dataset")
     if value is not None:
         settings["dataset"] = _choice("dataset", value, DATASETS, notices)
     for name, (low, high) in NUMBERS.items():
-        if (text := _last(query, f"net.{name}")) is not None:
+        if (text := last_value(query, f"net.{name}")) is not None:
             settings[name] = _number(name, text, low, high, notices)
     settings["noise"] = round(round(settings["noise"] / NOISE_STEP) * NOISE_STEP, 2)  # the slider's steps
     settings["epochs"], settings["seed"] = int(settings["epochs"]), int(settings["seed"])
-    if (text := _last(query, "net.hidden")) is not None:
+    if (text := last_value(query, "net.hidden")) is not None:
         hidden = _number("hidden", text, HIDDEN[0], HIDDEN[-1], notices)
         settings["hidden"] = min(HIDDEN, key=lambda h: abs(h - hidden))
     texts = query.get("net.row")
@@ -83,7 +86,7 @@ def from_query(query) -> tuple[dict, list[Message]]:
 
 
 def _row_text(row: dict) -> str:
-    changed = [f"{k}={_text(row[k])}" for k in ROW if k != "optimizer" and row[k] != ROW[k]]
+    changed = [f"{k}={number_text(row[k])}" for k in ROW if k != "optimizer" and row[k] != ROW[k]]
     return ";".join([row["optimizer"], *changed])
 
 
@@ -105,6 +108,10 @@ def _parse_row(text: str, notices: list[Message]) -> dict:
     return record
 
 
+def _number(name: str, text: str, low: float, high: float, notices: list[Message]) -> float:
+    return bounded(text, ROW.get(name, DEFAULTS.get(name)), low, high, name, notices)
+
+
 def _choice(name: str, value: str, allowed, notices: list[Message]) -> str:
     if value in allowed:
         return value
@@ -112,32 +119,3 @@ def _choice(name: str, value: str, allowed, notices: list[Message]) -> str:
     notices.append(Message("notice.not_one_of", name=name, value=repr(value[:30]), choices=", ".join(allowed),
                            default=default))  # fmt: skip
     return default
-
-
-def _number(name: str, text: str, low: float, high: float, notices: list[Message]) -> float:
-    """A finite number from a link, clamped into [low, high]; the default when it is none."""
-    default = ROW.get(name, DEFAULTS.get(name))
-    try:
-        value = float(text)
-    except ValueError:
-        notices.append(Message("notice.not_number", name=name, value=repr(text[:30]), default=default))
-        return default
-    if not math.isfinite(value):
-        notices.append(Message("notice.not_finite", name=name, value=repr(text[:30]), default=default))
-        return default
-    used = min(max(value, low), high)
-    if used != value:
-        notices.append(Message("notice.outside", name=name, value=f"{value:g}", low=f"{low:g}", high=f"{high:g}",
-                               used=f"{used:g}"))  # fmt: skip
-    return used
-
-
-def _last(query, key: str) -> str | None:
-    values = query.get(key)
-    if isinstance(values, list | tuple):
-        values = values[-1] if values else None
-    return None if values is None else str(values)[:40]
-
-
-def _text(value) -> str:
-    return f"{value:.6g}" if isinstance(value, float) else str(value)

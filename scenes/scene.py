@@ -139,12 +139,12 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
     specs = landscapes.param_specs(surface) if surface != FORMULA else {}
     fields["surface_params"] = _params(data.get("surface_params", {}), specs, "surface", notices)
     for key in ("l1", "l2"):
-        fields[key] = _number(data.get(key, 0.0), 0.0, 0.0, 10.0, key, notices)
+        fields[key] = bounded(data.get(key, 0.0), 0.0, 0.0, 10.0, key, notices)
     shape = Scene(surface=surface, formula=fields.get("formula", ""), domain=fields.get("domain"))
     fields["start"] = _start(data.get("start"), shape.base_surface(), notices)
-    fields["steps"] = int(_number(data.get("steps", base.steps), base.steps, 1, MAX_STEPS, "steps", notices))
-    fields["noise"] = _number(data.get("noise", 0.0), 0.0, 0.0, 100.0, "noise", notices)
-    fields["seed"] = int(_number(data.get("seed", 0), 0, 0, 2**31 - 1, "seed", notices))
+    fields["steps"] = int(bounded(data.get("steps", base.steps), base.steps, 1, MAX_STEPS, "steps", notices))
+    fields["noise"] = bounded(data.get("noise", 0.0), 0.0, 0.0, 100.0, "noise", notices)
+    fields["seed"] = int(bounded(data.get("seed", 0), 0, 0, 2**31 - 1, "seed", notices))
     layout = data.get("layout", base.layout)
     if layout not in LAYOUTS:
         notices.append(Message("notice.layout", value=repr(str(layout)[:20]), choices=", ".join(LAYOUTS)))
@@ -185,10 +185,10 @@ def row_from_dict(data, notices: list[str]) -> Row:
     for key in ("clip_norm", "clip_value"):
         value = data.get(key)
         spec = optimizers.OPTIONS[key]
-        options[key] = None if value is None else _number(value, None, spec.low, spec.high, key, notices)
+        options[key] = None if value is None else bounded(value, None, spec.low, spec.high, key, notices)
     for key in ("weight_decay", "batch_size"):
         spec = optimizers.OPTIONS[key]
-        options[key] = _number(data.get(key, spec.default), spec.default, spec.low, spec.high, key, notices)
+        options[key] = bounded(data.get(key, spec.default), spec.default, spec.low, spec.high, key, notices)
     label = str(data.get("label", ""))[:60]
     color = str(data.get("color", ""))
     if color and not _is_hex_color(color):
@@ -202,7 +202,7 @@ def _is_hex_color(text: str) -> bool:
     return len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
 
 
-def _number(value, default, low, high, name, notices):
+def bounded(value, default, low, high, name, notices):
     """`value` as a float inside [low, high]; otherwise `default` (or the clamped value) and a notice."""
     try:
         number = float(value)
@@ -238,7 +238,7 @@ def _params(values, specs, where, notices) -> dict:
             notices.append(Message("notice.no_param", where=where, value=repr(str(key)[:30])))
             continue
         spec = specs[key]
-        number = _number(value, spec.default, spec.low, spec.high, f"{where}.{key}", notices)
+        number = bounded(value, spec.default, spec.low, spec.high, f"{where}.{key}", notices)
         if number != spec.default:  # canonical form: defaults stay implicit, so equal scenes compare equal
             out[key] = number
     return out

@@ -12,7 +12,6 @@ from __future__ import annotations
 from urllib.parse import quote, unquote, urlencode
 
 from i18n import Message
-from scenes.playground import KEYS as NETWORK_KEYS
 from scenes.scene import Row, Scene, from_dict
 from scenes.view import KEYS as VIEW_KEYS
 
@@ -25,15 +24,15 @@ def to_query(scene: Scene) -> dict:
     """Query parameters for `scene`: defaults are left out to keep links short."""
     base = Scene()
     query = {
-        k: _text(getattr(scene, k))
+        k: number_text(getattr(scene, k))
         for k in _SCALARS
         if getattr(scene, k) != getattr(base, k) or k == "surface"
     }
-    query.update({f"sp.{k}": _text(v) for k, v in scene.surface_params.items()})
+    query.update({f"sp.{k}": number_text(v) for k, v in scene.surface_params.items()})
     if scene.start is not None:
-        query["start"] = f"{_text(scene.start[0])},{_text(scene.start[1])}"
+        query["start"] = f"{number_text(scene.start[0])},{number_text(scene.start[1])}"
     if scene.domain is not None:
-        query["domain"] = ",".join(_text(float(v)) for pair in scene.domain for v in pair)
+        query["domain"] = ",".join(number_text(float(v)) for pair in scene.domain for v in pair)
     query["o"] = [_row_text(r) for r in scene.rows]
     return query
 
@@ -61,23 +60,23 @@ def from_query(query) -> tuple[Scene, list[str]]:
             data[key] = values[-1].split(",")
         elif key == "o":
             data["rows"] = [_parse_row(v) for v in values]
-        elif key not in (*VIEW_KEYS, *NETWORK_KEYS) and not str(key).endswith("_hide"):  # read elsewhere
+        elif key not in VIEW_KEYS and not str(key).endswith("_hide"):  # the views and other pages read those
             notices.append(Message("notice.link_unknown", value=repr(key[:30])))
     return from_dict(data, notices), notices
 
 
-def _text(value) -> str:
+def number_text(value) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
 def _row_text(row: Row) -> str:
-    parts = [row.name] + [f"{k}={_text(v)}" for k, v in row.hyper.items()]
+    parts = [row.name] + [f"{k}={number_text(v)}" for k, v in row.hyper.items()]
     if row.schedule != "constant":
         parts.append(f"s={row.schedule}")
-        parts += [f"s.{k}={_text(v)}" for k, v in row.schedule_params.items()]
+        parts += [f"s.{k}={number_text(v)}" for k, v in row.schedule_params.items()]
     defaults = Row()
     parts += [
-        f"{k}={_text(getattr(row, k))}" for k in _ROW_OPTIONS if getattr(row, k) != getattr(defaults, k)
+        f"{k}={number_text(getattr(row, k))}" for k in _ROW_OPTIONS if getattr(row, k) != getattr(defaults, k)
     ]
     if row.line_search:
         parts.append("ls=1")

@@ -15,7 +15,9 @@ CONTROLS = (
     "layout", "optimizer", "color", "label", "lr", "rows", "more", "formulas", "link", "export",
 )  # fmt: skip
 TRUE = ("1", "true", "yes", "on")
-KEYS = ("lang", "present", "view", "tool", "embed", "embed_options", *(f"{c}_hide" for c in CONTROLS))
+NETWORK_KEYS = ("net.dataset", "net.noise", "net.hidden", "net.epochs", "net.seed", "net.row")  # fmt: skip
+KEYS = ("lang", "present", "view", "tool", "embed", "embed_options", *NETWORK_KEYS,
+        *(f"{c}_hide" for c in CONTROLS))  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,7 +30,7 @@ class View:
         return control not in self.hidden
 
 
-def _last(query, key) -> str | None:
+def last_value(query, key) -> str | None:
     values = query.get(key)
     if isinstance(values, list | tuple):
         values = values[-1] if values else None
@@ -38,7 +40,7 @@ def _last(query, key) -> str | None:
 def from_query(query, fallback_lang: str = "en") -> tuple[View, list[str]]:
     """(view, notices) from query parameters; unknown `*_hide` flags and languages get a notice."""
     notices = []
-    lang = _last(query, "lang")
+    lang = last_value(query, "lang")
     if lang is not None and i18n.language(lang) == "en" and not lang.lower().startswith("en"):
         notices.append(Message("notice.lang_unknown", value=repr(lang), choices=", ".join(i18n.LANGS)))
     hidden = set()
@@ -47,9 +49,9 @@ def from_query(query, fallback_lang: str = "en") -> tuple[View, list[str]]:
             control = str(key)[: -len("_hide")]
             if control not in CONTROLS:
                 notices.append(Message("notice.hide_unknown", value=repr(str(key)[:30])))
-            elif (_last(query, key) or "").lower() in TRUE:
+            elif (last_value(query, key) or "").lower() in TRUE:
                 hidden.add(control)
-    present = (_last(query, "present") or "").lower() in TRUE
+    present = (last_value(query, "present") or "").lower() in TRUE
     return View(i18n.language(lang or fallback_lang), present, frozenset(hidden)), notices
 
 
