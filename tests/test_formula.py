@@ -1,6 +1,8 @@
 """Surfaces typed as formulas: what parses equals numpy, hostile text is refused fast with a
 column, random text never raises anything else, and a formula is a surface like any other."""
 
+import contextlib
+import gc
 import math
 import time
 
@@ -40,6 +42,21 @@ HOSTILE = [
 ]  # fmt: skip
 
 
+@contextlib.contextmanager
+def cpu_clock():
+    """This thread's CPU seconds with the garbage collector paused: the parser's own cost, not
+    another process's turn on a busy machine or a collection of the whole session's objects
+    (with JAX loaded one takes 0.1–0.4 s and once failed the bound below in CI)."""
+    clock = {}
+    gc.disable()
+    start = time.thread_time()
+    try:
+        yield clock
+    finally:
+        clock["seconds"] = time.thread_time() - start
+        gc.enable()
+
+
 @pytest.mark.parametrize("text, expected", VALID, ids=[v[0] for v in VALID])
 def test_valid_formulas_equal_numpy(text, expected):
     tree = parse(text)
@@ -51,10 +68,9 @@ def test_valid_formulas_equal_numpy(text, expected):
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_input_is_refused_fast_with_a_column(text):
-    start = time.perf_counter()
-    with pytest.raises(FormulaError) as error:
+    with cpu_clock() as clock, pytest.raises(FormulaError) as error:
         parse(text)
-    assert time.perf_counter() - start < 0.05
+    assert clock["seconds"] < 0.05
     assert str(error.value).startswith("column ") and 0 <= error.value.column <= len(text)
 
 
@@ -64,14 +80,14 @@ FORMULA_CHARACTERS = "xy0123456789.eE+-*/^(), sincoqrtaxmphlgbu_"
 @given(st.one_of(st.text(max_size=600), st.text(alphabet=FORMULA_CHARACTERS, max_size=300)))
 @settings(max_examples=400, deadline=None)
 def test_random_text_parses_or_raises_only_formula_error_quickly(text):
-    start = time.perf_counter()
-    try:
-        tree = parse(text)
-    except FormulaError:
-        pass
-    else:
-        float(evaluate(tree, jnp.float32(0.5), jnp.float32(-0.25)))  # any tree it returns evaluates
-    assert time.perf_counter() - start < 0.05
+    with cpu_clock() as clock:
+        try:
+            tree = parse(text)
+        except FormulaError:
+            pass
+        else:
+            float(evaluate(tree, jnp.float32(0.5), jnp.float32(-0.25)))  # any tree it returns evaluates
+    assert clock["seconds"] < 0.05
 
 
 def test_a_formula_is_a_surface_with_its_minima_found():
