@@ -131,10 +131,14 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
         pending.append((rows, out))
     if len(pending) == 1:  # one structure: its rows are already in order
         return jax.device_get(pending[0][1])
-    merged = {}
-    for rows, out in pending:
-        for key, value in jax.device_get(out).items():
-            merged.setdefault(key, np.zeros((offsets[-1], *value.shape[1:]), value.dtype))[rows] = value
+    outs = [jax.device_get(out) for _, out in pending]
+    order = np.concatenate([rows for rows, _ in pending])
+    if np.array_equal(order, np.arange(len(order))):  # the groups' rows follow on: end to end
+        return {key: np.concatenate([out[key] for out in outs]) for key in outs[0]}
+    merged = {key: np.empty((len(order), *value.shape[1:]), value.dtype) for key, value in outs[0].items()}
+    for (rows, _), out in zip(pending, outs, strict=True):
+        for key, value in out.items():
+            merged[key][rows] = value
     return merged
 
 
@@ -250,8 +254,9 @@ def _one_run(
     f_star,
     tol,
 ):
-    """One configuration. The loop runs free (a diverged run's later values are discarded) and
-    only scalar bookkeeping happens per step; the path is frozen at divergence afterwards.
+    """One configuration. The loop runs free (a diverged run's later values are discarded):
+    a sweep keeps scalar bookkeeping per step, a recorded run finds its divergence in its
+    record afterwards, and the path is frozen there.
     The gradient is recomputed from the point each step rather than carried: on the CPU,
     fewer carried arrays is what keeps a 100,000-wide sweep as fast as a bare loop. On a model
     surface (`minibatch` given) each step's gradient comes from a freshly sampled minibatch."""
@@ -293,9 +298,12 @@ def _one_run(
             u, search_state = search.update(u, search_state, c.xy, value=c.loss, grad=g, value_fn=value_fn)
         xy = c.xy + u
         loss = value_fn(xy)
-        diverging = (c.status > -1.5) & ~_healthy(xy, loss, bounds)
-        converging = (c.status == RUNNING) & (loss - f_star < tol)
-        status = jnp.where(diverging, -2 - t, jnp.where(converging, t + 1, c.status))
+        if keep_path:  # a recorded run finds where it diverged in its record, after the loop
+            status = c.status
+        else:
+            diverging = (c.status > -1.5) & ~_healthy(xy, loss, bounds)
+            converging = (c.status == RUNNING) & (loss - f_star < tol)
+            status = jnp.where(diverging, -2 - t, jnp.where(converging, t + 1, c.status))
         nxt = _Carry(xy, loss if track_loss else c.loss, (base_state, search_state), schedule_state, status)
         # One row per step (x, y, loss[, lr, gx, gy, ux, uy]): in a scan each recorded array costs
         # a copy per step, so the columns are gathered first. Lean: what a fan of many seeds draws.
@@ -321,6 +329,7 @@ def _one_run(
     last, path = jax.lax.scan(step, first, (jnp.arange(steps, dtype=jnp.float32), gaussian))
     diverged_at, converged_at = _status_events(last.status)
     if keep_path:
+        diverged_at = _first_unhealthy(path["row"], diverged_at, bounds)
         state = {k: v for k, v in path.items() if k.startswith("state")}
         first = jnp.concatenate([start, loss[None], jnp.zeros(path["row"].shape[1] - 3)])
         return {"path": _frozen(path["row"], first, diverged_at, steps), "diverged_at": diverged_at, **state}
@@ -330,6 +339,16 @@ def _one_run(
     return {
         "result": jnp.stack([diverged_at, converged_at, final_loss, *final_xy])
     }  # one array: one transfer
+
+
+def _first_unhealthy(rows, diverged_at, bounds):
+    """The step whose new point (x, y, loss: a record's first columns) is the first unhealthy
+    one, or −1; a start already unhealthy (`diverged_at` 0) stays 0. One pass over the record
+    instead of one check per step: in a loop each check is a kernel of its own."""
+    bad = ~_healthy(rows[:, :2].T, rows[:, 2], bounds)
+    steps = bad.shape[0]
+    first = jnp.min(jnp.where(bad, jnp.arange(steps), steps))  # a plain min: XLA's argmax is slower
+    return jnp.where(diverged_at == 0, 0, jnp.where(first < steps, first, -1)).astype(jnp.int32)
 
 
 def _mix(x):

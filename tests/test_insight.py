@@ -77,7 +77,11 @@ def test_the_parts_of_a_step_add_up_to_the_step_that_ran(name, lr, x):
     gradient_step, rest = insight.decomposition(t)
     ran = np.diff(t.xy, axis=1)
     healthy = slice(None, t.diverged_at[0] if t.diverged_at[0] >= 0 else None)
-    np.testing.assert_allclose((gradient_step + rest)[0, healthy], ran[0, healthy], atol=1e-5, rtol=1e-4)
+    # float32 sums: when a huge gradient step is mostly cancelled (Adam-family far up a wall),
+    # the parts' own rounding (a few ulps of their size) is the tolerance, not the step's
+    rounding = 4 * np.finfo(np.float32).eps * (np.abs(gradient_step) + np.abs(rest))[0, healthy]
+    error = np.abs((gradient_step + rest)[0, healthy] - ran[0, healthy])
+    assert np.all(error <= 1e-5 + 1e-4 * np.abs(ran[0, healthy]) + rounding)
     np.testing.assert_allclose(gradient_step, -t.lr[..., None] * t.grad, rtol=1e-6)
 
 

@@ -151,6 +151,25 @@ def test_sweep_agrees_with_run_and_reports_convergence():
     assert r.converged_at[-1] > 0 and r.converged_at[0] == -1
 
 
+@pytest.mark.parametrize("start", [(-1.5, 2.0), (1e6, 1e6)], ids=["inside", "outside the box"])
+def test_a_recorded_run_and_a_sweep_agree_on_where_each_run_diverged(start):
+    """Recorded runs find divergence in their record after the loop, sweeps step by step."""
+    surface = landscapes.get("rosenbrock")
+    specs = [
+        optimizers.make(name, learning_rate=np.array([1e-3, 0.03, 1.0, 50.0])) for name in optimizers.CATALOG
+    ]
+    t = optimizers.run(surface, specs, start, 80)
+    r = optimizers.sweep(surface, specs, start, 80, tol=0.0)
+    np.testing.assert_array_equal(t.diverged_at, r.diverged_at)
+    if start[0] > 10:  # a start outside the box has diverged before the first step
+        assert (t.diverged_at == 0).all()
+    else:  # some configurations diverge on the way, some never
+        assert (t.diverged_at >= 1).any() and (t.diverged_at == -1).any()
+    for i, k in enumerate(t.diverged_at):
+        if k >= 0:  # frozen at the last good point from there on
+            assert (t.xy[i, k + 1 :] == t.xy[i, k]).all() and np.isfinite(t.xy[i]).all()
+
+
 def test_saddle_without_minima_never_converges_and_escapes_as_divergence():
     t = optimizers.sweep(landscapes.get("saddle"), optimizers.make("sgd", learning_rate=0.1), steps=500)
     assert t.converged_at[0] == -1 and t.diverged_at[0] > 0
