@@ -1,6 +1,7 @@
 """The app in a real headless Chromium: it plays, pauses, scrubs, takes clicks, keeps links, stays offline."""
 
 import pathlib
+import re
 import urllib.parse
 
 import pytest
@@ -161,6 +162,19 @@ def test_the_network_view_draws_curves_boundaries_and_a_slice(page, server):
     assert page.locator("[data-testid='stImage'] img").count() == 4  # one boundary per configuration
     assert page.locator("[data-testid='stVegaLiteChart']").count() == 2  # the curves and the slice
     assert page.errors == []
+
+
+def test_a_network_link_trains_its_configurations_and_the_address_bar_keeps_them(page, server):
+    page.goto(
+        server + "/?view=network&net.dataset=xor&net.hidden=4&net.epochs=20&net.row=adam;learning_rate=0.01"
+    )
+    page.get_by_text("is at the origin").wait_for(timeout=180_000)
+    assert page.locator("[data-testid='stImage'] img").count() == 1  # the link's one configuration
+    page.wait_for_url(re.compile(r"net\.row=adam"), timeout=30_000)
+    assert "view=network" in page.url and "net.dataset=xor" in page.url and "net.hidden=4" in page.url
+    page.reload()
+    page.get_by_text("is at the origin").wait_for(timeout=180_000)
+    assert page.locator("[data-testid='stImage'] img").count() == 1 and page.errors == []
 
 
 SAW_PROGRESS = """() => { window.__sawProgress = false; new MutationObserver(() => {
