@@ -113,6 +113,8 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
     sizes = [spec.size * len(seeds) for spec in specs]
     offsets = np.cumsum([0, *sizes])
     start = np.asarray(surface.start if start is None else start, np.float32)
+    if not np.isfinite(start).all():  # nothing to freeze at: a run must start somewhere real
+        raise ValueError("start points must be finite")
     shared_start = start.ndim == 1  # one start for every run goes in once, not copied per run
     starts = start if shared_start else np.broadcast_to(start, (offsets[-1], 2))
     groups = collections.defaultdict(list)

@@ -180,6 +180,8 @@ def test_bad_arguments_raise_clear_errors():
         optimizers.run(BOWL, [], steps=10)
     with pytest.raises(ValueError, match="steps"):
         optimizers.run(BOWL, optimizers.make("sgd"), steps=0)
+    with pytest.raises(ValueError, match="finite"):
+        optimizers.run(BOWL, optimizers.make("sgd"), start=(float("nan"), 0.0), steps=10)
 
 
 def test_lean_points_follow_the_same_paths_as_full_runs():
