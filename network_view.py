@@ -36,6 +36,12 @@ def configs(rows: list[dict]) -> list[train.Config]:
                          r["activation"], r["l1"], r["l2"]) for r in rows]  # fmt: skip
 
 
+def number_column(label: str, key: str, **options):
+    """A table column held to the range `scenes.playground` checks linked values against."""
+    low, high = playground.ROW_BOUNDS[key]
+    return st.column_config.NumberColumn(label, min_value=low, max_value=high, **options)
+
+
 def table_key() -> str:
     return f"net_table_{st.session_state.get('net_table_version', 0)}"
 
@@ -98,11 +104,11 @@ def page() -> None:
         pd.DataFrame(st.session_state.net_rows), num_rows="dynamic", key=table_key(),
         column_config={
             "optimizer": column.SelectboxColumn(tr("chart.optimizer"), options=list(train.FIRST_ORDER), required=True),
-            "learning_rate": column.NumberColumn(tr("hyper.learning_rate"), min_value=1e-4, max_value=10.0, format="%g"),
-            "batch_size": column.NumberColumn(tr("option.batch_size"), min_value=1, max_value=250, step=1),
-            "activation": column.SelectboxColumn(tr("net.activation"), options=list(network.ACTIVATIONS[:3]), required=True),
-            "l1": column.NumberColumn("L1", min_value=0.0, max_value=0.1, format="%g"),
-            "l2": column.NumberColumn("L2", min_value=0.0, max_value=0.1, format="%g"),
+            "learning_rate": number_column(tr("hyper.learning_rate"), "learning_rate", format="%g"),
+            "batch_size": number_column(tr("option.batch_size"), "batch_size", step=1),
+            "activation": column.SelectboxColumn(tr("net.activation"), options=list(playground.ACTIVATION_CHOICES), required=True),
+            "l1": number_column("L1", "l1", format="%g"),
+            "l2": number_column("L2", "l2", format="%g"),
         },
     )  # fmt: skip
     clean, notices = playground.clean_rows(table.to_dict("records"))

@@ -20,6 +20,7 @@ MAX_CONFIGS = 9
 HIDDEN = (2, 4, 6, 8, 12, 16)
 NOISE_STEP = 0.05
 ROW = {"optimizer": "sgd", "learning_rate": 0.3, "batch_size": 10, "activation": "tanh", "l1": 0.0, "l2": 0.0}
+ACTIVATION_CHOICES = ACTIVATIONS[:3]  # the Playground's tanh, ReLU and sigmoid
 ROW_BOUNDS = {"learning_rate": (1e-4, 10.0), "batch_size": (1, 250), "l1": (0.0, 0.1), "l2": (0.0, 0.1)}
 EXERCISES = {  # the course's Day 65 exercises on the spiral, one hidden layer of 8
     "ex5": [{"learning_rate": 0.03, "batch_size": b} for b in (1, 10, 30)],
@@ -41,7 +42,7 @@ def clean_rows(records: list[dict]) -> tuple[list[dict], list[Message]]:
         row = dict(ROW)
         for key, value in record.items():
             if key in ("optimizer", "activation"):
-                allowed = FIRST_ORDER if key == "optimizer" else ACTIVATIONS[:3]
+                allowed = FIRST_ORDER if key == "optimizer" else ACTIVATION_CHOICES
                 row[key] = value if value in allowed else ROW[key]
             elif key in ROW_BOUNDS and isinstance(value, numbers.Real) and math.isfinite(value):
                 low, high = ROW_BOUNDS[key]
@@ -98,7 +99,7 @@ def _parse_row(text: str, notices: list[Message]) -> dict:
         key, _, value = pair.partition("=")
         key = key.strip()
         if key == "activation":
-            record[key] = _choice(key, value.strip(), ACTIVATIONS[:3], notices)
+            record[key] = _choice(key, value.strip(), ACTIVATION_CHOICES, notices)
         elif key in ROW_BOUNDS:
             low, high = ROW_BOUNDS[key]
             number = _number(key, value, low, high, notices)
