@@ -1,7 +1,7 @@
 """The optimizer-row editor component: rows go in as data, edits and actions come out as triggers.
 
 With charts/player.py, the only code under the app that imports streamlit: both are mounted
-components. The app validates every edit (scenes.state.apply_edit) before it touches a scene.
+components. The app validates every edit (app.lab.edit_row) before it touches a scene.
 """
 
 from __future__ import annotations

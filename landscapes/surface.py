@@ -8,6 +8,7 @@ once per surface, whatever the parameter values (they are traced).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -123,7 +124,19 @@ def param_specs(name: str) -> Mapping[str, Param]:
 
 
 def get(name: str, **params) -> Surface:
-    """The surface `name` with `params` (validated against their ranges) over the defaults."""
+    """The surface `name` with `params` (validated against their ranges) over the defaults.
+    Built once per name and values (surfaces are immutable; some build data to define)."""
+    key = tuple(sorted(params.items()))
+    try:
+        hash(key)
+    except TypeError:  # a value no range check accepts: let the check say so
+        return _built.__wrapped__(name, key)
+    return _built(name, key)
+
+
+@functools.lru_cache(maxsize=512)
+def _built(name: str, params: tuple) -> Surface:
+    params = dict(params)
     entry = _entry(name)
     unknown = set(params) - set(entry.param_specs)
     if unknown:

@@ -2,7 +2,7 @@
 stability maps, basins of attraction over a grid of starts, the LR range test, seeded noise
 fans, a scene's leaderboard, and the parts of every step (the gradient step and the rest).
 
-No Streamlit or Altair here: `insights_view.py` draws these, notebooks can use them directly.
+No Streamlit or Altair here: `app/insights_view.py` draws these, notebooks can use them directly.
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ class Scene:
 
     def colors(self) -> list[str]:
         """Each row's colour: its own, or the palette's in row order."""
-        return [r.color or PALETTE[i % len(PALETTE)] for i, r in enumerate(self.rows)]
+        return row_colors(self.rows)
 
     def shown_labels(self, labels, lang: str = "en") -> list[str]:
         """The runs' labels for pictures in `lang`: an automatic label's optimizer name (and
@@ -108,16 +108,27 @@ class Scene:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (the scene-file and preset format)."""
-        out = dataclasses.asdict(self)
-        out["rows"] = [_row_dict(r) for r in self.rows]
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        out["surface_params"] = dict(self.surface_params)
+        out["rows"] = [row_dict(r) for r in self.rows]
         out["start"] = list(self.start) if self.start is not None else None
         out["domain"] = [list(pair) for pair in self.domain] if self.domain is not None else None
         return out
 
 
-def _row_dict(row: Row) -> dict:
+def row_colors(rows) -> list[str]:
+    """Each row's colour: its own, or the palette's at its place."""
+    return [r.color or PALETTE[i % len(PALETTE)] for i, r in enumerate(rows)]
+
+
+def row_dict(row: Row) -> dict:
     defaults = Row()
-    return {k: v for k, v in dataclasses.asdict(row).items() if k == "name" or v != getattr(defaults, k)}
+    out = {}
+    for field in dataclasses.fields(row):
+        value = getattr(row, field.name)
+        if field.name == "name" or value != getattr(defaults, field.name):
+            out[field.name] = dict(value) if isinstance(value, dict) else value
+    return out
 
 
 def from_dict(data, notices: list[str] | None = None) -> Scene:
@@ -140,7 +151,12 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
     fields["surface_params"] = _params(data.get("surface_params", {}), specs, "surface", notices)
     for key in ("l1", "l2"):
         fields[key] = bounded(data.get(key, 0.0), 0.0, 0.0, 10.0, key, notices)
-    shape = Scene(surface=surface, formula=fields.get("formula", ""), domain=fields.get("domain"))
+    shape = Scene(
+        surface=surface,
+        surface_params=fields["surface_params"],
+        formula=fields.get("formula", ""),
+        domain=fields.get("domain"),
+    )
     fields["start"] = _start(data.get("start"), shape.base_surface(), notices)
     fields["steps"] = int(bounded(data.get("steps", base.steps), base.steps, 1, MAX_STEPS, "steps", notices))
     fields["noise"] = bounded(data.get("noise", 0.0), 0.0, 0.0, 100.0, "noise", notices)
@@ -202,11 +218,18 @@ def _is_hex_color(text: str) -> bool:
     return len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
 
 
+def as_linked(number: float) -> float:
+    """`number` as a link writes it (six significant digits): a scene holds its numbers so,
+    and its link gives back the very same scene."""
+    return float(f"{number:.6g}")
+
+
 def bounded(value, default, low, high, name, notices):
-    """`value` as a float inside [low, high]; otherwise `default` (or the clamped value) and a notice."""
+    """`value` as a float inside [low, high] (as a link writes it); otherwise `default` (or
+    the clamped value) and a notice."""
     try:
-        number = float(value)
-    except (TypeError, ValueError):
+        number = as_linked(float(value))
+    except (TypeError, ValueError, OverflowError):
         notices.append(Message("notice.not_number", name=name, value=repr(str(value)[:30]), default=default))
         return default
     if not math.isfinite(number):

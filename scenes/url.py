@@ -66,7 +66,12 @@ def from_query(query) -> tuple[Scene, list[str]]:
 
 
 def number_text(value) -> str:
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
+    """A number as a link writes it: six significant digits, or every digit where six would
+    not give the same number back (a start clipped to an irrational edge of the domain)."""
+    if not isinstance(value, float):
+        return str(value)
+    short = f"{value:.6g}"
+    return short if float(short) == value else repr(value)
 
 
 def _row_text(row: Row) -> str:

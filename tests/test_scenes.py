@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 import landscapes
 import optimizers
 import scenes
-from scenes import state as widget_state
 
 
 def test_every_preset_loads_cleanly_and_round_trips_through_a_link():
@@ -55,16 +54,6 @@ def test_too_many_rows_are_cut_with_a_notice():
     notices = []
     scene = scenes.from_dict({"rows": [{"name": "sgd"}] * 40}, notices)
     assert len(scene.rows) == scenes.MAX_ROWS and any("at most" in n for n in notices)
-
-
-def test_widget_state_round_trip():
-    for name in scenes.presets.names():
-        _, scene, _ = scenes.presets.load(name)
-        ids = list(range(100, 100 + len(scene.rows)))
-        again, notices = widget_state.from_state(widget_state.to_state(scene, ids))
-        assert not notices
-        assert again.rows == scene.rows and again.surface == scene.surface
-        assert again.start_point() == scene.start_point()
 
 
 def _in_range(scene):
@@ -124,63 +113,6 @@ def test_scene_runs_to_finite_trajectories():
     assert np.all(np.isfinite(t.xy))
 
 
-def _row_state():
-    scene = scenes.Scene(rows=(scenes.Row("momentum", {"learning_rate": 0.01}),))
-    return widget_state.to_state(scene, [7])
-
-
-def test_row_editor_edits_reach_the_scene():
-    state = _row_state()
-    for field, value in [
-        ("name", "nesterov"),
-        ("label", "  mine  "),
-        ("color", "#00FF00"),
-        ("lr", 0.5),
-        ("more", True),
-    ]:
-        assert widget_state.apply_edit(state, {"id": 7, "field": field, "value": value}), field
-    scene, notices = widget_state.from_state(state)
-    row = scene.rows[0]
-    assert (row.name, row.label, row.color, row.hyper["learning_rate"]) == (
-        "nesterov",
-        "mine",
-        "#00ff00",
-        0.5,
-    )
-    assert state["row7.more"] is True and not notices
-    assert widget_state.apply_edit(state, {"id": 7, "field": "lr", "value": 1e12})  # clamped to the range
-    assert state["row7.h.learning_rate"] == optimizers.entry("nesterov").hyper["learning_rate"].high
-
-
-@given(
-    st.one_of(
-        st.none(),
-        st.integers(),
-        st.text(),
-        st.lists(st.integers()),
-        st.fixed_dictionaries(
-            {
-                "id": st.one_of(st.just(7), st.just(True), st.just("7"), st.integers(), st.floats()),
-                "field": st.one_of(
-                    st.sampled_from(["name", "label", "color", "lr", "more", "__class__"]), st.text()
-                ),
-                "value": st.one_of(st.none(), st.floats(), st.text(), st.booleans(), st.lists(st.integers())),
-            }
-        ),
-    )
-)
-@settings(max_examples=300, deadline=None)
-def test_row_editor_edits_are_checked_before_they_touch_the_state(edit):
-    state = _row_state()
-    before = dict(state)
-    changed = widget_state.apply_edit(state, edit)
-    if not changed:
-        assert state == before
-    scene, notices = widget_state.from_state(state)  # whatever got in is a valid scene
-    lr = scene.rows[0].spec().hyper["learning_rate"]
-    assert math.isfinite(float(lr)) and not notices
-
-
 def test_row_buttons_as_pure_functions():
     from scenes import rows
 
@@ -188,8 +120,11 @@ def test_row_buttons_as_pure_functions():
     assert rows.remove(one, 0) == one  # never empty
     trio = rows.three_rates(one, 0)
     assert [r.hyper["learning_rate"] for r in trio] == pytest.approx([0.002, 0.02, 0.2])
-    assert all(r.label == "" and r.color == "" for r in trio)  # copies get automatic names and colours
-    assert rows.duplicate(trio, 1) == (trio[0], trio[1], trio[1], trio[2])
+    assert all(r.label == "" for r in trio)  # copies get automatic names
+    assert [r.color for r in trio][1] == "#123456"  # the middle one is the row, in its colour
+    assert len(set(scenes.scene.row_colors(trio))) == 3  # the others get colours of their own
+    copied = rows.duplicate(trio, 1)
+    assert copied[2].hyper == trio[1].hyper and copied[2].color != copied[1].color
     full = one * scenes.MAX_ROWS
     assert (
         len(rows.add(full))

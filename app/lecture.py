@@ -12,13 +12,21 @@ import streamlit as st
 
 import optimizers
 import scenes
+from app import lab as labs
+from app.session import act, control, keep_link, knob, lab, lang, named, plain, shows, titles, tr
 from optimizers import rules
-from page import keep_link, lang, named, plain, shows, titles, tr
 from scenes import export as exports
 from scenes import view as views
 
-MIME = {"gif": "image/gif", "mp4": "video/mp4", "html": "text/html", "png": "image/png",
-        "svg": "image/svg+xml", "csv": "text/csv", "json": "application/json"}  # fmt: skip
+MIME = {
+    "gif": "image/gif",
+    "mp4": "video/mp4",
+    "html": "text/html",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "csv": "text/csv",
+    "json": "application/json",
+}
 MADE_ON_CLICK = ("gif", "mp4", "html")  # take seconds: made on a click, with a progress bar
 PRESENTATION_CSS = """<style>
 section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none; }
@@ -33,11 +41,9 @@ section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"] {
 def presentation() -> None:
     """Presentation mode (large type, thick lines, no sidebar; the keys work anywhere) and a
     link's `sidebar_hide`. Both hide the sidebar with CSS only, so its settings stay in force."""
-    if st.session_state.get("present"):
+    if lab().flags.present:
         st.html(PRESENTATION_CSS)
-        st.button(
-            tr("present.exit"), key="present.exit", on_click=lambda: st.session_state.update(present=False)
-        )
+        st.button(tr("present.exit"), key="present.exit", on_click=act, args=(labs.set_present, False))
     elif not shows("sidebar"):
         st.html(NO_SIDEBAR_CSS)
 
@@ -49,13 +55,32 @@ def export_menu(scene: scenes.Scene, title: str) -> None:
         return
     with st.popover(tr("export.button"), icon=":material/download:"):
         left, middle, right = st.columns(3)
-        size = left.number_input(tr("export.width"), 120, exports.MAX_SIZE, 600, 40, key="export.size")
-        frames = middle.number_input(tr("export.frames"), 2, exports.MAX_FRAMES, 150, 10, key="export.frames")
-        fps = right.number_input(tr("export.fps"), 1, 60, 25, key="export.fps")
+        with left:
+            size = whole(tr("export.width"), "export_size", 120, exports.MAX_SIZE, 40)
+        with middle:
+            frames = whole(tr("export.frames"), "export_frames", 2, exports.MAX_FRAMES, 10)
+        with right:
+            fps = whole(tr("export.fps"), "export_fps", 1, 60, 1)
         st.caption(tr("export.duration", seconds=f"{frames / fps:.1f}"))
-        step = st.number_input(tr("export.step"), 0, scene.steps, scene.steps, key="export.step")
-        options = {"size": int(size), "frames": int(frames), "fps": int(fps), "step": min(int(step), scene.steps),
-                   "title": title, "lang": lang()}  # fmt: skip
+        chosen = lab().knob("export_step")  # None: the last step, as the steps change
+        step = scene.steps if chosen is None else min(int(chosen), scene.steps)
+        control(
+            st.number_input,
+            tr("export.step"),
+            "export_step",
+            step,
+            lambda now, value: labs.set_knob(now, "export_step", value),
+            min_value=0,
+            max_value=scene.steps,
+        )
+        options = {
+            "size": size,
+            "frames": frames,
+            "fps": fps,
+            "step": min(step, scene.steps),
+            "title": title,
+            "lang": lang(),
+        }
         token = json.dumps([scene.to_dict(), options], sort_keys=True)
         for fmt in MADE_ON_CLICK:
             made = st.session_state.get(f"export.made.{fmt}")
@@ -70,6 +95,12 @@ def export_menu(scene: scenes.Scene, title: str) -> None:
             download(fmt, functools.partial(exports.render, scene, fmt, **options))
 
 
+def whole(label: str, name: str, low: int, high: int, step: int) -> int:
+    """A whole-number export setting, kept in the Lab."""
+    value = knob(st.number_input, label, name, min_value=low, max_value=high, step=step)
+    return int(value)
+
+
 def make(scene: scenes.Scene, fmt: str, options: dict) -> bytes:
     bar = st.progress(0.0, text=tr("export.making", what=tr(f"export.{fmt}")))
     data = exports.render(scene, fmt, progress=lambda done: bar.progress(min(done, 1.0)), **options)
@@ -78,14 +109,21 @@ def make(scene: scenes.Scene, fmt: str, options: dict) -> bytes:
 
 
 def download(fmt: str, data) -> None:
-    st.download_button(tr(f"export.{fmt}"), data=data, mime=MIME[fmt], file_name=f"loss-landscape.{fmt}",
-                       key=f"export.{fmt}", on_click="ignore", icon=":material/download:")  # fmt: skip
+    st.download_button(
+        tr(f"export.{fmt}"),
+        data=data,
+        mime=MIME[fmt],
+        file_name=f"loss-landscape.{fmt}",
+        key=f"export.{fmt}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def share(scene: scenes.Scene) -> None:
     """Keep the scene and the view in the URL; offer the link, an iframe snippet and a lesson
     link that hides the controls the teacher picks."""
-    keep_link(scenes.to_query(scene))
+    keep_link()
     if not shows("link"):
         return
     base = (st.context.url or "").split("?")[0]
@@ -93,15 +131,24 @@ def share(scene: scenes.Scene) -> None:
     with st.expander(tr("share.title"), icon=":material/link:"):
         st.caption(tr("share.link"))
         st.code(f"{base}?{scene_query}{_flags(views.View(lang()))}", language=None)
-        hide = st.multiselect(tr("share.hide"), [c for c in views.CONTROLS if c != "view"], key="share.hide",
-                              format_func=titles("control."))  # fmt: skip
+        hide = knob(
+            st.multiselect,
+            tr("share.hide"),
+            "share_hide",
+            by_language=True,
+            options=[c for c in views.CONTROLS if c != "view"],
+            format_func=titles("control."),
+        )
         lesson = f"{base}?{scene_query}{_flags(views.View(lang(), False, frozenset(hide)))}"
         st.caption(tr("share.lesson"))
         st.code(lesson, language=None)
         st.caption(tr("share.iframe"))
         src = html.escape(f"{lesson}&embed=true", quote=True)
-        st.code(f'<iframe src="{src}" width="100%" height="900" style="border:0" '
-                f'title="Loss Landscape Lab"></iframe>', language="html")  # fmt: skip
+        iframe = (
+            f'<iframe src="{src}" width="100%" height="900" style="border:0" '
+            'title="Loss Landscape Lab"></iframe>'
+        )
+        st.code(iframe, language="html")
 
 
 def _flags(view: views.View) -> str:
@@ -123,7 +170,8 @@ def formula_panel(scene: scenes.Scene, labels: list[str]) -> None:
             st.caption(", ".join(f"{k} = {v:g}" for k, v in params.items()))
         for row, label in zip(scene.rows, labels, strict=True):
             entry = optimizers.entry(row.name)
-            st.markdown(f"**{plain(label)}** · {plain(named('optimizer', row.name, 'title', entry.title))}")
+            title = plain(named("optimizer", row.name, "title", entry.title))
+            st.markdown(f"**{plain(label)}** · {title}")
             st.latex(rules.rule(row.name, row.hyper))
             if row.schedule != "constant":
                 st.caption(tr("formulas.schedule", name=tr(f"schedule.{row.schedule}.title")))

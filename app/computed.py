@@ -1,0 +1,68 @@
+"""What the views compute once and share: cached across reruns and sessions, keyed by JSON
+text of exactly what the result depends on."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import streamlit as st
+
+import i18n
+import landscapes
+import scenes
+from charts import background, landscape, player
+
+
+def scene_json(scene: scenes.Scene) -> str:
+    return json.dumps(scene.to_dict(), sort_keys=True)
+
+
+def picture_json(scene: scenes.Scene) -> str:
+    """The scene without what only moves the runs (rows, start, steps, noise, seed)."""
+    moving = ("rows", "start", "steps", "noise", "seed")
+    picture = {k: v for k, v in scene.to_dict().items() if k not in moving}
+    return json.dumps(picture, sort_keys=True)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def trajectories(scene_text: str):
+    """Runs a scene (equal scenes, equal arrays)."""
+    return scenes.export.trajectories(scenes.from_dict(json.loads(scene_text)))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def scene_spec(picture_text: str, n_series: int, size: int, language: str) -> player.PreparedSpec:
+    """The player's Vega-Lite specs for a scene's surface and layout: the key holds only what
+    the picture depends on, so hyperparameter changes hit the cache."""
+    scene = scenes.from_dict(json.loads(picture_text))
+    specs = landscape.scene_specs(scene.surface_object(), scene.layout, n_series, size, language)
+    return player.prepare(specs)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def surface_mesh(picture_text: str) -> dict:
+    """The 3-D view's height grid for a scene's surface."""
+    return background.mesh(scenes.from_dict(json.loads(picture_text)).surface_object())
+
+
+@st.cache_data(show_spinner=False)
+def preset_titles(language: str) -> dict[str, str]:
+    titles = {}
+    for name in scenes.presets.names():
+        english = scenes.presets.load(name)[0]["title"]
+        titles[name] = i18n.text(f"preset.{name}.title", language, english=english)
+    return titles
+
+
+@st.cache_data(show_spinner=False)
+def surface_titles(language: str) -> dict[str, str]:
+    """'Kind · Title' for every surface, in teaching order of kinds, in `language`."""
+    surfaces = {n: landscapes.get(n) for n in landscapes.names()}
+    order = sorted(surfaces, key=lambda n: (landscapes.KINDS.index(surfaces[n].kind), n))
+    word = functools.partial(i18n.text, lang=language)
+    named = {}
+    for n in order:
+        title = word(f"surface.{n}.title", english=surfaces[n].title)
+        named[n] = f"{word(f'kind.{surfaces[n].kind}')} · {title}"
+    return {**named, scenes.FORMULA: f"{word('kind.custom')} · {word('formula.own')}"}

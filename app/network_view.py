@@ -1,0 +1,246 @@
+"""The network page: the course's Playground exercises (Day 65) on a small network, every
+configuration trained side by side, and the loss landscape around what it learned.
+
+Thin UI: the settings live in the Lab, `optimizers.train` runs, `charts.network` draws.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import streamlit as st
+
+import optimizers
+import scenes
+from app import lab as labs
+from app.session import act, control, keep_link, knob, lab, lang, titles, tr
+from charts import network as network_charts
+from landscapes import network
+from optimizers import train
+from scenes import playground
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def trained(settings_json: str):
+    """Train every configuration of the settings (cached and shared: equal settings, equal runs)."""
+    settings = json.loads(settings_json)
+    return train.train(
+        settings["dataset"],
+        configs(settings["rows"]),
+        settings["epochs"],
+        settings["hidden"],
+        settings["noise"],
+        settings["seed"],
+    )
+
+
+def configs(rows: list[dict]) -> list[train.Config]:
+    return [
+        train.Config(
+            optimizers.make(r["optimizer"], learning_rate=r["learning_rate"]),
+            r["batch_size"],
+            r["activation"],
+            r["l1"],
+            r["l2"],
+        )
+        for r in rows
+    ]
+
+
+def number_column(label: str, key: str, **options):
+    """A table column held to the range `scenes.playground` checks linked values against."""
+    low, high = playground.ROW_BOUNDS[key]
+    return st.column_config.NumberColumn(label, min_value=low, max_value=high, **options)
+
+
+def exercise_shown(settings: dict) -> str | None:
+    """The course exercise whose configurations are on screen, if one is."""
+    for name, changes in playground.EXERCISES.items():
+        if settings["rows"] == [{**playground.ROW, **change} for change in changes]:
+            return name if settings["dataset"] == "spiral" else None
+    return None
+
+
+def network_change(name: str, kind):
+    return lambda now, value: labs.set_network(now, name, kind(value))
+
+
+def sidebar(settings: dict) -> None:
+    with st.sidebar:
+        control(
+            st.selectbox,
+            tr("net.exercise"),
+            "exercise",
+            exercise_shown(settings),
+            labs.load_exercise,
+            by_language=True,
+            options=list(playground.EXERCISES),
+            index=None,
+            format_func=titles("net."),
+            placeholder=tr("net.choose_exercise"),
+        )
+        control(
+            st.selectbox,
+            tr("net.dataset"),
+            "net_dataset",
+            settings["dataset"],
+            network_change("dataset", str),
+            by_language=True,
+            options=network.DATASETS,
+            format_func=titles("net.dataset."),
+        )
+        control(
+            st.slider,
+            tr("net.noise"),
+            "net_noise",
+            float(settings["noise"]),
+            network_change("noise", float),
+            min_value=0.0,
+            max_value=0.5,
+            step=playground.NOISE_STEP,
+        )
+        control(
+            st.select_slider,
+            tr("net.hidden"),
+            "net_hidden",
+            int(settings["hidden"]),
+            network_change("hidden", int),
+            options=playground.HIDDEN,
+        )
+        control(
+            st.number_input,
+            tr("net.epochs"),
+            "net_epochs",
+            int(settings["epochs"]),
+            network_change("epochs", int),
+            min_value=10,
+            max_value=1000,
+            step=50,
+        )
+        control(
+            st.number_input,
+            tr("sidebar.seed"),
+            "net_seed",
+            int(settings["seed"]),
+            network_change("seed", int),
+            min_value=0,
+            max_value=1_000_000,
+        )
+
+
+def table(rows: list[dict]) -> None:
+    """The configurations as an editable table, drawn afresh whenever they change (its key
+    follows their content), so what it shows is always the Lab's."""
+    digest = hashlib.sha1(json.dumps([rows, lang()], sort_keys=True).encode()).hexdigest()[:12]
+    key = f"net_table_{digest}"
+    column = st.column_config
+    st.data_editor(
+        pd.DataFrame(rows),
+        num_rows="dynamic",
+        key=key,
+        on_change=lambda: act(labs.edit_network_table, st.session_state.get(key)),
+        column_config={
+            "optimizer": column.SelectboxColumn(
+                tr("chart.optimizer"), options=list(train.FIRST_ORDER), required=True
+            ),
+            "learning_rate": number_column(tr("hyper.learning_rate"), "learning_rate", format="%g"),
+            "batch_size": number_column(tr("option.batch_size"), "batch_size", step=1),
+            "activation": column.SelectboxColumn(
+                tr("net.activation"), options=list(playground.ACTIVATION_CHOICES), required=True
+            ),
+            "l1": number_column("L1", "l1", format="%g"),
+            "l2": number_column("L2", "l2", format="%g"),
+        },
+    )
+
+
+def draw() -> None:
+    settings = lab().network
+    st.title(tr("view.network"))
+    st.caption(tr("net.intro"))
+    sidebar(settings)
+    table(settings["rows"])
+    keep_link()
+    settings = lab().network
+    rows = settings["rows"]
+    with st.spinner(tr("net.training")):
+        result = trained(json.dumps(settings, sort_keys=True))
+    colors = scenes.scene.PALETTE[: len(rows)]
+    curves = network_charts.training_curves(
+        result.train_loss, result.test_loss, result.labels, colors, lang()
+    )
+    st.altair_chart(curves, width="content")
+    data = network.data(settings["dataset"], settings["noise"], settings["seed"])
+    grid = st.columns(3)
+    for i, (row, label) in enumerate(zip(rows, result.labels, strict=True)):
+        output = train.decision(result.weights[i, -1], row["activation"], settings["hidden"])
+        title = tr("net.test_loss", i=i + 1, loss=f"{result.test_loss[i, -1]:.3f}")
+        boundary = network_charts.decision_boundary(output, 6.0, data.test_points, data.test_y)
+        grid[i % 3].image(boundary, caption=f"{title} · {label}")
+    loss_slice(settings, result)
+
+
+def loss_slice(settings: dict, result) -> None:
+    """The loss around one run's trained weights, and a button that takes it to the surfaces."""
+    rows = settings["rows"]
+    st.subheader(tr("net.slice_title"))
+    if lab().knob("net_slice_run") >= len(rows):
+        act(labs.set_knob, "net_slice_run", 0)
+    choice = knob(
+        st.selectbox,
+        tr("chart.run"),
+        "net_slice_run",
+        by_language=True,
+        options=list(range(len(rows))),
+        format_func=lambda i: f"{i + 1}. {result.labels[i]}",
+    )
+    directions = knob(
+        st.radio,
+        tr("net.directions"),
+        "net_slice_pca",
+        by_language=True,
+        options=["random", "pca"],
+        horizontal=True,
+        format_func=titles("net.directions."),
+    )
+    config = configs(rows)[choice]
+    surface, path = train.loss_slice(
+        result,
+        choice,
+        config,
+        settings["dataset"],
+        settings["hidden"],
+        directions,
+        settings["seed"],
+        settings["noise"],
+    )
+    st.altair_chart(network_charts.loss_slice(surface, path, lang()), width="content")
+    st.caption(tr("net.slice_note"))
+    scene = slice_scene(rows[choice], settings, directions == "pca")
+    st.button(tr("net.open_slice"), on_click=act, args=(labs.open_slice, scene))
+
+
+def slice_scene(row: dict, settings: dict, pca: bool) -> scenes.Scene:
+    """A run's loss slice as a scene of the surfaces view, with three optimizers on it."""
+    params = {
+        "dataset": network.DATASETS.index(settings["dataset"]),
+        "activation": network.ACTIVATIONS.index(row["activation"]),
+        "hidden": settings["hidden"],
+        "optimizer": train.FIRST_ORDER.index(row["optimizer"]),
+        "learning_rate": row["learning_rate"],
+        "batch": row["batch_size"],
+        "l1": row["l1"],
+        "l2": row["l2"],
+        "epochs": settings["epochs"],
+        "seed": settings["seed"],
+        "pca": float(pca),
+    }
+    rows = [
+        {"name": "sgd", "hyper": {"learning_rate": 0.5}},
+        {"name": "momentum", "hyper": {"learning_rate": 0.1}},
+        {"name": "adam", "hyper": {"learning_rate": 0.05}},
+    ]
+    data = {"surface": "network_slice", "surface_params": params, "steps": 200, "rows": rows}
+    return scenes.from_dict(data)

@@ -1,0 +1,208 @@
+"""The optimizer rows: the row editor component, then the full settings of each row whose
+"more" is on. Every edit reaches the scene through an action of `app.lab`."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import optimizers
+import scenes
+from app import lab as labs
+from app.session import control, lab, named, plain, put, shows, titles, tr
+from charts import editor
+
+EDITOR_WORDS = (
+    "color",
+    "optimizer",
+    "label",
+    "label_title",
+    "lr",
+    "lr_title",
+    "lr_log",
+    "lr_log_title",
+    "duplicate",
+    "duplicate_title",
+    "three",
+    "three_title",
+    "remove",
+    "remove_title",
+    "more",
+    "more_title",
+    "add",
+)
+HIDEABLE = ("color", "optimizer", "label", "lr", "rows", "more")
+
+
+def rows_editor(scene: scenes.Scene, labels: list[str]) -> None:
+    """The rows as one component (a rerun stays small), then each open row's settings."""
+    now = lab()
+    rows = [
+        {
+            "id": row_id,
+            "name": row.name,
+            "label": row.label,
+            "placeholder": label,
+            "color": color,
+            "lr": float(row.spec().hyper["learning_rate"]),
+            "more": row_id in now.open_rows,
+        }
+        for row_id, row, label, color in zip(
+            now.row_ids, scene.rows, labels, scene.colors(), strict=True
+        )
+    ]
+    choices = [
+        (name, named("optimizer", name, "title", entry.title))
+        for name, entry in optimizers.CATALOG.items()
+    ]
+    hide = tuple(c for c in HIDEABLE if not shows(c))
+    words = {word: tr(f"editor.{word}") for word in EDITOR_WORDS}
+    editor.mount(
+        rows, choices, scenes.MAX_ROWS, on_edit=edit_row, on_action=row_action, text=words, hide=hide
+    )
+    if notice := st.session_state.pop("edit_notice", None):
+        st.warning(tr(notice))
+    if not shows("more"):
+        return
+    for shown_row, row, row_id in zip(rows, scene.rows, now.row_ids, strict=True):
+        if shown_row["more"]:
+            with st.container(border=True):
+                title = plain(shown_row["label"] or shown_row["placeholder"])
+                st.markdown(f"**{title}** — {tr('rows.every_setting')}")
+                row_settings(row_id, row)
+
+
+def edit_row(edit) -> None:
+    new, understood = labs.edit_row(lab(), edit)
+    put(new)
+    if not understood:
+        st.session_state.edit_notice = "rows.edit_not_understood"
+
+
+def row_action(action) -> None:
+    put(labs.row_action(lab(), action))
+
+
+def row_settings(row_id: int, row: scenes.Row) -> None:
+    """A row's other hyperparameters, schedule, interventions and the rule that runs."""
+    entry = optimizers.entry(row.name)
+    prefix = f"row{row_id}.{row.name}."
+    hyper_settings(row_id, row, entry, prefix)
+    schedule_settings(row_id, row, prefix)
+    option_settings(row_id, row, prefix)
+    st.latex(entry.latex)
+    defaults = named("optimizer", entry.name, "defaults", entry.defaults)
+    st.caption(tr("rows.defaults", defaults=defaults))
+
+
+def bounded_number(label: str, name: str, value, param, change, help_text=None):
+    low, high = float(param.low), float(param.high)
+    value = min(max(float(value), low), high)
+    options = {"min_value": low, "max_value": high, "format": "%g", "help": help_text or None}
+    return control(st.number_input, label, name, value, change, **options)
+
+
+def hyper_settings(row_id: int, row: scenes.Row, entry, prefix: str) -> None:
+    others = [(name, param) for name, param in entry.hyper.items() if name != "learning_rate"]
+    columns = st.columns(4)
+    for i, (hyper, param) in enumerate(others):
+        with columns[i % 4]:
+            bounded_number(
+                tr(f"hyper.{hyper}"),
+                f"{prefix}h.{hyper}",
+                row.hyper.get(hyper, param.default),
+                param,
+                hyper_change(row_id, hyper),
+            )
+
+
+def hyper_change(row_id: int, name: str):
+    return lambda now, value: labs.set_hyper(now, row_id, name, value)
+
+
+def schedule_settings(row_id: int, row: scenes.Row, prefix: str) -> None:
+    kinds = [k for k in optimizers.schedules.KINDS if k != "warmup"]
+    control(
+        st.selectbox,
+        tr("rows.schedule"),
+        f"{prefix}schedule",
+        row.schedule,
+        lambda now, kind: labs.set_schedule(now, row_id, kind),
+        by_language=True,
+        options=kinds,
+        format_func=titles("schedule.", ".title"),
+    )
+    columns = st.columns(3)
+    params = optimizers.schedules.PARAMS[row.schedule]
+    for i, (name, param) in enumerate(params.items()):
+        with columns[i % 3]:
+            help_text = None
+            if param.help:
+                help_text = named("schedule", row.schedule, f"param.{name}", param.help)
+            bounded_number(
+                tr(f"schedule_param.{name}"),
+                f"{prefix}s.{row.schedule}.{name}",
+                row.schedule_params.get(name, param.default),
+                param,
+                schedule_change(row_id, name),
+                help_text,
+            )
+
+
+def schedule_change(row_id: int, name: str):
+    return lambda now, value: labs.set_schedule_param(now, row_id, name, value)
+
+
+def option_settings(row_id: int, row: scenes.Row, prefix: str) -> None:
+    """Clipping, line search, weight decay and batch size: visible, labelled interventions."""
+    columns = st.columns(3)
+    for i, option in enumerate(("clip_norm", "clip_value")):
+        value = getattr(row, option)
+        spec = optimizers.OPTIONS[option]
+        with columns[i]:
+            control(
+                st.checkbox,
+                tr(f"option.{option}"),
+                f"{prefix}{option}_on",
+                value is not None,
+                option_switch(row_id, option, spec.default),
+            )
+            if value is not None:
+                bounded_number(
+                    "c",
+                    f"{prefix}{option}",
+                    value,
+                    spec,
+                    option_change(row_id, option),
+                    option_help(option),
+                )
+    with columns[2]:
+        control(
+            st.checkbox,
+            tr("option.line_search"),
+            f"{prefix}line_search",
+            row.line_search,
+            lambda now, on: labs.set_row(now, row_id, line_search=bool(on)),
+        )
+    for i, option in enumerate(("weight_decay", "batch_size")):
+        with columns[i]:
+            bounded_number(
+                tr(f"option.{option}"),
+                f"{prefix}{option}",
+                getattr(row, option),
+                optimizers.OPTIONS[option],
+                option_change(row_id, option),
+                option_help(option),
+            )
+
+
+def option_switch(row_id: int, option: str, default: float):
+    """A checkbox that turns an intervention on (at its default) or off."""
+    return lambda now, on: labs.set_row(now, row_id, **{option: default if on else None})
+
+
+def option_change(row_id: int, option: str):
+    return lambda now, value: labs.set_row(now, row_id, **{option: value})
+
+
+def option_help(option: str) -> str:
+    return named("option", option, "help", optimizers.OPTIONS[option].help)
