@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format bench gallery load classroom system clean
+.PHONY: run test soak lint format bench gallery load classroom system clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: $(VENV)/.dev system
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+# Many more random user journeys than `make test` runs (tests/test_lab.py, tests/test_journeys.py).
+soak: $(VENV)/.dev system
+	LLL_JOURNEYS=60 LLL_LAB_JOURNEYS=3000 $(BIN)/python -m pytest -q tests/test_lab.py tests/test_journeys.py
 
 lint format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -37,7 +37,13 @@ def rate_sweep(scene_json: str, row: int, n: int):
     surface = scene.surface_object()
     rates = insight.rate_grid(surface, n)
     return insight.rate_sweep(
-        surface, _spec(scene_json, row), scene.start_point(), scene.steps, rates, scene.noise, scene.seed
+        surface,
+        _spec(scene_json, row),
+        scene.start_point(),
+        scene.steps,
+        rates,
+        scene.noise,
+        scene.seed,
     )
 
 
@@ -74,7 +80,9 @@ def range_test(scene_json: str, row: int, start_lr: float, end_lr: float):
 def noise_fans(scene_json: str, rows: tuple[int, ...], noise: float, seeds: int):
     scene = _scene(scene_json)
     specs = [_spec(scene_json, row) for row in rows]
-    return insight.noise_fans(scene.surface_object(), specs, scene.start_point(), scene.steps, noise, seeds)
+    return insight.noise_fans(
+        scene.surface_object(), specs, scene.start_point(), scene.steps, noise, seeds
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -113,7 +121,8 @@ def draw() -> None:
 
 
 def with_progress(items, work):
-    """`work(item)` for each item under a progress bar; a changed input stops the run between items."""
+    """`work(item)` for each item under a progress bar; a changed input stops the run between
+    items."""
     bar = st.progress(0.0, text=tr("insight.working"))
     results = []
     for done, item in enumerate(items, start=1):
@@ -127,7 +136,9 @@ def set_rate(row: int, rate: float, label: str) -> None:
     """Give row number `row` the learning rate `rate` (clamped to the optimizer's range)."""
     act(labs.set_rate, row, rate)
     given = lab().scene.rows[row].spec().hyper["learning_rate"]
-    st.session_state.insight_notice = tr("insight.rate_set", label=plain(label), rate=f"{given:.4g}")
+    st.session_state.insight_notice = tr(
+        "insight.rate_set", label=plain(label), rate=f"{given:.4g}"
+    )
 
 
 def sweep_view(scene, scene_json, labels) -> None:
@@ -161,7 +172,10 @@ def stability_view(scene, scene_json, labels) -> None:
     if result.lam_max is not None:
         lr, beta = result.optimum
         caption = tr(
-            "insight.stability_quadratic", lam=f"{result.lam_max:.4g}", lr=f"{lr:.4g}", beta=f"{beta:.3f}"
+            "insight.stability_quadratic",
+            lam=f"{result.lam_max:.4g}",
+            lr=f"{lr:.4g}",
+            beta=f"{beta:.3f}",
         )
         st.caption(caption)
     else:
@@ -172,7 +186,9 @@ def basins_view(scene, scene_json, labels) -> None:
     n = knob(st.select_slider, tr("insight.grid"), "basins_n", options=[100, 200, 300])
     results = with_progress(range(len(scene.rows)), lambda i: basins(scene_json, i, n))
     if results[0].steps < scene.steps:
-        st.info(tr("insight.basins_cut", steps=results[0].steps, budget=f"{insight.BASIN_BUDGET:,}"))
+        st.info(
+            tr("insight.basins_cut", steps=results[0].steps, budget=f"{insight.BASIN_BUDGET:,}")
+        )
     columns = st.columns(min(len(results), 3))
     for i, (result, label) in enumerate(zip(results, labels, strict=True)):
         columns[i % len(columns)].image(charts.basin_picture(result), caption=label)
@@ -191,7 +207,12 @@ def chosen_row(name: str, rows, labels) -> int:
     if kept not in rows:
         act(labs.set_knob, name, rows[0])
     return knob(
-        st.selectbox, tr("insight.row"), name, by_language=True, options=rows, format_func=labels.__getitem__
+        st.selectbox,
+        tr("insight.row"),
+        name,
+        by_language=True,
+        options=rows,
+        format_func=labels.__getitem__,
     )
 
 
@@ -274,7 +295,9 @@ def fan_view(scene, scene_json, labels) -> None:
 
 def leaderboard_view(scene, scene_json, labels) -> None:
     t = computed.trajectories(scene_json)
-    rows = insight.leaderboard(t._replace(labels=labels), scene.surface_object(), scene.start_point())
+    rows = insight.leaderboard(
+        t._replace(labels=labels), scene.surface_object(), scene.start_point()
+    )
     table = pd.DataFrame(rows).rename(columns={k: tr(f"insight.column.{k}") for k in rows[0]})
     st.dataframe(table, hide_index=True)
     st.download_button(

@@ -28,7 +28,13 @@ VIEWS = ("surfaces", "insights", "network")
 TOOLS = ("sweep", "stability", "basins", "range", "fan", "leaderboard", "tune", "explain")
 FIRST_FORMULA = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
 SCENE_FIELDS = ("l1", "l2", "steps", "noise", "seed", "layout")
-EDIT_CONTROLS = {"name": "optimizer", "label": "label", "color": "color", "lr": "lr", "more": "more"}
+EDIT_CONTROLS = {
+    "name": "optimizer",
+    "label": "label",
+    "color": "color",
+    "lr": "lr",
+    "more": "more",
+}
 # Each view's own settings, with their defaults: not part of the scene, kept across views.
 KNOBS = MappingProxyType(
     {

@@ -13,7 +13,20 @@ import streamlit as st
 import optimizers
 import scenes
 from app import lab as labs
-from app.session import act, control, keep_link, knob, lab, lang, named, plain, shows, titles, tr
+from app.session import (
+    act,
+    control,
+    keep_link,
+    knob,
+    lab,
+    lang,
+    named,
+    param_title,
+    plain,
+    shows,
+    titles,
+    tr,
+)
 from optimizers import rules
 from scenes import export as exports
 from scenes import view as views
@@ -29,7 +42,8 @@ MIME = {
 }
 MADE_ON_CLICK = ("gif", "mp4", "html")  # take seconds: made on a click, with a progress bar
 PRESENTATION_CSS = """<style>
-section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none; }
+section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"] { display: none; }
 html { font-size: 20px; }
 div[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
 </style>"""
@@ -43,7 +57,9 @@ def presentation() -> None:
     link's `sidebar_hide`. Both hide the sidebar with CSS only, so its settings stay in force."""
     if lab().flags.present:
         st.html(PRESENTATION_CSS)
-        st.button(tr("present.exit"), key="present.exit", on_click=act, args=(labs.set_present, False))
+        st.button(
+            tr("present.exit"), key="present.exit", on_click=act, args=(labs.set_present, False)
+        )
     elif not shows("sidebar"):
         st.html(NO_SIDEBAR_CSS)
 
@@ -162,12 +178,12 @@ def formula_panel(scene: scenes.Scene, labels: list[str]) -> None:
     with st.expander(tr("formulas.title"), icon=":material/function:"):
         surface = scene.surface_object()
         st.markdown(
-            f"**{tr('formulas.surface')}** · {plain(named('surface', scene.surface, 'title', surface.title))}"
+            f"**{tr('formulas.surface')}** · {plain(named('surface', scene.surface, 'title', surface.title))}"  # noqa: E501
         )
         st.latex(surface.latex)
         params = {k: v for k, v in surface.params.items() if k not in ("l1", "l2")}
         if params:
-            st.caption(", ".join(f"{k} = {v:g}" for k, v in params.items()))
+            st.caption(", ".join(f"{param_title(k)} = {v:g}" for k, v in params.items()))
         for row, label in zip(scene.rows, labels, strict=True):
             entry = optimizers.entry(row.name)
             title = plain(named("optimizer", row.name, "title", entry.title))
@@ -176,7 +192,9 @@ def formula_panel(scene: scenes.Scene, labels: list[str]) -> None:
             if row.schedule != "constant":
                 st.caption(tr("formulas.schedule", name=tr(f"schedule.{row.schedule}.title")))
                 lr = row.hyper.get("learning_rate", entry.hyper["learning_rate"].default)
-                defaults = {k: p.default for k, p in optimizers.schedules.PARAMS[row.schedule].items()}
+                defaults = {
+                    k: p.default for k, p in optimizers.schedules.PARAMS[row.schedule].items()
+                }
                 params = {**defaults, **row.schedule_params}
                 st.latex(rules.schedule(row.schedule, params, lr, scene.steps))
         st.caption(tr("formulas.note"))

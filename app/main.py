@@ -16,7 +16,11 @@ from app import insights_view, network_view, surfaces_view
 from app import lab as labs
 from app.session import control, lab, show_notices, shows, titles, tr
 
-VIEWS = {"surfaces": surfaces_view.draw, "insights": insights_view.draw, "network": network_view.draw}
+VIEWS = {
+    "surfaces": surfaces_view.draw,
+    "insights": insights_view.draw,
+    "network": network_view.draw,
+}
 
 
 def run() -> None:

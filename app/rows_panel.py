@@ -57,7 +57,13 @@ def rows_editor(scene: scenes.Scene, labels: list[str]) -> None:
     hide = tuple(c for c in HIDEABLE if not shows(c))
     words = {word: tr(f"editor.{word}") for word in EDITOR_WORDS}
     editor.mount(
-        rows, choices, scenes.MAX_ROWS, on_edit=edit_row, on_action=row_action, text=words, hide=hide
+        rows,
+        choices,
+        scenes.MAX_ROWS,
+        on_edit=edit_row,
+        on_action=row_action,
+        text=words,
+        hide=hide,
     )
     if notice := st.session_state.pop("edit_notice", None):
         st.warning(tr(notice))

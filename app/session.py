@@ -46,7 +46,9 @@ def control(widget, label: str, name: str, value, change, *, by_language=False, 
     `change(lab, new_value)` and the Lab it returns is the session's. `by_language`: the
     widget shows worded choices (selectbox, radio, ...), so its key carries the language."""
     key = widget_key(name, by_language)
-    st.session_state[key] = value
+    st.session_state[key] = (
+        list(value) if isinstance(value, tuple) else value
+    )  # the Lab's are tuples
     return widget(label, key=key, on_change=_changed, args=(key, change), **kwargs)
 
 
@@ -113,6 +115,11 @@ def named(kind: str, name: str, field: str, english: str) -> str:
     """A surface's, optimizer's, schedule's or preset's `field` in the reader's language (its
     English lives in its own metadata)."""
     return i18n.text(f"{kind}.{name}.{field}", lang(), english=english)
+
+
+def param_title(name: str) -> str:
+    """A surface parameter's name for people (its symbol where it has no other)."""
+    return i18n.text(f"param.{name}", lang(), english=name)
 
 
 def shown(message) -> str:

@@ -10,7 +10,20 @@ import optimizers
 import scenes
 from app import computed, lecture, rows_panel
 from app import lab as labs
-from app.session import act, control, knob, lab, lang, named, plain, shown, shows, titles, tr
+from app.session import (
+    act,
+    control,
+    knob,
+    lab,
+    lang,
+    named,
+    param_title,
+    plain,
+    shown,
+    shows,
+    titles,
+    tr,
+)
 from charts import code, player
 from optimizers import insight
 
@@ -154,13 +167,16 @@ def surface_settings() -> None:
     st.caption(named("surface", scene.surface, "note", surface.note))
     for name, param in surface.param_specs.items():
         value = scene.surface_params.get(name, param.default)
-        help_text = named("surface", scene.surface, f"param.{name}", param.help) if param.help else None
+        help_text = (
+            named("surface", scene.surface, f"param.{name}", param.help) if param.help else None
+        )
         key = f"sp.{scene.surface}.{name}"
+        label = param_title(name)
         if param.toggle:  # a switch, kept as 0.0 / 1.0 like every surface parameter
             change = param_change(name, float)
-            control(st.toggle, name, key, bool(value), change, help=help_text)
+            control(st.toggle, label, key, bool(value), change, help=help_text)
         else:
-            number(name, key, value, param, param_change(name, float), help_text)
+            number(label, key, value, param, param_change(name, float), help_text)
 
 
 def param_change(name: str, kind):

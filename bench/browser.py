@@ -45,7 +45,10 @@ def _received_bytes(page):
     counter = {"bytes": 0}
 
     def on_socket(ws):
-        ws.on("framereceived", lambda payload: counter.__setitem__("bytes", counter["bytes"] + len(payload)))
+        ws.on(
+            "framereceived",
+            lambda payload: counter.__setitem__("bytes", counter["bytes"] + len(payload)),
+        )
 
     page.on("websocket", on_socket)
     return counter
@@ -55,7 +58,7 @@ def _commit(page, field, value):
     """Type a value and press Enter; the page records when its keydown event fired."""
     field.fill(f"{value:g}")
     field.evaluate(
-        "(el) => { window.__keyAt = null; el.addEventListener('keydown', (e) => { window.__keyAt = performance.now(); },"
+        "(el) => { window.__keyAt = null; el.addEventListener('keydown', (e) => { window.__keyAt = performance.now(); },"  # noqa: E501
         " {once: true, capture: true}); }"
     )
     field.press("Enter")
@@ -92,7 +95,7 @@ def ours(browser, url, changes):
         latencies.append(
             _latency(
                 page,
-                "() => { const p = window.__lll.players[0]; return p.header !== window.__lll.mark && !p.busy; }",
+                "() => { const p = window.__lll.players[0]; return p.header !== window.__lll.mark && !p.busy; }",  # noqa: E501
             )
         )
         page.wait_for_timeout(600)
@@ -133,7 +136,9 @@ def playback(browser, url, seconds=5.0):
     page.goto(url + query)
     page.wait_for_selector(".lll-player[data-ready='true']", timeout=120_000)
     page.wait_for_timeout(1000)
-    n = page.evaluate("() => window.__lll.players[0].header.n * (window.__lll.players[0].header.steps + 1)")
+    n = page.evaluate(
+        "() => window.__lll.players[0].header.n * (window.__lll.players[0].header.steps + 1)"
+    )
     start_frames = page.evaluate("() => window.__lll.frames")
     t0 = time.perf_counter()
     page.wait_for_timeout(seconds * 1000)
@@ -170,8 +175,14 @@ def main():
                 "bytes received per change (ours)",
                 f"{statistics.median(our_bytes) / 1024:7.1f} KB  (floor ≤ 150 KB)",
             ),
-            ("bytes received per change (naive)", f"{statistics.median(naive_bytes) / 1024:7.1f} KB"),
-            (f"playback, 8 runs × 1,000 steps ({points:,} points)", f"{fps:7.1f} fps  (floor ≥ 55)"),
+            (
+                "bytes received per change (naive)",
+                f"{statistics.median(naive_bytes) / 1024:7.1f} KB",
+            ),
+            (
+                f"playback, 8 runs × 1,000 steps ({points:,} points)",
+                f"{fps:7.1f} fps  (floor ≥ 55)",
+            ),
         ]
     )
 

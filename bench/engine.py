@@ -83,7 +83,10 @@ def bench_sweep(n_rates, steps, repeats):
                 f"{ours:8.3f} s  {total / ours / 1e6:8.1f} M steps/s",
             ),
             ("hand-written lax.scan", f"{tight:8.3f} s  {total / tight / 1e6:8.1f} M steps/s"),
-            ("Python/numpy loop (scaled per step)", f"{loop:8.1f} s  {total / loop / 1e6:8.3f} M steps/s"),
+            (
+                "Python/numpy loop (scaled per step)",
+                f"{loop:8.1f} s  {total / loop / 1e6:8.3f} M steps/s",
+            ),
             ("ratio vs hand-written (floor 0.5)", f"{tight / ours:8.2f}×"),
             ("ratio vs numpy loop (floor 1000)", f"{loop / ours:8.0f}×"),
         ]

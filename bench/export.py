@@ -36,7 +36,9 @@ def matplotlib_gif(scene, t, path, frames: int, size: int) -> None:
     axes.contourf(xs, ys, field, levels=40, cmap="viridis")
     axes.contour(xs, ys, field, levels=14, colors="white", linewidths=0.6, alpha=0.5)
     if surface.minima:
-        axes.scatter(*np.asarray(surface.minima).T, marker="D", color="white", edgecolor="black", zorder=3)
+        axes.scatter(
+            *np.asarray(surface.minima).T, marker="D", color="white", edgecolor="black", zorder=3
+        )
     lines = [
         axes.plot([], [], color=c, lw=2, label=label)[0]
         for c, label in zip(scene.colors(), t.labels, strict=True)
@@ -66,8 +68,12 @@ def main():
     out = pathlib.Path(tempfile.mkdtemp())
     times = median_seconds_interleaved(
         {
-            "ours": lambda: (out / "ours.gif").write_bytes(export.gif(scene, t, args.size, args.frames)),
-            "matplotlib": lambda: matplotlib_gif(scene, t, out / "matplotlib.gif", args.frames, args.size),
+            "ours": lambda: (out / "ours.gif").write_bytes(
+                export.gif(scene, t, args.size, args.frames)
+            ),
+            "matplotlib": lambda: matplotlib_gif(
+                scene, t, out / "matplotlib.gif", args.frames, args.size
+            ),
         },
         repeats=args.repeats,
     )

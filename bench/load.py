@@ -22,12 +22,13 @@ from bench.timing import report
 from deploy.classroom import app_process
 from tests.browser import CHROMIUM_ARGS, READY, chromium_path
 
-SCENE = "?surface=rosenbrock&steps=300&o=sgd;learning_rate=0.001&o=momentum;learning_rate=0.001&o=adam;learning_rate=0.05"
+SCENE = "?surface=rosenbrock&steps=300&o=sgd;learning_rate=0.001&o=momentum;learning_rate=0.001&o=adam;learning_rate=0.05"  # noqa: E501
 WATCH = """() => {  // from the key press to the first frame that shows the new runs
   const mark = window.__lll.players[0].header;
   window.__doneAt = null;
   const wait = () => { const p = window.__lll.players[0];
-    if (window.__keyAt !== null && p.header !== mark && !p.busy) window.__doneAt = performance.now();
+    if (window.__keyAt !== null && p.header !== mark && !p.busy)
+      window.__doneAt = performance.now();
     else requestAnimationFrame(wait); };
   requestAnimationFrame(wait);
 }"""
@@ -41,7 +42,9 @@ def rate(session: int, change: int) -> float:
 def process_stats(pid: int) -> tuple[float, float]:
     """(peak RSS in MB, CPU seconds used) of a process, from /proc."""
     proc = pathlib.Path(f"/proc/{pid}")
-    status = dict(line.split(":", 1) for line in (proc / "status").read_text().splitlines() if ":" in line)
+    status = dict(
+        line.split(":", 1) for line in (proc / "status").read_text().splitlines() if ":" in line
+    )
     fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
     cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return int(status["VmHWM"].split()[0]) / 1024, cpu
@@ -61,8 +64,10 @@ def open_session(browser, url, i):
 def change(page, value):
     field = page.get_by_label("learning rate", exact=True).first
     field.fill(f"{value:g}")
-    field.evaluate("(el) => { window.__keyAt = null; el.addEventListener('keydown', () => "
-                   "{ window.__keyAt = performance.now(); }, {once: true, capture: true}); }")  # fmt: skip
+    field.evaluate(
+        "(el) => { window.__keyAt = null; el.addEventListener('keydown', () => "
+        "{ window.__keyAt = performance.now(); }, {once: true, capture: true}); }"
+    )
     page.evaluate(WATCH)
     field.press("Enter")
 
@@ -102,15 +107,20 @@ def main() -> None:
         browser.close()
     cpu_per_change = (cpu_after - cpu_before) / max(len(latencies), 1)
     ordered = sorted(latencies)
-    report([
-        ("sessions, seconds", f"{args.sessions}, {elapsed:.0f}"),
-        ("changes drawn", f"{len(latencies)} ({len(latencies) / elapsed:.1f} a second)"),
-        ("page errors / sessions showing another's runs", f"{errors} / {mixups}"),
-        ("latency median / p95", f"{statistics.median(ordered):.0f} ms / {ordered[int(0.95 * (len(ordered) - 1))]:.0f} ms"),
-        ("server peak RSS", f"{peak_mb:.0f} MB"),
-        ("server CPU per change", f"{cpu_per_change * 1000:.0f} ms"),
-        ("sessions per core, one change every 5 s each", f"{5 / cpu_per_change:.0f}"),
-    ])  # fmt: skip
+    report(
+        [
+            ("sessions, seconds", f"{args.sessions}, {elapsed:.0f}"),
+            ("changes drawn", f"{len(latencies)} ({len(latencies) / elapsed:.1f} a second)"),
+            ("page errors / sessions showing another's runs", f"{errors} / {mixups}"),
+            (
+                "latency median / p95",
+                f"{statistics.median(ordered):.0f} ms / {ordered[int(0.95 * (len(ordered) - 1))]:.0f} ms",  # noqa: E501
+            ),
+            ("server peak RSS", f"{peak_mb:.0f} MB"),
+            ("server CPU per change", f"{cpu_per_change * 1000:.0f} ms"),
+            ("sessions per core, one change every 5 s each", f"{5 / cpu_per_change:.0f}"),
+        ]
+    )
 
 
 if __name__ == "__main__":

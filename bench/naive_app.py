@@ -1,4 +1,5 @@
-"""The naive baseline for bench/browser.py: the same scene re-sent with st.altair_chart on every change.
+"""The naive baseline for bench/browser.py: the same scene re-sent with st.altair_chart on every
+change.
 
 This is how most Streamlit visualizers draw: the whole chart, background and data
 included, goes to the browser on each rerun and Vega rebuilds the view from scratch.

@@ -17,11 +17,26 @@ import landscapes
 
 # Anchors of a perceptually uniform dark-blue → green → yellow map (viridis-like), sRGB.
 _ANCHORS = np.array(
-    [[68, 1, 84], [72, 40, 120], [62, 74, 137], [49, 104, 142], [38, 130, 142], [31, 158, 137],
-     [53, 183, 121], [110, 206, 88], [181, 222, 43], [253, 231, 37]], dtype=np.float64,
-)  # fmt: skip
+    [
+        [68, 1, 84],
+        [72, 40, 120],
+        [62, 74, 137],
+        [49, 104, 142],
+        [38, 130, 142],
+        [31, 158, 137],
+        [53, 183, 121],
+        [110, 206, 88],
+        [181, 222, 43],
+        [253, 231, 37],
+    ],
+    dtype=np.float64,
+)
 COLORMAP = np.stack(
-    [np.interp(np.linspace(0, 1, 256), np.linspace(0, 1, len(_ANCHORS)), _ANCHORS[:, c]) for c in range(3)], 1
+    [
+        np.interp(np.linspace(0, 1, 256), np.linspace(0, 1, len(_ANCHORS)), _ANCHORS[:, c])
+        for c in range(3)
+    ],
+    1,
 ).astype(np.uint8)
 
 
@@ -43,20 +58,28 @@ def raster(surface: landscapes.Surface, size: int = 480, grid: int = 240, levels
     Baking the isolines into the image keeps the spec small and lets the browser redraw
     one image per frame instead of thousands of line segments.
     """
-    return data_url(picture(surface, size, grid, levels), "WEBP", quality=82, method=4)  # a tenth of a PNG
+    return data_url(
+        picture(surface, size, grid, levels), "WEBP", quality=82, method=4
+    )  # a tenth of a PNG
 
 
 def data_url(image: Image.Image, kind: str, **options) -> str:
     """`image` encoded as `kind` (PNG, WEBP…) in a data URL: a picture a spec carries inline."""
     buffer = io.BytesIO()
     image.save(buffer, format=kind, **options)
-    return f"data:image/{kind.lower()};base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f"data:image/{kind.lower()};base64," + base64.b64encode(buffer.getvalue()).decode(
+        "ascii"
+    )
 
 
 def picture(
-    surface: landscapes.Surface, size: int = 480, grid: int = 240, levels: int = 14, height: int | None = None
+    surface: landscapes.Surface,
+    size: int = 480,
+    grid: int = 240,
+    levels: int = 14,
+    height: int | None = None,
 ) -> Image.Image:
-    """The loss field with its isolines as a size × height RGB image (height: square by default)."""  # fmt: skip
+    """The loss field with its isolines as a size × height RGB image (height: square by default)."""
     height = height or size
     xs, ys, z = surface.grid(grid)
     field = log_field(z)
@@ -83,4 +106,11 @@ def mesh(surface: landscapes.Surface, n: int = 41) -> dict:
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     (x0, x1), (y0, y1) = surface.domain
     heights = np.round(log_field(z), 3).ravel().tolist()
-    return {"n": n, "x": [x0, x1], "y": [y0, y1], "h": heights, "lo": lo, "span": max(hi - lo, 1e-12)}
+    return {
+        "n": n,
+        "x": [x0, x1],
+        "y": [y0, y1],
+        "h": heights,
+        "lo": lo,
+        "span": max(hi - lo, 1e-12),
+    }

@@ -13,8 +13,22 @@ import vl_convert
 import i18n
 
 _HERE = pathlib.Path(__file__).resolve().parent
-PLAYER_WORDS = ("restart", "back", "play", "pause", "play_pause", "forward", "step", "speed", "loop",
-                "diverged_at", "loss", "learning_rate", "gradient_norm", "click_start")  # fmt: skip
+PLAYER_WORDS = (
+    "restart",
+    "back",
+    "play",
+    "pause",
+    "play_pause",
+    "forward",
+    "step",
+    "speed",
+    "loop",
+    "diverged_at",
+    "loss",
+    "learning_rate",
+    "gradient_norm",
+    "click_start",
+)
 _RUNTIME_SNIPPET = """
 provide("vegaEmbed", vegaEmbed);
 export default function () {}

@@ -15,7 +15,9 @@ from charts.code import source
 
 @functools.cache
 def _component():
-    return st.components.v2.component("lll_editor", js=source("editor.js"), css=source("editor.css"))
+    return st.components.v2.component(
+        "lll_editor", js=source("editor.js"), css=source("editor.css")
+    )
 
 
 def mount(
@@ -40,7 +42,16 @@ def mount(
 
         return run
 
-    data = {"rows": rows, "optimizers": [list(c) for c in choices], "max_rows": max_rows, "text": text,
-            "hide": list(hide)}  # fmt: skip
-    _component()(key=key, data=data, on_edit_change=forward("edit", on_edit),
-                 on_action_change=forward("action", on_action))  # fmt: skip
+    data = {
+        "rows": rows,
+        "optimizers": [list(c) for c in choices],
+        "max_rows": max_rows,
+        "text": text,
+        "hide": list(hide),
+    }
+    _component()(
+        key=key,
+        data=data,
+        on_edit_change=forward("edit", on_edit),
+        on_action_change=forward("action", on_action),
+    )

@@ -17,11 +17,15 @@ import landscapes
 from charts.background import picture
 
 CROSS = (255, 45, 45)
-CJK_FONTS = (  # where Linux (Debian's fonts-noto-cjk, fonts-wqy-microhei), macOS and Windows keep one
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/System/Library/Fonts/PingFang.ttc", "/System/Library/Fonts/Hiragino Sans GB.ttc",
-    "C:/Windows/Fonts/msjh.ttc", "C:/Windows/Fonts/msyh.ttc",
-)  # fmt: skip
+# where Linux (Debian's fonts-noto-cjk, fonts-wqy-microhei), macOS and Windows keep one
+CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/Hiragino Sans GB.ttc",
+    "C:/Windows/Fonts/msjh.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+)
 
 
 def font_for(texts, size: int, candidates=CJK_FONTS):
@@ -73,7 +77,9 @@ class Frames:
         for mx, my in (np.asarray(surface.minima).reshape(-1, 2) - [x0, y1]) * scale:
             r = max(4, size // 100)
             draw.polygon(
-                [(mx, my - r), (mx + r, my), (mx, my + r), (mx - r, my)], fill="white", outline="black"
+                [(mx, my - r), (mx + r, my), (mx, my + r), (mx - r, my)],
+                fill="white",
+                outline="black",
             )
         for i, (label, color) in enumerate(zip(labels, self.colors, strict=True)):
             top = self.height + 6 + i * (self.font.size + 6)

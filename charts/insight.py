@@ -17,12 +17,23 @@ from charts.background import data_url
 from charts.landscape import axes, background_data, domain_image, landscape, placed, word
 
 REGION_COLORS = ["#9ecae1", "#a1d99b", "#fcae91"]  # too small / good / diverges
-BASIN_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4"]
+BASIN_COLORS = [
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#1f78b4",
+]
 DIVERGED, ELSEWHERE = (200, 30, 30), (235, 235, 235)
 
 
 def _finite(values, cap: float = 1e30) -> np.ndarray:
-    return np.clip(np.nan_to_num(np.asarray(values, np.float64), nan=cap, posinf=cap, neginf=-cap), -cap, cap)
+    return np.clip(
+        np.nan_to_num(np.asarray(values, np.float64), nan=cap, posinf=cap, neginf=-cap), -cap, cap
+    )
 
 
 def table(rows: list[dict]) -> alt.Data:
@@ -30,7 +41,9 @@ def table(rows: list[dict]) -> alt.Data:
     list of dicts item by item (seconds for 10⁴ rows, far longer than computing them); a string
     it checks at once, and CSV is a third of the JSON's size. Booleans become 1/0, None empty."""
     names = list(rows[0]) if rows else []
-    numeric = [n for n in names if all(isinstance(r[n], (int, float, np.number, type(None))) for r in rows)]
+    numeric = [
+        n for n in names if all(isinstance(r[n], (int, float, np.number, type(None))) for r in rows)
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(names)
@@ -53,41 +66,80 @@ def regions(rates: np.ndarray, region: np.ndarray) -> list[dict]:
     bands, begin = [], 0
     for i in range(1, len(rates) + 1):
         if i == len(rates) or region[i] != region[begin]:
-            bands.append({"from": float(rates[begin]), "to": float(rates[min(i, len(rates) - 1)]),
-                          "region": int(region[begin])})  # fmt: skip
+            bands.append(
+                {
+                    "from": float(rates[begin]),
+                    "to": float(rates[min(i, len(rates) - 1)]),
+                    "region": int(region[begin]),
+                }
+            )
             begin = i
     return bands
 
 
 def rate_sweep(
-    sweeps: dict[str, object], colors: list[str], names: list[str], f_min: float | None, lang: str = "en"
+    sweeps: dict[str, object],
+    colors: list[str],
+    names: list[str],
+    f_min: float | None,
+    lang: str = "en",
 ) -> alt.LayerChart:
     """Final loss − f* (log–log; f* the surface's lowest minimum, or the lowest final loss when
     unknown) against learning rate per optimizer row, regions shaded from the first row's
     data; a click picks a rate (selection `pick`: `rate`, `row`)."""
     first = next(iter(sweeps.values()))
-    bands = alt.Chart(table(regions(first.rates, first.region))).mark_rect(opacity=0.35).encode(
-        x=alt.X("from:Q", scale=alt.Scale(type="log")), x2="to:Q",
-        color=alt.Color("region:N", scale=alt.Scale(domain=[0, 1, 2], range=REGION_COLORS),
-                        legend=alt.Legend(title=None, labelExpr=f"[{', '.join(repr(n) for n in names)}][datum.value]")),
-    )  # fmt: skip
+    bands = (
+        alt.Chart(table(regions(first.rates, first.region)))
+        .mark_rect(opacity=0.35)
+        .encode(
+            x=alt.X("from:Q", scale=alt.Scale(type="log")),
+            x2="to:Q",
+            color=alt.Color(
+                "region:N",
+                scale=alt.Scale(domain=[0, 1, 2], range=REGION_COLORS),
+                legend=alt.Legend(
+                    title=None, labelExpr=f"[{', '.join(repr(n) for n in names)}][datum.value]"
+                ),
+            ),
+        )
+    )
     rows = [
-        {"row": label, "rate": float(r), "loss": float(max(loss, 1e-12)), "diverged": bool(d >= 0), "c": color,
-         "steps": int(c) if c >= 0 else None}
+        {
+            "row": label,
+            "rate": float(r),
+            "loss": float(max(loss, 1e-12)),
+            "diverged": bool(d >= 0),
+            "c": color,
+            "steps": int(c) if c >= 0 else None,
+        }
         for (label, sweep), color in zip(sweeps.items(), colors, strict=True)
-        for r, loss, d, c in zip(sweep.rates, _finite(sweep.final_loss - _floor(sweep, f_min)), sweep.diverged_at,
-                                 sweep.converged_at, strict=True)
-    ]  # fmt: skip
+        for r, loss, d, c in zip(
+            sweep.rates,
+            _finite(sweep.final_loss - _floor(sweep, f_min)),
+            sweep.diverged_at,
+            sweep.converged_at,
+            strict=True,
+        )
+    ]
     pick = alt.selection_point(name="pick", fields=["rate", "row"], on="click", nearest=True)
     base = alt.Chart(table(rows)).encode(
         x=alt.X("rate:Q", scale=alt.Scale(type="log"), title=word("learning_rate", lang)),
         color=alt.Color("c:N", scale=None),
-        tooltip=[alt.Tooltip("row:N", title=word("optimizer", lang)), alt.Tooltip("rate:Q", format=".3g"),
-                 alt.Tooltip("loss:Q", format=".3g", title=word("loss", lang)), alt.Tooltip("steps:Q", title=word("step", lang))],
-    )  # fmt: skip
-    lines = base.transform_filter("!datum.diverged").mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-        y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=word("final_loss", lang)), detail="row:N"
-    )  # fmt: skip
+        tooltip=[
+            alt.Tooltip("row:N", title=word("optimizer", lang)),
+            alt.Tooltip("rate:Q", format=".3g"),
+            alt.Tooltip("loss:Q", format=".3g", title=word("loss", lang)),
+            alt.Tooltip("steps:Q", title=word("step", lang)),
+        ],
+    )
+    lines = (
+        base.transform_filter("!datum.diverged")
+        .mark_line(point=alt.OverlayMarkDef(size=12))
+        .encode(
+            y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=word("final_loss", lang)),
+            detail="row:N",
+        )
+    )
     hits = (
         base.transform_filter("!datum.diverged")
         .mark_point(size=60, opacity=0)
@@ -113,40 +165,82 @@ def stability_map(result, lang: str = "en") -> alt.LayerChart:
     hi = np.concatenate([edges, [rates[-1] ** 2 / edges[-1]]])
     step = (betas[1] - betas[0]) / 2 if len(betas) > 1 else 0.01
     cells = [
-        {"lo": float(lo[j]), "hi": float(hi[j]), "b0": float(b - step), "b1": float(b + step),
-         "steps": int(result.steps_to_tol[i, j]) if result.steps_to_tol[i, j] >= 0 else None,
-         "state": {-2: "diverged", -1: "never"}.get(int(result.steps_to_tol[i, j]), "converged")}
-        for i, b in enumerate(betas) for j in range(len(rates))
-    ]  # fmt: skip
-    x = alt.X("lo:Q", scale=alt.Scale(type="log", domain=[float(lo[0]), float(hi[-1])], nice=False),
-              title=word("learning_rate", lang))  # fmt: skip
-    y = alt.Y("b0:Q", scale=alt.Scale(domain=[float(betas[0] - step), float(betas[-1] + step)], nice=False),
-              title=word("momentum", lang))  # fmt: skip
+        {
+            "lo": float(lo[j]),
+            "hi": float(hi[j]),
+            "b0": float(b - step),
+            "b1": float(b + step),
+            "steps": int(result.steps_to_tol[i, j]) if result.steps_to_tol[i, j] >= 0 else None,
+            "state": {-2: "diverged", -1: "never"}.get(int(result.steps_to_tol[i, j]), "converged"),
+        }
+        for i, b in enumerate(betas)
+        for j in range(len(rates))
+    ]
+    x = alt.X(
+        "lo:Q",
+        scale=alt.Scale(type="log", domain=[float(lo[0]), float(hi[-1])], nice=False),
+        title=word("learning_rate", lang),
+    )
+    y = alt.Y(
+        "b0:Q",
+        scale=alt.Scale(domain=[float(betas[0] - step), float(betas[-1] + step)], nice=False),
+        title=word("momentum", lang),
+    )
     base = alt.Chart(table(cells))
-    converged = base.transform_filter("datum.state == 'converged'").mark_rect().encode(
-        x=x, x2="hi:Q", y=y, y2="b1:Q",
-        color=alt.Color("steps:Q", scale=alt.Scale(type="log", scheme="viridis", reverse=True), title=word("steps_to_tol", lang)),
-        tooltip=["steps:Q"],
-    )  # fmt: skip
-    other = base.transform_filter("datum.state != 'converged'").mark_rect().encode(
-        x=x, x2="hi:Q", y=y, y2="b1:Q",
-        fill=alt.Fill("state:N", scale=alt.Scale(domain=["never", "diverged"], range=["#d9d9d9", "#e34a33"]), title=None),
-    )  # fmt: skip
+    converged = (
+        base.transform_filter("datum.state == 'converged'")
+        .mark_rect()
+        .encode(
+            x=x,
+            x2="hi:Q",
+            y=y,
+            y2="b1:Q",
+            color=alt.Color(
+                "steps:Q",
+                scale=alt.Scale(type="log", scheme="viridis", reverse=True),
+                title=word("steps_to_tol", lang),
+            ),
+            tooltip=["steps:Q"],
+        )
+    )
+    other = (
+        base.transform_filter("datum.state != 'converged'")
+        .mark_rect()
+        .encode(
+            x=x,
+            x2="hi:Q",
+            y=y,
+            y2="b1:Q",
+            fill=alt.Fill(
+                "state:N",
+                scale=alt.Scale(domain=["never", "diverged"], range=["#d9d9d9", "#e34a33"]),
+                title=None,
+            ),
+        )
+    )
     layers = [converged, other]
     if result.lam_max is not None:
         boundary = [{"lo": float(2 * (1 + b) / result.lam_max), "b0": float(b)} for b in betas]
-        layers.append(alt.Chart(table(boundary)).mark_line(color="black", strokeDash=[6, 3]).encode(x=x, y=y))
+        layers.append(
+            alt.Chart(table(boundary)).mark_line(color="black", strokeDash=[6, 3]).encode(x=x, y=y)
+        )
         best = [{"lo": result.optimum[0], "b0": result.optimum[1]}]
-        layers.append(alt.Chart(alt.Data(values=best)).mark_point(shape="diamond", size=160, filled=True, color="white",
-                                                                   stroke="black").encode(x=x, y=y))  # fmt: skip
+        layers.append(
+            alt.Chart(alt.Data(values=best))
+            .mark_point(shape="diamond", size=160, filled=True, color="white", stroke="black")
+            .encode(x=x, y=y)
+        )
     return alt.layer(*layers).properties(width=560, height=320)
 
 
 def basin_picture(result, size: int = 240) -> Image.Image:
     """Each start coloured by the minimum it reached; red diverged, light grey elsewhere."""
     palette = np.array([_rgb(c) for c in BASIN_COLORS] * 4 + [ELSEWHERE, DIVERGED], np.uint8)
-    index = np.where(result.minimum == -1, len(palette) - 1, np.where(result.minimum < 0, len(palette) - 2,
-                                                                     result.minimum % (len(palette) - 2)))  # fmt: skip
+    index = np.where(
+        result.minimum == -1,
+        len(palette) - 1,
+        np.where(result.minimum < 0, len(palette) - 2, result.minimum % (len(palette) - 2)),
+    )
     image = Image.fromarray(palette[index[::-1]], "RGB")  # row 0 of the grid is the bottom
     return image.resize((size, size), Image.Resampling.NEAREST)
 
@@ -158,16 +252,25 @@ def _rgb(color: str) -> tuple[int, int, int]:
 def range_test(result, lang: str = "en") -> alt.LayerChart:
     """Loss and its smoothed curve against the growing rate; the suggestion as a rule."""
     stop = max(result.stop, 2)
-    rows = [{"rate": float(r), "loss": float(v), "smoothed": float(s)}
-            for r, v, s in zip(result.rates[:stop], _finite(result.loss[:stop]), _finite(result.smoothed[:stop]), strict=True)]  # fmt: skip
+    rows = [
+        {"rate": float(r), "loss": float(v), "smoothed": float(s)}
+        for r, v, s in zip(
+            result.rates[:stop],
+            _finite(result.loss[:stop]),
+            _finite(result.smoothed[:stop]),
+            strict=True,
+        )
+    ]
     base = alt.Chart(table(rows)).encode(
         x=alt.X("rate:Q", scale=alt.Scale(type="log"), title=word("learning_rate", lang))
     )
     raw = base.mark_line(color="#bbbbbb").encode(y=alt.Y("loss:Q", title=word("loss", lang)))
     smooth = base.mark_line(color="#1f77b4", strokeWidth=2).encode(y="smoothed:Q")
-    rule = alt.Chart(alt.Data(values=[{"rate": result.suggestion}])).mark_rule(color="#d62728", strokeWidth=2).encode(
-        x="rate:Q", tooltip=[alt.Tooltip("rate:Q", format=".3g")]
-    )  # fmt: skip
+    rule = (
+        alt.Chart(alt.Data(values=[{"rate": result.suggestion}]))
+        .mark_rule(color="#d62728", strokeWidth=2)
+        .encode(x="rate:Q", tooltip=[alt.Tooltip("rate:Q", format=".3g")])
+    )
     return alt.layer(raw, smooth, rule).properties(width=560, height=280)
 
 
@@ -184,20 +287,38 @@ def noise_fans(
     x, y = axes(surface)
     url = fan_density(surface, fans, colors, 190, round(190 * aspect))
     density = domain_image(alt.Data(values=[placed(surface, url)]), x, y)
-    paths = [{"r": r, "k": k, "s": s, "x": float(px), "y": float(py)} for r, fan in enumerate(fans)
-             for k, run in enumerate(_finite(fan.xy[:FAN_SAMPLES])) for s, (px, py) in enumerate(run)]  # fmt: skip
-    color = alt.Color("r:N", scale=alt.Scale(domain=list(range(len(fans))), range=colors), legend=None)
-    lines = alt.Chart(table(paths)).mark_line(opacity=0.8, strokeWidth=1, clip=True).encode(
-        x=x, y=y, color=color, detail="k:N", order="s:Q"
-    )  # fmt: skip
-    picture = alt.layer(landscape(surface, 380, int(380 * aspect), trails=False, lang=lang), density, lines)
-    band = [{"row": label, "r": r, "s": s, "lo": float(a), "mid": float(b), "hi": float(c)}
-            for r, (label, fan) in enumerate(zip(labels, fans, strict=True))
-            for s, (a, b, c) in enumerate(zip(*(_finite(v) for v in (fan.low, fan.median, fan.high)), strict=True))]  # fmt: skip
-    key = alt.Color(
-        "row:N", scale=alt.Scale(domain=labels, range=colors), legend=alt.Legend(title=None, orient="top")
+    paths = [
+        {"r": r, "k": k, "s": s, "x": float(px), "y": float(py)}
+        for r, fan in enumerate(fans)
+        for k, run in enumerate(_finite(fan.xy[:FAN_SAMPLES]))
+        for s, (px, py) in enumerate(run)
+    ]
+    color = alt.Color(
+        "r:N", scale=alt.Scale(domain=list(range(len(fans))), range=colors), legend=None
     )
-    curve = alt.Chart(table(band)).encode(x=alt.X("s:Q", title=word("step", lang)), color=key, detail="r:N")
+    lines = (
+        alt.Chart(table(paths))
+        .mark_line(opacity=0.8, strokeWidth=1, clip=True)
+        .encode(x=x, y=y, color=color, detail="k:N", order="s:Q")
+    )
+    picture = alt.layer(
+        landscape(surface, 380, int(380 * aspect), trails=False, lang=lang), density, lines
+    )
+    band = [
+        {"row": label, "r": r, "s": s, "lo": float(a), "mid": float(b), "hi": float(c)}
+        for r, (label, fan) in enumerate(zip(labels, fans, strict=True))
+        for s, (a, b, c) in enumerate(
+            zip(*(_finite(v) for v in (fan.low, fan.median, fan.high)), strict=True)
+        )
+    ]
+    key = alt.Color(
+        "row:N",
+        scale=alt.Scale(domain=labels, range=colors),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    curve = alt.Chart(table(band)).encode(
+        x=alt.X("s:Q", title=word("step", lang)), color=key, detail="r:N"
+    )
     loss = alt.layer(
         curve.mark_area(opacity=0.2).encode(y=alt.Y("lo:Q", title=word("loss", lang)), y2="hi:Q"),
         curve.mark_line(strokeWidth=2).encode(y="mid:Q"),
@@ -209,7 +330,9 @@ def noise_fans(
     )
 
 
-def fan_density(surface: landscapes.Surface, fans: list, colors: list[str], width: int, height: int) -> str:
+def fan_density(
+    surface: landscapes.Surface, fans: list, colors: list[str], width: int, height: int
+) -> str:
     """Every position of every seeded run, binned over the domain, one layer per row in its
     colour (more opaque where more runs passed, on a log scale), as a PNG data URL."""
     (x0, x1), (y0, y1) = surface.domain
@@ -217,8 +340,12 @@ def fan_density(surface: landscapes.Surface, fans: list, colors: list[str], widt
     for fan, color in zip(fans, colors, strict=True):
         xy = fan.xy.reshape(-1, 2)
         xy = xy[np.isfinite(xy).all(axis=1)]
-        counts = np.histogram2d(xy[:, 1], xy[:, 0], bins=(height, width), range=((y0, y1), (x0, x1)))[0][::-1]
-        share = np.log1p(counts) / max(np.log1p(counts.max()), 1e-12)  # row 0 of the picture is the top
+        counts = np.histogram2d(
+            xy[:, 1], xy[:, 0], bins=(height, width), range=((y0, y1), (x0, x1))
+        )[0][::-1]
+        share = np.log1p(counts) / max(
+            np.log1p(counts.max()), 1e-12
+        )  # row 0 of the picture is the top
         layer = np.empty((height, width, 4), np.uint8)
         layer[..., :3], layer[..., 3] = _rgb(color), (230 * share**0.6).astype(np.uint8)
         canvas = Image.alpha_composite(canvas, Image.fromarray(layer, "RGBA"))
@@ -227,8 +354,11 @@ def fan_density(surface: landscapes.Surface, fans: list, colors: list[str], widt
 
 def internals(series: dict[str, np.ndarray], lang: str = "en") -> alt.Chart:
     """Optimizer internals against step, one small panel per quantity (log scale)."""
-    rows = [{"quantity": name, "s": s + 1, "v": float(max(abs(v), 1e-30))}
-            for name, values in series.items() for s, v in enumerate(_finite(values))]  # fmt: skip
+    rows = [
+        {"quantity": name, "s": s + 1, "v": float(max(abs(v), 1e-30))}
+        for name, values in series.items()
+        for s, v in enumerate(_finite(values))
+    ]
     return (
         alt.Chart(alt.Data(values=rows))  # small; Streamlit converts a facet's data itself
         .mark_line()

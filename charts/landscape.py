@@ -3,8 +3,9 @@
 The trajectories live in a named dataset `paths` (rows {i, s, x, y, loss, lr, g, c, label})
 and every animated mark filters on the parameter `step`. The player uses `scene_specs`: the
 landscape without trails and the curves' axes without lines (it draws trails, lines and
-cursors on its own canvases, frame by frame). `scene_chart` is the whole picture as one static chart. The
-specs only depend on the surface and the layout, so they are built and sent once per surface.
+cursors on its own canvases, frame by frame). `scene_chart` is the whole picture as one
+static chart. The specs only depend on the surface and the layout, so they are built and
+sent once per surface.
 """
 
 from __future__ import annotations
@@ -41,8 +42,12 @@ def _tooltip(lang: str) -> list:
 
 def axes(surface: landscapes.Surface):
     (x0, x1), (y0, y1) = surface.domain
-    x = alt.X("x:Q", scale=alt.Scale(domain=[x0, x1], nice=False, zero=False), title=surface.axes[0])
-    y = alt.Y("y:Q", scale=alt.Scale(domain=[y0, y1], nice=False, zero=False), title=surface.axes[1])
+    x = alt.X(
+        "x:Q", scale=alt.Scale(domain=[x0, x1], nice=False, zero=False), title=surface.axes[0]
+    )
+    y = alt.Y(
+        "y:Q", scale=alt.Scale(domain=[y0, y1], nice=False, zero=False), title=surface.axes[1]
+    )
     return x, y
 
 
@@ -64,10 +69,18 @@ def landscape(
     image = domain_image(BACKGROUND, x, y)
     minima = (
         alt.Chart(
-            alt.Data(values=[{"x": px, "y": py} for px, py in surface.minima] or [{"x": None, "y": None}])
+            alt.Data(
+                values=[{"x": px, "y": py} for px, py in surface.minima] or [{"x": None, "y": None}]
+            )
         )
         .mark_point(
-            shape="diamond", size=130, filled=True, color="white", stroke="black", strokeWidth=1.2, opacity=1
+            shape="diamond",
+            size=130,
+            filled=True,
+            color="white",
+            stroke="black",
+            strokeWidth=1.2,
+            opacity=1,
         )
         .encode(x=x, y=y)
     )
@@ -96,7 +109,13 @@ def landscape(
         alt.Chart(ENDS)
         .transform_filter(f"{keep} && datum.d >= 0 && step > datum.d")
         .mark_point(
-            shape="cross", size=220, filled=True, color="#ff2d2d", stroke="white", strokeWidth=0.8, clip=True
+            shape="cross",
+            size=220,
+            filled=True,
+            color="#ff2d2d",
+            stroke="white",
+            strokeWidth=0.8,
+            clip=True,
         )
         .encode(
             x=x,
@@ -115,14 +134,21 @@ def _loss_axis(surface: landscapes.Surface, lang: str) -> dict:
     """How loss is plotted: its gap to the lowest known minimum on a log axis, else symlog."""
     f_min = surface.f_min
     if f_min is None:
-        return {"field": "loss", "scale": "symlog", "title": word("loss_symlog", lang), "f_min": None}
+        return {
+            "field": "loss",
+            "scale": "symlog",
+            "title": word("loss_symlog", lang),
+            "f_min": None,
+        }
     return {"field": "gap", "scale": "log", "title": word("loss_gap", lang), "f_min": float(f_min)}
 
 
 def _step_x(lang: str):
     # A fixed domain: were the cursor part of it, every frame would rescale and redraw both curves.
     return alt.X(
-        "s:Q", title=word("step", lang), scale=alt.Scale(domain=[0, {"expr": "last_step"}], nice=False)
+        "s:Q",
+        title=word("step", lang),
+        scale=alt.Scale(domain=[0, {"expr": "last_step"}], nice=False),
     )
 
 
@@ -137,11 +163,20 @@ def curves(
     axis = _loss_axis(surface, lang)
     loss_base = alt.Chart(PATHS)
     if axis["f_min"] is not None:
-        loss_base = loss_base.transform_calculate(gap=f"max(datum.loss - ({axis['f_min']!r}), 1e-12)")
-    loss_y = alt.Y(f"{axis['field']}:Q", scale=alt.Scale(type=axis["scale"]), title=axis["title"],
-                   axis=_log_axis(axis["scale"]))  # fmt: skip
+        loss_base = loss_base.transform_calculate(
+            gap=f"max(datum.loss - ({axis['f_min']!r}), 1e-12)"
+        )
+    loss_y = alt.Y(
+        f"{axis['field']}:Q",
+        scale=alt.Scale(type=axis["scale"]),
+        title=axis["title"],
+        axis=_log_axis(axis["scale"]),
+    )
     lr_y = alt.Y(
-        "lr:Q", scale=alt.Scale(type="log"), title=word("learning_rate_log", lang), axis=_log_axis("log")
+        "lr:Q",
+        scale=alt.Scale(type="log"),
+        title=word("learning_rate_log", lang),
+        axis=_log_axis("log"),
     )
     line = {
         "x": _step_x(lang),
@@ -157,7 +192,10 @@ def curves(
     )
     loss = alt.layer(loss_base.mark_line(strokeWidth=1.6).encode(y=loss_y, **line), rule)
     rate = alt.layer(
-        alt.Chart(PATHS).transform_filter("datum.s > 0").mark_line(strokeWidth=1.6).encode(y=lr_y, **line),
+        alt.Chart(PATHS)
+        .transform_filter("datum.s > 0")
+        .mark_line(strokeWidth=1.6)
+        .encode(y=lr_y, **line),
         rule,
     )
     return alt.hconcat(
@@ -179,12 +217,19 @@ def curve_frame(
     def panel(kind, name, title, y_title):
         domain = [{"expr": f"{name}_lo"}, {"expr": f"{name}_hi"}]
         y = alt.Y(
-            "v:Q", scale=alt.Scale(type=kind, domain=domain, nice=False), title=y_title, axis=_log_axis(kind)
+            "v:Q",
+            scale=alt.Scale(type=kind, domain=domain, nice=False),
+            title=y_title,
+            axis=_log_axis(kind),
         )
-        return frame.encode(x=_step_x(lang), y=y).properties(width=width, height=height, title=title)
+        return frame.encode(x=_step_x(lang), y=y).properties(
+            width=width, height=height, title=title
+        )
 
     domains = [
-        alt.param(name=f"{n}_{end}", value=v) for n in ("loss", "lr") for end, v in (("lo", 0.1), ("hi", 10))
+        alt.param(name=f"{n}_{end}", value=v)
+        for n in ("loss", "lr")
+        for end, v in (("lo", 0.1), ("hi", 10))
     ]
     chart = alt.hconcat(
         panel(axis["scale"], "loss", word("loss", lang), axis["title"]),
@@ -208,7 +253,10 @@ def panels(
         columns = min(n_series, 3)
         width = max(180, size // columns + 40)
         return alt.concat(
-            *[landscape(surface, width, int(width * aspect), k, trails, lang) for k in range(n_series)],
+            *[
+                landscape(surface, width, int(width * aspect), k, trails, lang)
+                for k in range(n_series)
+            ],
             columns=columns,
         )
     return landscape(surface, size, int(size * aspect), trails=trails, lang=lang)
@@ -236,24 +284,38 @@ def domain_image(data, x, y) -> alt.Chart:
 
 def _configure(chart, resize: bool = False):
     """Shared view settings. `resize`: the layout follows the data (the curves' axis labels grow
-    once the trajectories arrive); the landscape's axes are fixed, so it skips that work per frame."""
+    once the trajectories arrive); the landscape's axes are fixed, so it skips that work per
+    frame."""
     autosize = alt.AutoSizeParams(type="pad", resize=resize)
-    return chart.properties(autosize=autosize).configure_view(stroke=None).configure_axis(grid=False)
+    return (
+        chart.properties(autosize=autosize).configure_view(stroke=None).configure_axis(grid=False)
+    )
 
 
 def scene_specs(
-    surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520, lang: str = "en"
+    surface: landscapes.Surface,
+    layout: str = "overlay",
+    n_series: int = 1,
+    size: int = 520,
+    lang: str = "en",
 ) -> dict:
     """Two Vega-Lite specs for the player: the landscape (background and minima) and the
     curves' frame; the player draws the trajectories over both."""
     top = panels(surface, layout, n_series, size, trails=False, lang=lang)
     top = top.properties(datasets=background_data(surface))
     bottom = curve_frame(surface, width=max(240, size // 2 - 30), lang=lang)
-    return {"landscape": _configure(top).to_dict(), "curves": _configure(bottom, resize=True).to_dict()}
+    return {
+        "landscape": _configure(top).to_dict(),
+        "curves": _configure(bottom, resize=True).to_dict(),
+    }
 
 
 def scene_chart(
-    surface: landscapes.Surface, layout: str = "overlay", n_series: int = 1, size: int = 520, lang: str = "en"
+    surface: landscapes.Surface,
+    layout: str = "overlay",
+    n_series: int = 1,
+    size: int = 520,
+    lang: str = "en",
 ):
     """The whole picture as one static chart (for files and the naive benchmark baseline)."""
     chart = alt.vconcat(
@@ -274,12 +336,30 @@ def filled_scene_chart(
     n, points = t.loss.shape
     grad = np.linalg.norm(np.asarray(t.grad), axis=-1)
     values = [
-        {"i": i, "s": s, "x": float(t.xy[i, s, 0]), "y": float(t.xy[i, s, 1]), "loss": float(t.loss[i, s]),
-         "lr": float(t.lr[i, max(s - 1, 0)]), "g": float(grad[i, max(s - 1, 0)]), "c": colors[i], "label": t.labels[i]}
-        for i in range(n) for s in range(points)
-    ]  # fmt: skip
-    ends = [{"i": i, "d": int(d), "x": float(t.xy[i, -1, 0]), "y": float(t.xy[i, -1, 1]), "label": t.labels[i]}
-            for i, d in enumerate(t.diverged_at)]  # fmt: skip
+        {
+            "i": i,
+            "s": s,
+            "x": float(t.xy[i, s, 0]),
+            "y": float(t.xy[i, s, 1]),
+            "loss": float(t.loss[i, s]),
+            "lr": float(t.lr[i, max(s - 1, 0)]),
+            "g": float(grad[i, max(s - 1, 0)]),
+            "c": colors[i],
+            "label": t.labels[i],
+        }
+        for i in range(n)
+        for s in range(points)
+    ]
+    ends = [
+        {
+            "i": i,
+            "d": int(d),
+            "x": float(t.xy[i, -1, 0]),
+            "y": float(t.xy[i, -1, 1]),
+            "label": t.labels[i],
+        }
+        for i, d in enumerate(t.diverged_at)
+    ]
     spec = scene_chart(surface, layout, n, lang=lang).to_dict()
     spec["datasets"].update(paths=values, ends=ends)
     for param in spec["params"]:

@@ -30,24 +30,41 @@ def training_curves(
         .encode(
             x=alt.X("epoch:Q", title=word("epoch", lang)),
             y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=word("loss_log", lang)),
-            color=alt.Color("run:N", title=word("run", lang), scale=alt.Scale(domain=list(labels), range=list(colors)), legend=alt.Legend(orient="right", labelLimit=320)),
-            strokeDash=alt.StrokeDash("set:N", title=word("set", lang), scale=alt.Scale(domain=sets, range=[[1, 0], [4, 3]])),
-            tooltip=[alt.Tooltip("run:N", title=word("run", lang)), alt.Tooltip("set:N", title=word("set", lang)),
-                     alt.Tooltip("epoch:Q", title=word("epoch", lang)), alt.Tooltip("loss:Q", title=word("loss", lang), format=".4g")],
+            color=alt.Color(
+                "run:N",
+                title=word("run", lang),
+                scale=alt.Scale(domain=list(labels), range=list(colors)),
+                legend=alt.Legend(orient="right", labelLimit=320),
+            ),
+            strokeDash=alt.StrokeDash(
+                "set:N",
+                title=word("set", lang),
+                scale=alt.Scale(domain=sets, range=[[1, 0], [4, 3]]),
+            ),
+            tooltip=[
+                alt.Tooltip("run:N", title=word("run", lang)),
+                alt.Tooltip("set:N", title=word("set", lang)),
+                alt.Tooltip("epoch:Q", title=word("epoch", lang)),
+                alt.Tooltip("loss:Q", title=word("loss", lang), format=".4g"),
+            ],
         )
         .properties(width=width, height=height)
-    )  # fmt: skip
+    )
 
 
 def decision_boundary(
     output: np.ndarray, extent: float, xy: np.ndarray, labels: np.ndarray, size: int = 220
 ) -> Image.Image:
     """The network's output over [-extent, extent]² as a picture (orange −1 … white 0 … blue +1)
-    with the data points on top. A picture, not a chart: nine of these as Vega rects were slow."""  # fmt: skip
-    palette = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in BLUE_ORANGE], np.float64)
+    with the data points on top. A picture, not a chart: nine of these as Vega rects were slow."""
+    palette = np.array(
+        [[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in BLUE_ORANGE], np.float64
+    )
     v = np.clip(np.nan_to_num(output), -1, 1)[..., None]
     rgb = np.where(
-        v < 0, palette[1] + (palette[0] - palette[1]) * -v, palette[1] + (palette[2] - palette[1]) * v
+        v < 0,
+        palette[1] + (palette[0] - palette[1]) * -v,
+        palette[1] + (palette[2] - palette[1]) * v,
     )
     picture = Image.fromarray(rgb.astype(np.uint8)).resize((size, size), Image.Resampling.BILINEAR)
     draw = ImageDraw.Draw(picture)
@@ -68,10 +85,19 @@ def loss_slice(
     if path is not None:
         line = (
             alt.Chart(
-                alt.Data(values=[{"x": float(a), "y": float(b), "s": s} for s, (a, b) in enumerate(path)])
+                alt.Data(
+                    values=[{"x": float(a), "y": float(b), "s": s} for s, (a, b) in enumerate(path)]
+                )
             )
-            .mark_line(color="white", strokeWidth=2, point=alt.OverlayMarkDef(size=8, color="white"))
-            .encode(x="x:Q", y="y:Q", order="s:Q", tooltip=[alt.Tooltip("s:Q", title=word("epoch", lang))])
+            .mark_line(
+                color="white", strokeWidth=2, point=alt.OverlayMarkDef(size=8, color="white")
+            )
+            .encode(
+                x="x:Q",
+                y="y:Q",
+                order="s:Q",
+                tooltip=[alt.Tooltip("s:Q", title=word("epoch", lang))],
+            )
         )
         chart = alt.layer(chart, line)
     return chart.properties(datasets=background_data(surface))

@@ -32,7 +32,9 @@ def pack(trajectories, box, labels, colors, extra: dict | None = None, parts=Non
     """Bytes for the player: positions, losses, rates, gradient norms and a JSON header; with
     `parts` = (gradient step, rest) arrays of (n, steps, 2), the step decomposition too."""
     box = np.asarray(box, np.float64)
-    loss = np.nan_to_num(np.asarray(trajectories.loss, np.float32), nan=0.0, posinf=3e38, neginf=-3e38)
+    loss = np.nan_to_num(
+        np.asarray(trajectories.loss, np.float32), nan=0.0, posinf=3e38, neginf=-3e38
+    )
     arrays = {
         "xy": _quantize(np.asarray(trajectories.xy, np.float64), box),
         "loss": loss.astype("<f4"),
@@ -60,7 +62,12 @@ def pack(trajectories, box, labels, colors, extra: dict | None = None, parts=Non
     text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode("utf-8")
     padding = (-(4 + len(text))) % 4
     return b"".join(
-        [struct.pack("<I", len(text)), text, b" " * padding, *(a.tobytes() for a in arrays.values())]
+        [
+            struct.pack("<I", len(text)),
+            text,
+            b" " * padding,
+            *(a.tobytes() for a in arrays.values()),
+        ]
     )
 
 
@@ -72,6 +79,8 @@ def unpack(data: bytes) -> tuple[dict, dict[str, np.ndarray]]:
     arrays = {}
     for name, dtype, shape in header["arrays"]:
         count = int(np.prod(shape))
-        arrays[name] = np.frombuffer(data, dtype=np.dtype(dtype), count=count, offset=offset).reshape(shape)
+        arrays[name] = np.frombuffer(
+            data, dtype=np.dtype(dtype), count=count, offset=offset
+        ).reshape(shape)
         offset += count * np.dtype(dtype).itemsize
     return header, arrays

@@ -58,7 +58,9 @@ class PreparedSpec(NamedTuple):
 def prepare(specs: dict) -> PreparedSpec:
     text = json.dumps(specs, sort_keys=True, separators=(",", ":"), allow_nan=False)
     key = hashlib.sha1(text.encode()).hexdigest()[:16]
-    return PreparedSpec(key, json.dumps({"key": key, "spec": specs}, separators=(",", ":")).encode())
+    return PreparedSpec(
+        key, json.dumps({"key": key, "spec": specs}, separators=(",", ":")).encode()
+    )
 
 
 def mount(
@@ -73,14 +75,20 @@ def mount(
     key: str = "player",
 ):
     """Show the prepared specs playing `trajectories` (`extra` goes to the player's header: its
-    words, presentation mode; `parts`: the step decomposition to draw at the heads). A click on the landscape calls `on_start(x, y)` before the next
-    run of the script (when widgets may still be changed)."""
+    words, presentation mode; `parts`: the step decomposition to draw at the heads). A click on
+    the landscape calls `on_start(x, y)` before the next run of the script (when widgets may
+    still be changed)."""
     runtime, code, specs, player = _components()
     runtime(key="lll_runtime")
     code(key="lll_player_code")
     specs(key="lll_spec", data=spec.message)
     payload = pack(
-        trajectories, box, labels, colors, extra={**(extra or {}), "spec_key": spec.key}, parts=parts
+        trajectories,
+        box,
+        labels,
+        colors,
+        extra={**(extra or {}), "spec_key": spec.key},
+        parts=parts,
     )
 
     def clicked():

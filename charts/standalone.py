@@ -16,7 +16,8 @@ PAGE = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none';
+ script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:">
 <title>{title}</title>
 <style>
 body {{ margin: 1.5rem; font-family: system-ui, sans-serif; color: #31333f; }}
@@ -57,8 +58,11 @@ def _inline_json(value) -> str:
 
 def page(title: str, note: str, key: str, specs: dict, payload: bytes, lang: str = "en") -> str:
     """The HTML document; `title` and `note` are shown as text (escaped), never as markup."""
-    boot = _BOOT % {"key": re.sub(r"\W", "", key), "spec": _inline_json(specs),
-                    "payload": base64.b64encode(payload).decode("ascii")}  # fmt: skip
+    boot = _BOOT % {
+        "key": re.sub(r"\W", "", key),
+        "spec": _inline_json(specs),
+        "payload": base64.b64encode(payload).decode("ascii"),
+    }
     return PAGE.format(
         lang=html.escape(lang),
         title=html.escape(title),

@@ -38,7 +38,9 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> N
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
                 return
         if process.poll() is not None:
-            raise RuntimeError(process.stdout.read().decode(errors="replace") if process.stdout else "exited")
+            raise RuntimeError(
+                process.stdout.read().decode(errors="replace") if process.stdout else "exited"
+            )
         time.sleep(0.3)
     raise TimeoutError(f"nothing healthy at {url}")
 
@@ -56,11 +58,26 @@ def app_process(port: int | None = None, script: str = "streamlit_app.py", timeo
     """One app process on a loopback port (a free one by default); yields (url, process)."""
     port = port or free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, process, timeout)
@@ -69,7 +86,9 @@ def app_process(port: int | None = None, script: str = "streamlit_app.py", timeo
         stop(process)
 
 
-def nginx_config(port: int, backends: list[int], run: pathlib.Path, listen: str = "127.0.0.1") -> str:
+def nginx_config(
+    port: int, backends: list[int], run: pathlib.Path, listen: str = "127.0.0.1"
+) -> str:
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in backends)
     text = TEMPLATE.read_text().replace("@RUN@", str(run)).replace("@BACKENDS@", servers)
     return text.replace("@PORT@", f"{listen}:{port}")
@@ -85,8 +104,11 @@ def classroom(processes: int = 2, port: int | None = None, listen: str = "127.0.
         run = pathlib.Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lll-nginx-")))
         config = run / "nginx.conf"
         config.write_text(nginx_config(port, [int(u.rsplit(":", 1)[1]) for u in apps], run, listen))
-        proxy = subprocess.Popen([nginx, "-c", str(config), "-p", str(run), "-g", "daemon off;"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+        proxy = subprocess.Popen(
+            [nginx, "-c", str(config), "-p", str(run), "-g", "daemon off;"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         stack.callback(stop, proxy)
         url = f"http://127.0.0.1:{port}"
         wait_until_healthy(url, proxy, 30)
@@ -94,14 +116,16 @@ def classroom(processes: int = 2, port: int | None = None, listen: str = "127.0.
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m deploy.classroom", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.classroom", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--port", type=int, default=8600)
     parser.add_argument("--listen", default="0.0.0.0", help="address nginx listens on")
     args = parser.parse_args()
     with classroom(args.processes, args.port, args.listen) as (url, run, apps):
         print(
-            f"serving {len(apps)} app processes at http://{args.listen}:{args.port} (logs in {run})",
+            f"serving {len(apps)} app processes at http://{args.listen}:{args.port} (logs in {run})",  # noqa: E501
             flush=True,
         )
         with contextlib.suppress(KeyboardInterrupt):

@@ -16,9 +16,19 @@ import string
 
 TABLES = pathlib.Path(__file__).resolve().parent.parent / "assets" / "i18n"
 LANGS = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
-ALIASES = {"zh": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hans": "zh-Hans",
-           "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-mo": "zh-Hant", "zh-hant": "zh-Hant"}  # fmt: skip
-MISSING: set[tuple[str, str]] = set()  # (lang, key) asked for but absent: tests assert it stays empty
+ALIASES = {
+    "zh": "zh-Hans",
+    "zh-cn": "zh-Hans",
+    "zh-sg": "zh-Hans",
+    "zh-hans": "zh-Hans",
+    "zh-tw": "zh-Hant",
+    "zh-hk": "zh-Hant",
+    "zh-mo": "zh-Hant",
+    "zh-hant": "zh-Hant",
+}
+MISSING: set[tuple[str, str]] = (
+    set()
+)  # (lang, key) asked for but absent: tests assert it stays empty
 
 
 @functools.cache
@@ -33,7 +43,9 @@ def language(value) -> str:
         return text
     lowered = text.lower()
     return (
-        ALIASES.get(lowered) or ALIASES.get(lowered[:5]) or ("zh-Hans" if lowered.startswith("zh") else "en")
+        ALIASES.get(lowered)
+        or ALIASES.get(lowered[:5])
+        or ("zh-Hans" if lowered.startswith("zh") else "en")
     )
 
 
@@ -44,7 +56,8 @@ def fields(template: str) -> set[str]:
 
 def text(key: str, lang: str = "en", english: str | None = None, **params) -> str:
     """`key` in `lang`, formatted with `params`. A key absent from `lang` falls back to `english`
-    (for metadata: the English in its own code) or to the English table, and is recorded in MISSING."""
+    (for metadata: the English in its own code) or to the English table, and is recorded in
+    MISSING."""
     template = table(lang).get(key)
     if template is None:
         if lang != "en" or english is None:

@@ -3,14 +3,15 @@
 s = landscapes.get("rosenbrock")          # or get("quadratic", condition=50, angle=30)
 s(jnp.array([x, y]))                      # loss, traceable
 landscapes.names(kind="saddle")           # what there is, by what it teaches
-landscapes.from_formula("x^2 + 10*y^2", ((-3, 3), (-3, 3)))   # a surface typed by a user, parsed safely
+landscapes.from_formula("x^2 + 10*y^2", ((-3, 3), (-3, 3)))   # typed by a user, parsed safely
 """
 
 from landscapes import formula, many_minima, models, plateaus, rugged, saddles, valleys  # noqa: F401  (registration)
 from landscapes.custom import from_function, regularized
-from landscapes.evaluate import find_minima, grid_values
+from landscapes.evaluate import find_minima
 from landscapes.formula import FormulaError, from_formula
-from landscapes.surface import KINDS, Param, Surface, get, kinds, names, param_specs
+from landscapes.param import Param
+from landscapes.surface import KINDS, Surface, get, grid_values, kinds, names, param_specs
 
 __all__ = [
     "KINDS",

@@ -8,7 +8,8 @@ import functools
 import jax.numpy as jnp
 
 from landscapes.evaluate import find_minima
-from landscapes.surface import Param, Surface, describe
+from landscapes.param import Param
+from landscapes.surface import Surface, describe
 
 
 @functools.lru_cache(maxsize=256)

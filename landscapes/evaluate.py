@@ -1,4 +1,4 @@
-"""Batch evaluation of surfaces: loss grids for pictures and numerical minima.
+"""Numerical minima of surfaces (their loss grids are `Surface.grid`).
 
 Jitted functions take the surface function as a static argument and its parameters as
 traced values, so each surface compiles once whatever its parameters.
@@ -13,22 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from landscapes.surface import Surface
-
-
-@functools.partial(jax.jit, static_argnums=0)
-def _values(fn, params, points):
-    return jax.vmap(lambda p: fn(p, params))(points)
-
-
-def grid_values(surface: Surface, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Loss on an n×n grid over the domain: (xs, ys, z), z[i, j] = f(xs[j], ys[i])."""
-    (x0, x1), (y0, y1) = surface.domain
-    xs = np.linspace(x0, x1, n, dtype=np.float32)
-    ys = np.linspace(y0, y1, n, dtype=np.float32)
-    points = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-    z = np.asarray(_values(surface.fn, surface.param_arrays(), points)).reshape(n, n)
-    return xs, ys, z
+from landscapes.surface import Surface, values_at
 
 
 @functools.partial(jax.jit, static_argnums=(0, 4))
@@ -71,14 +56,18 @@ def find_minima(
     (x0, x1), (y0, y1) = surface.domain
     span = max(x1 - x0, y1 - y0)
     gx, gy = np.meshgrid(np.linspace(x0, x1, grid), np.linspace(y0, y1, grid))
-    starts = np.concatenate([np.stack([gx.ravel(), gy.ravel()], 1), np.reshape(extra_starts, (-1, 2))])
+    starts = np.concatenate(
+        [np.stack([gx.ravel(), gy.ravel()], 1), np.reshape(extra_starts, (-1, 2))]
+    )
     params = surface.param_arrays()
-    ends = np.asarray(_descend(surface.fn, params, starts.astype(np.float32), span, steps), np.float64)
+    ends = np.asarray(
+        _descend(surface.fn, params, starts.astype(np.float32), span, steps), np.float64
+    )
     inside = np.all(np.isfinite(ends), 1) & _in_domain(ends, surface.domain, 1e-6 * span)
     ends = ends[inside]
     if len(ends) == 0:
         return []
-    values = np.asarray(_values(surface.fn, params, ends.astype(np.float32)), np.float64)
+    values = np.asarray(values_at(surface.fn, params, ends.astype(np.float32)), np.float64)
     near = _neighbour_values(surface, ends, span, radii=(1e-5, 1e-4, 1e-3))
     noise = np.abs(_neighbour_values(surface, ends, span, radii=(1e-7,)) - values[:, None])
     tolerance = 4 * noise.max(axis=1) + 5e-7 * (1 + np.abs(values))
@@ -115,7 +104,7 @@ def _neighbour_values(surface, points, span, radii):
     directions = np.concatenate([np.broadcast_to(ring, (len(points), 8, 2)), downhill[:, None]], 1)
     offsets = np.concatenate([r * span * directions for r in radii], 1)
     near = (points[:, None, :] + offsets).reshape(-1, 2).astype(np.float32)
-    values = np.asarray(_values(surface.fn, params, near), np.float64)
+    values = np.asarray(values_at(surface.fn, params, near), np.float64)
     return values.reshape(len(points), -1)
 
 

@@ -55,8 +55,10 @@ FUNCTIONS = {  # name → (arity, JAX function, LaTeX template)
 }
 CONSTANTS = {"pi": (math.pi, r"\pi"), "e": (math.e, "e")}
 VARIABLES = ("x", "y")
-_TOKEN = re.compile(  # ASCII only: no Unicode digits or look-alike letters slip in as numbers or names
-    r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_]\w*)|(\*\*|[-+*/^(),]))", re.ASCII
+# ASCII only: no Unicode digits or look-alike letters slip in as numbers or names
+_TOKEN = re.compile(
+    r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_]\w*)|(\*\*|[-+*/^(),]))",
+    re.ASCII,
 )
 
 
@@ -64,7 +66,9 @@ class FormulaError(ValueError):
     """What is wrong with a formula and the 0-based column where it was found."""
 
     def __init__(self, key: str, column: int, **params):
-        self.message = Message(f"formula.{key}", **params)  # shown in the reader's language by the UI
+        self.message = Message(
+            f"formula.{key}", **params
+        )  # shown in the reader's language by the UI
         super().__init__(f"column {column + 1}: {self.message}")
         self.column = column
 
@@ -247,7 +251,9 @@ def _arithmetic(tree: Node) -> float | None:
         value = -args[0] if tree.kind == "neg" else _ARITHMETIC[tree.kind](*args)
     except (OverflowError, ZeroDivisionError):
         return math.inf
-    return value if isinstance(value, float) else None  # a negative base to a fractional power is complex
+    return (
+        value if isinstance(value, float) else None
+    )  # a negative base to a fractional power is complex
 
 
 def parse(text: str) -> Node:
@@ -261,7 +267,13 @@ def parse(text: str) -> Node:
     return _Parser(text).formula()
 
 
-_BINARY = {"add": jnp.add, "sub": jnp.subtract, "mul": jnp.multiply, "div": jnp.divide, "pow": jnp.power}
+_BINARY = {
+    "add": jnp.add,
+    "sub": jnp.subtract,
+    "mul": jnp.multiply,
+    "div": jnp.divide,
+    "pow": jnp.power,
+}
 
 
 def evaluate(tree: Node, x, y):
@@ -289,7 +301,9 @@ def to_latex(tree: Node) -> str:
     def wrap(child: Node, level: int, right: bool = False) -> str:
         inner = to_latex(child)
         child_level = _PRECEDENCE.get(child.kind, 5)
-        if child_level < level or (right and child_level == level and child.kind in ("sub", "div", "add")):
+        if child_level < level or (
+            right and child_level == level and child.kind in ("sub", "div", "add")
+        ):
             return rf"\left({inner}\right)"
         return inner
 
@@ -330,8 +344,15 @@ DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
 def from_formula(text: str, domain=DEFAULT_DOMAIN) -> Surface:
     """A Surface from a formula in x and y over `domain`; minima found numerically.
 
-    Raises FormulaError (a ValueError) for a formula it does not accept, ValueError for a bad domain.
+    Raises FormulaError (a ValueError) for a formula it does not accept, ValueError for a bad
+    domain.
     """
     fn, tree = compile_formula(text)
-    return from_function(fn, domain, name="formula", title=f"f(x, y) = {text.strip()}", latex=f"f = {to_latex(tree)}",
-                         note="Your own surface: minima found numerically (multi-start descent, then Newton).")  # fmt: skip
+    return from_function(
+        fn,
+        domain,
+        name="formula",
+        title=f"f(x, y) = {text.strip()}",
+        latex=f"f = {to_latex(tree)}",
+        note="Your own surface: minima found numerically (multi-start descent, then Newton).",
+    )

@@ -11,14 +11,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from landscapes.surface import Param, describe, register
+from landscapes.param import Param
+from landscapes.surface import describe, register
 
 
 def _houses(n: int = 40, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
     """Floor area (m², 40–200) and price (thousands): a line with noise."""
     rng = np.random.default_rng(seed)
     area = rng.uniform(40.0, 200.0, n)
-    return area.astype(np.float32), (0.9 * area + 30.0 + rng.normal(0.0, 15.0, n)).astype(np.float32)
+    return area.astype(np.float32), (0.9 * area + 30.0 + rng.normal(0.0, 15.0, n)).astype(
+        np.float32
+    )
 
 
 def _two_clouds(n: int = 60, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -34,7 +37,8 @@ POINTS, LABELS = _two_clouds()
 
 
 def _sampled_mean(losses, batch, key):
-    """The mean loss over `batch` examples drawn without replacement (all of them when batch ≥ N)."""
+    """The mean loss over `batch` examples drawn without replacement (all of them when
+    batch ≥ N)."""
     take = jax.random.permutation(key, losses.shape[0]) < batch
     return jnp.sum(jnp.where(take, losses, 0.0)) / jnp.maximum(jnp.sum(take), 1)
 
@@ -66,7 +70,10 @@ def least_squares(standardize: bool) -> tuple[tuple[float, float], float]:
 
 def _batch(n: int) -> Param:
     return Param(
-        float(n), 1.0, float(n), help=f"examples per gradient step, drawn afresh each step ({n} = full batch)"
+        float(n),
+        1.0,
+        float(n),
+        help=f"examples per gradient step, drawn afresh each step ({n} = full batch)",
     )
 
 
@@ -84,9 +91,12 @@ def linear_regression(standardize, batch):
         _linear,
         title="Linear regression (house prices)",
         domain=((w - half[0], w + half[0]), (b - half[1], b + half[1])),
-        start=(w - 0.8 * half[0], b + 0.8 * half[1]) if not standardize else (w - 0.8 * half[0], b - 0.8 * half[1]),
+        start=(w - 0.8 * half[0], b + 0.8 * half[1])
+        if not standardize
+        else (w - 0.8 * half[0], b - 0.8 * half[1]),
         minima=[((w, b), best)],
-        latex=r"L(w, b) = \frac{1}{N}\sum_i (w\,x_i + b - y_i)^2" + (r",\ x \to \frac{x - \bar x}{s_x}" if standardize else ""),
+        latex=r"L(w, b) = \frac{1}{N}\sum_i (w\,x_i + b - y_i)^2"
+        + (r",\ x \to \frac{x - \bar x}{s_x}" if standardize else ""),
         note=(
             "The loss of fitting a line to 40 house prices, as a function of the slope w and the "
             "intercept b. With raw floor areas (40–200 m²) the surface is a ravine about 100,000 "
@@ -97,7 +107,7 @@ def linear_regression(standardize, batch):
         lr_range=(1e-6, 1e-4) if not standardize else (1e-3, 0.9),
         minibatch=_linear_minibatch,
         axes=("w (slope)", "b (intercept)"),
-    )  # fmt: skip
+    )
 
 
 def _log_losses(xy, p):
@@ -113,7 +123,8 @@ def _logistic_minibatch(xy, p, key):
 
 
 def logistic_optimum() -> tuple[tuple[float, float], float]:
-    """((w1, w2), mean log loss) of the best weights, by Newton's method in numpy (the loss is convex)."""
+    """((w1, w2), mean log loss) of the best weights, by Newton's method in numpy (the loss is
+    convex)."""
     x, t = POINTS.astype(np.float64), LABELS.astype(np.float64)
     w = np.zeros(2)
     for _ in range(50):

@@ -21,14 +21,24 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 FEATURES = 7
 
 
-def points(name: str, n: int = 500, noise: float = 0.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def points(
+    name: str, n: int = 500, noise: float = 0.0, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """(points (n, 2) in [-6, 6]², labels ±1) of a Playground-style dataset, seeded."""
     rng = np.random.default_rng(seed)
     half = n // 2
     if name == "spiral":
         t = np.linspace(0.0, 1.0, half, endpoint=False)
-        arms = [np.stack([5 * t * np.sin(1.75 * 2 * np.pi * t + d), 5 * t * np.cos(1.75 * 2 * np.pi * t + d)], 1)
-                for d in (0.0, np.pi)]  # fmt: skip
+        arms = [
+            np.stack(
+                [
+                    5 * t * np.sin(1.75 * 2 * np.pi * t + d),
+                    5 * t * np.cos(1.75 * 2 * np.pi * t + d),
+                ],
+                1,
+            )
+            for d in (0.0, np.pi)
+        ]
         xy, labels = np.concatenate(arms), np.repeat([1.0, -1.0], half)
     elif name == "circle":
         radius = np.concatenate([rng.uniform(0, 2.5, half), rng.uniform(3.5, 5, half)])

@@ -4,7 +4,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from landscapes.surface import Param, describe, register
+from landscapes.param import Param
+from landscapes.surface import describe, register
 
 
 def _flat_well(xy, p):

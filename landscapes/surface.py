@@ -16,25 +16,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from landscapes.param import Param
+
 KINDS = ("bowl", "valley", "saddle", "plateau", "cliff", "many_minima", "model", "custom")
-
-
-class Param(NamedTuple):
-    """A numeric setting with its default, range and scale; shared by surfaces and optimizers."""
-
-    default: float
-    low: float
-    high: float
-    log: bool = False
-    help: str = ""
-    toggle: bool = False  # an on/off switch held as 0.0 / 1.0 (so it can be traced like any number)
-
-    def check(self, name: str, value) -> np.ndarray:
-        """`value` as float32, or a ValueError naming the parameter and its range."""
-        arr = np.asarray(value, dtype=np.float64)
-        if not np.all(np.isfinite(arr)) or np.any(arr < self.low) or np.any(arr > self.high):
-            raise ValueError(f"{name} must be within [{self.low:g}, {self.high:g}], got {value!r}")
-        return arr.astype(np.float32)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,8 +44,10 @@ class Surface:
     params: Mapping[str, float] = dataclasses.field(default_factory=dict)
     param_specs: Mapping[str, Param] = dataclasses.field(default_factory=dict)
     minima_complete: bool = True
-    minibatch: Callable | None = None  # `(xy, params, key) -> loss` on a random minibatch (model surfaces)
-    axes: tuple[str, str] = ("x", "y")  # what the two coordinates are called (a model's weights: w and b)
+    # `(xy, params, key) -> loss` on a random minibatch (model surfaces)
+    minibatch: Callable | None = None
+    # what the two coordinates are called (a model's weights: w and b)
+    axes: tuple[str, str] = ("x", "y")
 
     def __call__(self, xy) -> jnp.ndarray:
         """Loss at `xy` (shape (2,) or (..., 2)); traceable and differentiable."""
@@ -81,9 +67,24 @@ class Surface:
 
     def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Loss on an n×n grid over the domain: (xs, ys, z) with z[i, j] = f(xs[j], ys[i])."""
-        from landscapes.evaluate import grid_values
-
         return grid_values(self, n)
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def values_at(fn, params, points):
+    """`fn` at each of `points` (m, 2); compiled once per surface function, whatever its
+    parameters (traced)."""
+    return jax.vmap(lambda p: fn(p, params))(points)
+
+
+def grid_values(surface: Surface, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Loss on an n×n grid over the domain: (xs, ys, z), z[i, j] = f(xs[j], ys[i])."""
+    (x0, x1), (y0, y1) = surface.domain
+    xs = np.linspace(x0, x1, n, dtype=np.float32)
+    ys = np.linspace(y0, y1, n, dtype=np.float32)
+    points = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    z = np.asarray(values_at(surface.fn, surface.param_arrays(), points)).reshape(n, n)
+    return xs, ys, z
 
 
 class _Entry(NamedTuple):

@@ -3,7 +3,8 @@
 import jax.numpy as jnp
 
 from landscapes.mathx import rotate, safe_sqrt
-from landscapes.surface import Param, describe, register
+from landscapes.param import Param
+from landscapes.surface import describe, register
 
 
 def _sphere(xy, p):

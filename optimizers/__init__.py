@@ -6,7 +6,7 @@ t = optimizers.run(surface, [spec], start=(-1.5, 2.0), steps=500)
 r = optimizers.sweep(surface, optimizers.make("sgd", learning_rate=np.logspace(-4, -1, 500)))
 """
 
-from optimizers import train  # registers the network_slice surface
+from optimizers import train
 from optimizers.catalog import CATALOG, Entry, entry
 from optimizers.runner import SweepResult, Trajectories, divergence_box, run, sweep, trace_count
 from optimizers.schedules import Schedule, schedule
@@ -30,6 +30,9 @@ __all__ = [
     "trace_count",
     "train",
 ]
+
+
+train.register_slice()
 
 
 def names() -> list[str]:

@@ -107,7 +107,7 @@ ENTRIES = [
             "eps": _eps(1e-7),
             "momentum": Param(0.0, 0.0, 0.99999, help="momentum on the scaled step"),
         },
-        r"v \leftarrow \rho v + (1-\rho) g^2,\quad \theta \leftarrow \theta - \eta\, g / \sqrt{v + \epsilon}",
+        r"v \leftarrow \rho v + (1-\rho) g^2,\quad \theta \leftarrow \theta - \eta\, g / \sqrt{v + \epsilon}",  # noqa: E501
         KERAS + " (ε inside the root, as Keras; eps_in_sqrt=False gives CS231n's √v + ε)",
         flags={"eps_in_sqrt": True, "centered": False},
     ),
@@ -157,7 +157,7 @@ ENTRIES = [
         lambda h, f: optax.nadam(1.0, h["b1"], h["b2"], h["eps"]),
         {"learning_rate": _lr(0.001), **_ADAM, "eps": _eps(1e-7)},
         _ADAM_RULE
-        + r"\theta \leftarrow \theta - \eta\, \frac{\beta_1 \hat m + (1-\beta_1) g/(1-\beta_1^t)}{\sqrt{\hat v} + \epsilon}",
+        + r"\theta \leftarrow \theta - \eta\, \frac{\beta_1 \hat m + (1-\beta_1) g/(1-\beta_1^t)}{\sqrt{\hat v} + \epsilon}",  # noqa: E501
         KERAS + " values; optax's rule (Keras adds a momentum schedule)",
     ),
     Entry(
@@ -180,7 +180,7 @@ ENTRIES = [
             "threshold": Param(5.0, 0.0, 100.0, help="variance-tractability threshold ρ_t"),
         },
         r"\rho_t = \rho_\infty - \tfrac{2t\beta_2^t}{1-\beta_2^t};\ "
-        r"\theta \leftarrow \theta - \eta\, \hat m \cdot (r_t / (\sqrt{\hat v} + \epsilon)\ \text{if}\ \rho_t > 5\ \text{else}\ 1)",
+        r"\theta \leftarrow \theta - \eta\, \hat m \cdot (r_t / (\sqrt{\hat v} + \epsilon)\ \text{if}\ \rho_t > 5\ \text{else}\ 1)",  # noqa: E501
         OPTAX,
     ),
     Entry(
@@ -211,7 +211,7 @@ ENTRIES = [
             "b2": _beta(0.99, "gradients"),
             "weight_decay": Param(0.0, 0.0, 1.0, help="decoupled weight decay λ"),
         },
-        r"\theta \leftarrow \theta - \eta\,(\mathrm{sign}(\beta_1 m + (1-\beta_1) g) + \lambda\theta),\ "
+        r"\theta \leftarrow \theta - \eta\,(\mathrm{sign}(\beta_1 m + (1-\beta_1) g) + \lambda\theta),\ "  # noqa: E501
         r"m \leftarrow \beta_2 m + (1-\beta_2) g",
         KERAS,
     ),
@@ -224,7 +224,7 @@ ENTRIES = [
             "rho": _beta(0.95, "squared gradients and steps"),
             "eps": _eps(1e-7),
         },
-        r"v \leftarrow \rho v + (1-\rho) g^2,\ \Delta = \frac{\sqrt{u + \epsilon}}{\sqrt{v + \epsilon}}\, g,\ "
+        r"v \leftarrow \rho v + (1-\rho) g^2,\ \Delta = \frac{\sqrt{u + \epsilon}}{\sqrt{v + \epsilon}}\, g,\ "  # noqa: E501
         r"u \leftarrow \rho u + (1-\rho)\Delta^2,\ \theta \leftarrow \theta - \eta\,\Delta",
         KERAS + " (η = 0.001; Zeiler's original has η = 1)",
     ),
@@ -245,7 +245,7 @@ ENTRIES = [
             "min_step_size": Param(1e-6, 0.0, 1.0, log=True, help="smallest per-coordinate step"),
             "max_step_size": Param(50.0, 1e-6, 1e3, log=True, help="largest per-coordinate step"),
         },
-        r"\delta_i \leftarrow \delta_i\,\eta^{\pm}\ \text{by}\ \mathrm{sign}(g_i g_i^{\text{prev}}),\ "
+        r"\delta_i \leftarrow \delta_i\,\eta^{\pm}\ \text{by}\ \mathrm{sign}(g_i g_i^{\text{prev}}),\ "  # noqa: E501
         r"\theta_i \leftarrow \theta_i - \delta_i\,\mathrm{sign}(g_i),\ \delta_i^{(0)} = \eta",
         "PyTorch defaults (Keras has no Rprop); η is the initial step, schedules scale it",
         lr_inside=True,
@@ -261,7 +261,9 @@ ENTRIES = [
     Entry(
         "novograd",
         "NovoGrad",
-        lambda h, f: optax.novograd(1.0, h["b1"], h["b2"], h["eps"], weight_decay=h["weight_decay"]),
+        lambda h, f: optax.novograd(
+            1.0, h["b1"], h["b2"], h["eps"], weight_decay=h["weight_decay"]
+        ),
         {
             "learning_rate": _lr(0.001),
             "b1": _beta(0.9, "normalized gradients"),
@@ -270,7 +272,7 @@ ENTRIES = [
             "weight_decay": Param(0.0, 0.0, 1.0, help="weight decay λ"),
         },
         r"v \leftarrow \beta_2 v + (1-\beta_2)\lVert g\rVert^2,\ "
-        r"m \leftarrow \beta_1 m + \bigl(g / (\sqrt{v} + \epsilon) + \lambda\theta\bigr),\ \theta \leftarrow \theta - \eta\, m",
+        r"m \leftarrow \beta_1 m + \bigl(g / (\sqrt{v} + \epsilon) + \lambda\theta\bigr),\ \theta \leftarrow \theta - \eta\, m",  # noqa: E501
         OPTAX,
     ),
     Entry(
@@ -279,7 +281,7 @@ ENTRIES = [
         lambda h, f: optax.lbfgs(None, memory_size=f["memory_size"]),
         {"learning_rate": _lr(1.0)},
         r"d = -H_k g\ \text{(two-loop recursion over the last } m \text{ steps)},\ "
-        r"\theta \leftarrow \theta + \eta\,\alpha\, d,\ \alpha\ \text{from a zoom line search (strong Wolfe)}",
+        r"\theta \leftarrow \theta + \eta\,\alpha\, d,\ \alpha\ \text{from a zoom line search (strong Wolfe)}",  # noqa: E501
         OPTAX + "; η scales the line-searched step",
         flags={"memory_size": 10},
     ),
@@ -303,7 +305,7 @@ ENTRIES = [
             "nu": Param(0.7, 0.0, 1.0, help="ν: weight of the momentum buffer in the step"),
             "beta": _beta(0.999, "gradients"),
         },
-        r"m \leftarrow \beta m + (1-\beta) g,\quad \theta \leftarrow \theta - \eta\,[(1-\nu) g + \nu m]",
+        r"m \leftarrow \beta m + (1-\beta) g,\quad \theta \leftarrow \theta - \eta\,[(1-\nu) g + \nu m]",  # noqa: E501
         "Ma & Yarats (2019) recommended ν = 0.7, β = 0.999",
     ),
     Entry(
@@ -318,7 +320,7 @@ ENTRIES = [
             "b2": _beta(0.999, "squared gradients"),
             "eps": _eps(1e-8),
         },
-        r"\theta \leftarrow \theta - \eta\,\frac{(1-\nu_1) g + \nu_1 \hat m}{\sqrt{(1-\nu_2) g^2 + \nu_2 \hat v} + \epsilon}",
+        r"\theta \leftarrow \theta - \eta\,\frac{(1-\nu_1) g + \nu_1 \hat m}{\sqrt{(1-\nu_2) g^2 + \nu_2 \hat v} + \epsilon}",  # noqa: E501
         "Ma & Yarats (2019) recommended (ν₁, ν₂, β₁, β₂) = (0.7, 1.0, 0.995, 0.999)",
     ),
 ]

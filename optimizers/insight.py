@@ -25,7 +25,8 @@ MAX_SEEDS = 256
 # A fan's seeds by default: its 10 % and 90 % losses are then the 26th and 231st of 256 runs
 # rather than the 10th and 90th of 100, and the density it is drawn as fills in.
 FAN_SEEDS = 256
-BASIN_BUDGET = 200_000_000  # optimizer steps per basin picture (about a second here); more steps are cut
+# optimizer steps per basin picture (about a second here); more steps are cut
+BASIN_BUDGET = 200_000_000
 
 
 def vary(spec: Spec, **values) -> Spec:
@@ -36,7 +37,9 @@ def vary(spec: Spec, **values) -> Spec:
 def rate_grid(surface: Surface, n: int = 400, decades: float = 1.5) -> np.ndarray:
     """`n` rates log-spaced around the surface's suggested range, `decades` beyond each end."""
     lo, hi = surface.lr_range
-    return np.logspace(np.log10(lo) - decades, np.log10(hi) + decades, int(np.clip(n, 2, MAX_RATES)))
+    return np.logspace(
+        np.log10(lo) - decades, np.log10(hi) + decades, int(np.clip(n, 2, MAX_RATES))
+    )
 
 
 @functools.cache
@@ -48,7 +51,9 @@ def _jitted(fn):
 
 def tolerance(surface: Surface, start) -> float:
     """Converged means within 1e-3 of the way from the start's loss down to the minimum."""
-    start_loss = float(_jitted(surface.fn)[0](np.asarray([start], np.float32), surface.param_arrays())[0])
+    start_loss = float(
+        _jitted(surface.fn)[0](np.asarray([start], np.float32), surface.param_arrays())[0]
+    )
     f_min = surface.f_min if surface.f_min is not None else start_loss - 1.0
     return max(1e-3 * abs(start_loss - f_min), 1e-9)
 
@@ -75,7 +80,15 @@ def rate_sweep(surface, spec, start, steps, rates=None, noise=0.0, seed=0) -> Ra
     to tolerance within `steps` (good), or neither (too small, or too slow to settle)."""
     rates = rate_grid(surface) if rates is None else np.asarray(rates, np.float64)[:MAX_RATES]
     start = surface.start if start is None else start
-    r = sweep(surface, vary(spec, learning_rate=rates), start, steps, tolerance(surface, start), noise, seed)
+    r = sweep(
+        surface,
+        vary(spec, learning_rate=rates),
+        start,
+        steps,
+        tolerance(surface, start),
+        noise,
+        seed,
+    )
     region = np.where(r.diverged_at >= 0, 2, np.where(r.converged_at >= 0, 1, 0))
     return RateSweep(rates, r.final_loss, r.converged_at, r.diverged_at, region)
 
@@ -102,7 +115,9 @@ class StabilityMap(NamedTuple):
     optimum: tuple[float, float] | None  # (rate, β) of fastest heavy-ball convergence
 
 
-def stability_map(surface, spec, start, steps, rates=None, betas=None, noise=0.0, seed=0) -> StabilityMap:
+def stability_map(
+    surface, spec, start, steps, rates=None, betas=None, noise=0.0, seed=0
+) -> StabilityMap:
     """Learning rate × momentum (`spec` must have a `momentum` hyperparameter) in one run."""
     rates = rate_grid(surface, 120) if rates is None else np.asarray(rates, np.float64)
     betas = np.linspace(0.0, 0.99, 60) if betas is None else np.asarray(betas, np.float64)
@@ -165,7 +180,9 @@ class RangeTest(NamedTuple):
     stop: int  # the steps from here on are past divergence (or the loss's 4× rise) and not drawn
 
 
-def range_test(surface, spec, start, steps, start_lr=1e-6, end_lr=10.0, noise=0.0, seed=0) -> RangeTest:
+def range_test(
+    surface, spec, start, steps, start_lr=1e-6, end_lr=10.0, noise=0.0, seed=0
+) -> RangeTest:
     """Smith (2015) / Surmenok (2017): grow the rate every step, smooth the loss (bias-corrected
     moving average), stop once it exceeds 4× its minimum, and suggest the rate where the
     smoothed loss falls fastest against log(rate), before its minimum."""
@@ -177,7 +194,9 @@ def range_test(surface, spec, start, steps, start_lr=1e-6, end_lr=10.0, noise=0.
     end = int(t.diverged_at[0]) if t.diverged_at[0] >= 0 else len(loss)
     smoothed = _smooth(loss[:end])
     best = int(smoothed.argmin()) if len(smoothed) else 0
-    rising = np.nonzero(smoothed[best:] > 4 * max(smoothed[best], 1e-30))[0] if len(smoothed) else []
+    rising = (
+        np.nonzero(smoothed[best:] > 4 * max(smoothed[best], 1e-30))[0] if len(smoothed) else []
+    )
     stop = best + int(rising[0]) if len(rising) else len(smoothed)
     descent = slice(0, best + 1)  # past the lowest smoothed loss nothing descends
     slope = np.gradient(smoothed[descent], np.log(rates[descent])) if best > 2 else np.zeros(1)
@@ -211,7 +230,9 @@ def noise_fans(surface, specs, start, steps, noise, seeds: int = FAN_SEEDS) -> l
     xy, loss, _ = points(surface, specs, start, steps, noise, list(range(seeds)))
     # Nearest-rank quantiles of each configuration's seeds at each step: one sort (of contiguous
     # rows, twice as fast as along the strided axis) instead of three selections.
-    ordered = np.sort(np.ascontiguousarray(loss.reshape(-1, seeds, loss.shape[-1]).transpose(0, 2, 1)))
+    ordered = np.sort(
+        np.ascontiguousarray(loss.reshape(-1, seeds, loss.shape[-1]).transpose(0, 2, 1))
+    )
     low, median, high = (ordered[..., round(q * (seeds - 1))] for q in (0.1, 0.5, 0.9))
     runs = xy.reshape(-1, seeds, *xy.shape[1:])
     return [Fan(*parts) for parts in zip(runs, median, low, high, strict=True)]
@@ -226,13 +247,17 @@ def leaderboard(t: Trajectories, surface: Surface, start) -> list[dict]:
     for i, label in enumerate(t.labels):
         reached = np.nonzero(t.loss[i] - (f_min if f_min is not None else -np.inf) < tol)[0]
         end = t.xy[i, -1]
-        rows.append({
-            "run": label,
-            "steps_to_tol": int(reached[0]) if len(reached) and t.diverged_at[i] < 0 else None,
-            "final_loss": float(t.loss[i, -1]),
-            "diverged_at": int(t.diverged_at[i]) if t.diverged_at[i] >= 0 else None,
-            "distance": float(np.linalg.norm(minima - end, axis=1).min()) if len(minima) else None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "run": label,
+                "steps_to_tol": int(reached[0]) if len(reached) and t.diverged_at[i] < 0 else None,
+                "final_loss": float(t.loss[i, -1]),
+                "diverged_at": int(t.diverged_at[i]) if t.diverged_at[i] >= 0 else None,
+                "distance": float(np.linalg.norm(minima - end, axis=1).min())
+                if len(minima)
+                else None,
+            }
+        )
     return rows
 
 
@@ -246,11 +271,17 @@ def decomposition(t: Trajectories) -> tuple[np.ndarray, np.ndarray]:
 # Where an optimizer keeps its second moment, whether ε sits inside the root, and whether the
 # moment is bias-corrected: what its effective per-coordinate step η/(√v̂ + ε) is made of.
 SECOND_MOMENT = {
-    "adagrad": ("sum_of_squares", True, False), "rmsprop": ("nu", True, False), "adam": ("nu", False, True),
-    "adamw": ("nu", False, True), "amsgrad": ("nu_max", False, False), "nadam": ("nu", False, True),
-    "radam": ("nu", False, True), "adabelief": ("nu", False, True), "yogi": ("nu", False, True),
+    "adagrad": ("sum_of_squares", True, False),
+    "rmsprop": ("nu", True, False),
+    "adam": ("nu", False, True),
+    "adamw": ("nu", False, True),
+    "amsgrad": ("nu_max", False, False),
+    "nadam": ("nu", False, True),
+    "radam": ("nu", False, True),
+    "adabelief": ("nu", False, True),
+    "yogi": ("nu", False, True),
     "adam_nobc": ("v", False, False),
-}  # fmt: skip
+}
 MOMENTUM_LEAVES = ("trace", "mu", "m")
 BIAS_CORRECTED = ("adam", "adamw", "adamax", "nadam", "amsgrad", "radam", "adabelief", "yogi")
 
@@ -259,7 +290,9 @@ def _leaf(state: dict, name: str):
     return next((v[0] for k, v in state.items() if k.rsplit(".", 1)[-1] == name), None)
 
 
-def internals(surface, spec, start, steps, noise=0.0, seed=0) -> tuple[Trajectories, dict[str, np.ndarray]]:
+def internals(
+    surface, spec, start, steps, noise=0.0, seed=0
+) -> tuple[Trajectories, dict[str, np.ndarray]]:
     """One run with its optimizer state recorded, and series over its steps (keys are ids the
     UI names): grad_norm, momentum_norm, effective_x/_y (η/(√v̂ + ε) per coordinate), bias_1
     and bias_2 (1 − βᵗ)."""
@@ -268,7 +301,8 @@ def internals(surface, spec, start, steps, noise=0.0, seed=0) -> tuple[Trajector
     t = t._replace(state={k: _held(v, healthy) for k, v in t.state.items()})
     series = {"grad_norm": np.linalg.norm(t.grad[0], axis=-1)}
     momentum = next(
-        (m for m in (_leaf(t.state, n) for n in MOMENTUM_LEAVES) if m is not None and m.ndim == 2), None
+        (m for m in (_leaf(t.state, n) for n in MOMENTUM_LEAVES) if m is not None and m.ndim == 2),
+        None,
     )
     if momentum is not None:
         series["momentum_norm"] = np.linalg.norm(momentum, axis=-1)
@@ -303,7 +337,14 @@ def explain(t: Trajectories, k: int) -> dict:
     """The numbers of update k of run 0: where it was, the gradient, the rate, the state after
     it, the update and where it went (θ_{k+1} = θ_k + u_k)."""
     k = int(np.clip(k, 0, t.lr.shape[1] - 1))
-    numbers = {"theta": t.xy[0, k], "grad": t.grad[0, k], "lr": float(t.lr[0, k]), "update": t.update[0, k],
-               "next": t.xy[0, k + 1], "loss": float(t.loss[0, k]), "next_loss": float(t.loss[0, k + 1])}  # fmt: skip
+    numbers = {
+        "theta": t.xy[0, k],
+        "grad": t.grad[0, k],
+        "lr": float(t.lr[0, k]),
+        "update": t.update[0, k],
+        "next": t.xy[0, k + 1],
+        "loss": float(t.loss[0, k]),
+        "next_loss": float(t.loss[0, k + 1]),
+    }
     state = {name.rsplit(".", 1)[-1]: np.asarray(v[0, k]) for name, v in (t.state or {}).items()}
     return {**numbers, "state": state}

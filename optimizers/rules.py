@@ -12,10 +12,19 @@ from optimizers.catalog import CATALOG
 from optimizers.schedules import LATEX as SCHEDULE_LATEX
 
 HYPER_SYMBOLS = {
-    "learning_rate": r"\eta", "momentum": r"\beta", "beta": r"\beta", "b1": r"\beta_1", "b2": r"\beta_2",
-    "eps": r"\epsilon", "rho": r"\rho", "weight_decay": r"\lambda", "damping": r"\lambda",
-    "nu": r"\nu", "nu1": r"\nu_1", "nu2": r"\nu_2",
-}  # fmt: skip
+    "learning_rate": r"\eta",
+    "momentum": r"\beta",
+    "beta": r"\beta",
+    "b1": r"\beta_1",
+    "b2": r"\beta_2",
+    "eps": r"\epsilon",
+    "rho": r"\rho",
+    "weight_decay": r"\lambda",
+    "damping": r"\lambda",
+    "nu": r"\nu",
+    "nu1": r"\nu_1",
+    "nu2": r"\nu_2",
+}
 SCHEDULE_SYMBOLS = {
     "step": {"every": "n", "factor": r"\gamma"},
     "exponential": {"rate": "k"},
@@ -23,8 +32,17 @@ SCHEDULE_SYMBOLS = {
     "cosine": {"period": "T", "min_lr": r"\eta_{\min}"},
     "cyclic": {"half_period": "h", "peak_factor": "p"},
     "one_cycle": {"period": "T", "pct_start": "p_s", "div_factor": "d", "final_div_factor": "d_f"},
-    "plateau": {"factor": r"\gamma", "patience": "P", "min_delta": r"\delta", "min_lr": r"\eta_{\min}"},
-    "range_test": {"start_lr": r"\eta_{\text{start}}", "end_lr": r"\eta_{\text{end}}", "period": "T"},
+    "plateau": {
+        "factor": r"\gamma",
+        "patience": "P",
+        "min_delta": r"\delta",
+        "min_lr": r"\eta_{\min}",
+    },
+    "range_test": {
+        "start_lr": r"\eta_{\text{start}}",
+        "end_lr": r"\eta_{\text{end}}",
+        "period": "T",
+    },
 }
 VALUE_COLOR = "#d62728"
 
@@ -40,8 +58,8 @@ def number(value: float) -> str:
 
 def substitute(latex: str, values: dict[str, float]) -> str:
     """`latex` with each symbol (a key of `values`) replaced by its value, coloured. A symbol
-    matches only whole: \\beta does not match inside \\beta_1, nor \\eta inside \\eta^{\\pm}. A value
-    right after a number or another value gets a \\cdot, so 2h reads 2·100, not 2100."""
+    matches only whole: \\beta does not match inside \\beta_1, nor \\eta inside \\eta^{\\pm}.
+    A value right after a number or another value gets a \\cdot, so 2h reads 2·100, not 2100."""
     if not values:
         return latex
     symbols = sorted(values, key=len, reverse=True)

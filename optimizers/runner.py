@@ -37,7 +37,8 @@ class Trajectories(NamedTuple):
     update: np.ndarray  # (n, steps, 2): θ_{t+1} − θ_t
     diverged_at: np.ndarray  # (n,)
     labels: list
-    state: dict | None = None  # with keep_state: each optimizer-state leaf by its path, (n, steps, ...)
+    # with keep_state: each optimizer-state leaf by its path, (n, steps, ...)
+    state: dict | None = None
 
 
 class SweepResult(NamedTuple):
@@ -60,7 +61,13 @@ def trace_count() -> int:
 
 
 def run(
-    surface: Surface, specs, start=None, steps: int = 500, batch_noise=0.0, seed=0, keep_state: bool = False
+    surface: Surface,
+    specs,
+    start=None,
+    steps: int = 500,
+    batch_noise=0.0,
+    seed=0,
+    keep_state: bool = False,
 ) -> Trajectories:
     """Run every configuration in `specs` from `start` for `steps` steps.
 
@@ -75,9 +82,15 @@ def run(
     table = out["path"]  # columns x, y, loss, lr, gx, gy, ux, uy; row 0 is the start
     state = {key[len("state") :]: value for key, value in out.items() if key.startswith("state")}
     return Trajectories(
-        table[:, :, 0:2], table[:, :, 2], table[:, 1:, 3], table[:, 1:, 4:6], table[:, 1:, 6:8],
-        out["diverged_at"], labels, state if keep_state else None,
-    )  # fmt: skip
+        table[:, :, 0:2],
+        table[:, :, 2],
+        table[:, 1:, 3],
+        table[:, 1:, 4:6],
+        table[:, 1:, 6:8],
+        out["diverged_at"],
+        labels,
+        state if keep_state else None,
+    )
 
 
 def sweep(
@@ -90,8 +103,12 @@ def sweep(
     seed=0,
 ) -> SweepResult:
     """Like `run`, keeping only final loss, divergence and convergence: for huge batches."""
-    out = _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path=False, tol=tol)["result"]
-    return SweepResult(out[:, 2], out[:, 0].astype(np.int32), out[:, 1].astype(np.int32), out[:, 3:5])
+    out = _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path=False, tol=tol)[
+        "result"
+    ]
+    return SweepResult(
+        out[:, 2], out[:, 0].astype(np.int32), out[:, 1].astype(np.int32), out[:, 3:5]
+    )
 
 
 def points(surface: Surface, specs, start=None, steps: int = 500, batch_noise=0.0, seed=0):
@@ -125,11 +142,21 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
         rows = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in members])
         run_seeds = seeds[0] if len(seeds) == 1 else np.tile(seeds, len(rows) // len(seeds))
         out = _run_batch(
-            surface.fn, surface.minibatch, structure, steps, bool(np.asarray(batch_noise) > 0), keep_path, surface.param_arrays(),
-            _columns([specs[i] for i in members], len(seeds)), starts if shared_start else starts[rows], run_seeds,
-            np.float32(batch_noise), divergence_box(surface.domain), np.float32(-np.inf if surface.f_min is None else surface.f_min),
+            surface.fn,
+            surface.minibatch,
+            structure,
+            steps,
+            bool(np.asarray(batch_noise) > 0),
+            keep_path,
+            surface.param_arrays(),
+            _columns([specs[i] for i in members], len(seeds)),
+            starts if shared_start else starts[rows],
+            run_seeds,
+            np.float32(batch_noise),
+            divergence_box(surface.domain),
+            np.float32(-np.inf if surface.f_min is None else surface.f_min),
             np.float32(tol),
-        )  # fmt: skip
+        )
         pending.append((rows, out))
     if len(pending) == 1:  # one structure: its rows are already in order
         return jax.device_get(pending[0][1])
@@ -137,7 +164,9 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
     order = np.concatenate([rows for rows, _ in pending])
     if np.array_equal(order, np.arange(len(order))):  # the groups' rows follow on: end to end
         return {key: np.concatenate([out[key] for out in outs]) for key in outs[0]}
-    merged = {key: np.empty((len(order), *value.shape[1:]), value.dtype) for key, value in outs[0].items()}
+    merged = {
+        key: np.empty((len(order), *value.shape[1:]), value.dtype) for key, value in outs[0].items()
+    }
     for (rows, _), out in zip(pending, outs, strict=True):
         for key, value in out.items():
             merged[key][rows] = value
@@ -223,7 +252,11 @@ def _run_batch(
         f_star=f_star,
         tol=tol,
     )
-    shared = (0, None if starts.ndim == 1 else 0, None if seeds.ndim == 0 else 0)  # one start or seed for all
+    shared = (
+        0,
+        None if starts.ndim == 1 else 0,
+        None if seeds.ndim == 0 else 0,
+    )  # one start or seed for all
     return jax.vmap(one, in_axes=shared)(batch, starts, seeds)
 
 
@@ -234,7 +267,10 @@ def _healthy(xy, loss, bounds):
     one step later, with the path frozen at the last good point all the same.
     """
     inside = (
-        (xy[0] >= bounds[0, 0]) & (xy[0] <= bounds[1, 0]) & (xy[1] >= bounds[0, 1]) & (xy[1] <= bounds[1, 1])
+        (xy[0] >= bounds[0, 0])
+        & (xy[0] <= bounds[1, 0])
+        & (xy[1] >= bounds[0, 1])
+        & (xy[1] <= bounds[1, 1])
     )
     return inside & jnp.isfinite(loss)
 
@@ -297,7 +333,9 @@ def _one_run(
         if "weight_decay" in interventions:
             u = u - lr * options["weight_decay"] * c.xy
         if search is not None:
-            u, search_state = search.update(u, search_state, c.xy, value=c.loss, grad=g, value_fn=value_fn)
+            u, search_state = search.update(
+                u, search_state, c.xy, value=c.loss, grad=g, value_fn=value_fn
+            )
         xy = c.xy + u
         loss = value_fn(xy)
         if keep_path:  # a recorded run finds where it diverged in its record, after the loop
@@ -306,7 +344,9 @@ def _one_run(
             diverging = (c.status > -1.5) & ~_healthy(xy, loss, bounds)
             converging = (c.status == RUNNING) & (loss - f_star < tol)
             status = jnp.where(diverging, -2 - t, jnp.where(converging, t + 1, c.status))
-        nxt = _Carry(xy, loss if track_loss else c.loss, (base_state, search_state), schedule_state, status)
+        nxt = _Carry(
+            xy, loss if track_loss else c.loss, (base_state, search_state), schedule_state, status
+        )
         # One row per step (x, y, loss[, lr, gx, gy, ux, uy]): in a scan each recorded array costs
         # a copy per step, so the columns are gathered first. Lean: what a fan of many seeds draws.
         columns = [xy, loss[None]] if keep_path == "lean" else [xy, loss[None], lr[None], g, u]
@@ -322,9 +362,12 @@ def _one_run(
     loss = jnp.where(start_ok, loss, 0.0)
     status = jnp.where(start_ok, jnp.where(loss - f_star < tol, 0.0, RUNNING), -2.0)
     first = _Carry(
-        start, loss, (tx.init(start), search.init(start) if search else ()),
-        schedules.init_state(schedule_structure, lr0), status,
-    )  # fmt: skip
+        start,
+        loss,
+        (tx.init(start), search.init(start) if search else ()),
+        schedules.init_state(schedule_structure, lr0),
+        status,
+    )
     # All of a run's gradient noise drawn at once: one vectorized draw is many times cheaper
     # than a draw per step, and noise fans and batch-noise sweeps are made of little else.
     gaussian = _gaussian(seed, steps) if noisy else jnp.zeros((steps, 0))
@@ -334,7 +377,11 @@ def _one_run(
         diverged_at = _first_unhealthy(path["row"], diverged_at, bounds)
         state = {k: v for k, v in path.items() if k.startswith("state")}
         first = jnp.concatenate([start, loss[None], jnp.zeros(path["row"].shape[1] - 3)])
-        return {"path": _frozen(path["row"], first, diverged_at, steps), "diverged_at": diverged_at, **state}
+        return {
+            "path": _frozen(path["row"], first, diverged_at, steps),
+            "diverged_at": diverged_at,
+            **state,
+        }
     healthy = diverged_at < 0
     final_loss = jnp.where(healthy, value_fn(last.xy), jnp.finfo(jnp.float32).max)
     final_xy = jnp.where(healthy, last.xy, 0.0)
@@ -366,7 +413,8 @@ def _gaussian(seed, steps: int):
     index) mapped through the inverse error function. Statistical, not cryptographic, quality,
     at a fraction of threefry's cost, which is most of what a fan of a hundred seeds costs."""
     bits = _mix(
-        _mix(seed.astype(jnp.uint32) ^ jnp.uint32(0x9E3779B9)) + jnp.arange(2 * steps, dtype=jnp.uint32)
+        _mix(seed.astype(jnp.uint32) ^ jnp.uint32(0x9E3779B9))
+        + jnp.arange(2 * steps, dtype=jnp.uint32)
     )
     uniform = ((bits >> 8).astype(jnp.float32) + 0.5) * (2.0 / 2**24) - 1.0  # in (−1, 1), never ±1
     return (np.float32(np.sqrt(2.0)) * jax.lax.erf_inv(uniform)).reshape(steps, 2)

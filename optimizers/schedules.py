@@ -105,7 +105,7 @@ def schedule(kind: str = "constant", then: Schedule | None = None, **params) -> 
     unknown = set(params) - set(specs)
     if unknown:
         raise ValueError(
-            f"schedule {kind!r} has no parameter {sorted(unknown)}; allowed: {', '.join(specs) or 'none'}"
+            f"schedule {kind!r} has no parameter {sorted(unknown)}; allowed: {', '.join(specs) or 'none'}"  # noqa: E501
         )
     values = {k: spec.default for k, spec in specs.items()}
     values.update({k: specs[k].check(k, v) for k, v in params.items()})
@@ -149,7 +149,9 @@ def learning_rate(structure: tuple, p: dict, lr0, t, total: int, loss, state):
         return _plateau(p, loss, state)
     if kind == "warmup":
         ramp = p["start_factor"] + (1 - p["start_factor"]) * jnp.minimum(t / p["steps"], 1.0)
-        after, state = learning_rate(then, p["then"], lr0, jnp.maximum(t - p["steps"], 0), total, loss, state)
+        after, state = learning_rate(
+            then, p["then"], lr0, jnp.maximum(t - p["steps"], 0), total, loss, state
+        )
         return jnp.where(t < p["steps"], lr0 * ramp, after), state
     return _CLOSED_FORMS[kind](p, lr0, t, total), state
 
@@ -222,9 +224,9 @@ LATEX = {
     "exponential": r"\eta_t = \eta_0\,e^{-k t}",
     "inverse_time": r"\eta_t = \eta_0 / (1 + k t)",
     "cosine": r"\eta_t = \eta_{\min} + \tfrac12(\eta_0 - \eta_{\min})(1 + \cos(\pi\,t/T))",
-    "warmup": r"\eta_t = \eta_0\,(s + (1 - s)\,t / W)\ \text{for}\ t < W,\ \text{then the next schedule}",
-    "cyclic": r"\eta_t = \eta_0 + \eta_0(p - 1)\max(0, 1 - \lvert t/h - 2c + 1\rvert),\ c = \lfloor 1 + t/2h\rfloor",
-    "one_cycle": r"\eta_t:\ \eta_0/d \nearrow \eta_0\ \text{(cosine, first } p_s T\text{ steps)} \searrow \eta_0/(d\,d_f)",
-    "plateau": r"\text{if no decrease} > \delta\ \text{for}\ P\ \text{steps:}\ \eta \leftarrow \max(\gamma\eta, \eta_{\min})",
-    "range_test": r"\eta_t = \eta_{\text{start}}\,(\eta_{\text{end}}/\eta_{\text{start}})^{t/(T-1)}",
+    "warmup": r"\eta_t = \eta_0\,(s + (1 - s)\,t / W)\ \text{for}\ t < W,\ \text{then the next schedule}",  # noqa: E501
+    "cyclic": r"\eta_t = \eta_0 + \eta_0(p - 1)\max(0, 1 - \lvert t/h - 2c + 1\rvert),\ c = \lfloor 1 + t/2h\rfloor",  # noqa: E501
+    "one_cycle": r"\eta_t:\ \eta_0/d \nearrow \eta_0\ \text{(cosine, first } p_s T\text{ steps)} \searrow \eta_0/(d\,d_f)",  # noqa: E501
+    "plateau": r"\text{if no decrease} > \delta\ \text{for}\ P\ \text{steps:}\ \eta \leftarrow \max(\gamma\eta, \eta_{\min})",  # noqa: E501
+    "range_test": r"\eta_t = \eta_{\text{start}}\,(\eta_{\text{end}}/\eta_{\text{start}})^{t/(T-1)}",  # noqa: E501
 }

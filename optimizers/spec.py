@@ -100,7 +100,9 @@ class Spec:
     def describe(self) -> str:
         """The default label: title, then every visible intervention (clipping, decay, ...)."""
         parts = [entry(self.name).title]
-        extras = [f"{_short(k)}={_scalar(self.hyper[k])}" for k in ("learning_rate",) if k in self.hyper]
+        extras = [
+            f"{_short(k)}={_scalar(self.hyper[k])}" for k in ("learning_rate",) if k in self.hyper
+        ]
         if self.schedule.kind != "constant":
             extras.append(self.schedule.describe())
         if "clip_norm" in self.options:

@@ -72,10 +72,15 @@ def main(argv=None) -> int:
         "--size", type=int, default=600, help=f"GIF/MP4 width in pixels (16–{export.MAX_SIZE})"
     )
     render.add_argument(
-        "--frames", type=int, default=150, help=f"GIF/MP4 frames, evenly spaced (1–{export.MAX_FRAMES})"
+        "--frames",
+        type=int,
+        default=150,
+        help=f"GIF/MP4 frames, evenly spaced (1–{export.MAX_FRAMES})",
     )
     render.add_argument("--fps", type=int, default=25, help="GIF/MP4 frames per second (1–60)")
-    render.add_argument("--step", type=int, default=None, help="PNG/SVG: the step shown (default: the last)")
+    render.add_argument(
+        "--step", type=int, default=None, help="PNG/SVG: the step shown (default: the last)"
+    )
     render.add_argument(
         "--lang", choices=list(i18n.LANGS), default="en", help="language of the picture's words"
     )
@@ -87,8 +92,18 @@ def main(argv=None) -> int:
     try:
         title, scene = load(args.source)
         bar = progress_bar if args.format in ("gif", "mp4") and sys.stderr.isatty() else None
-        path = export.export(scene, args.format, args.out, size=args.size, frames=args.frames, fps=args.fps,
-                             step=args.step, title=title, lang=args.lang, progress=bar)  # fmt: skip
+        path = export.export(
+            scene,
+            args.format,
+            args.out,
+            size=args.size,
+            frames=args.frames,
+            fps=args.fps,
+            step=args.step,
+            title=title,
+            lang=args.lang,
+            progress=bar,
+        )
     except (InputError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -33,12 +33,19 @@ COLUMNS = ("step", "optimizer", "x", "y", "loss", "lr", "grad_x", "grad_y", "upd
 
 
 def trajectories(scene: Scene) -> optimizers.Trajectories:
-    return optimizers.run(scene.surface_object(), [r.spec() for r in scene.rows], scene.start_point(),
-                          scene.steps, scene.noise, scene.seed)  # fmt: skip
+    return optimizers.run(
+        scene.surface_object(),
+        [r.spec() for r in scene.rows],
+        scene.start_point(),
+        scene.steps,
+        scene.noise,
+        scene.seed,
+    )
 
 
 def records(t: optimizers.Trajectories):
-    """One row per run and step, as COLUMNS: step 0 is the start (no rate, gradient or update yet)."""
+    """One row per run and step, as COLUMNS: step 0 is the start (no rate, gradient or update
+    yet)."""
     n, points = t.loss.shape
     for i in range(n):
         for s in range(points):
@@ -48,8 +55,18 @@ def records(t: optimizers.Trajectories):
                 if s == 0
                 else (t.lr[i, before], t.grad[i, before], t.update[i, before])
             )
-            yield (s, t.labels[i], float(t.xy[i, s, 0]), float(t.xy[i, s, 1]), float(t.loss[i, s]), float(lr),
-                   float(g[0]), float(g[1]), float(u[0]), float(u[1]))  # fmt: skip
+            yield (
+                s,
+                t.labels[i],
+                float(t.xy[i, s, 0]),
+                float(t.xy[i, s, 1]),
+                float(t.loss[i, s]),
+                float(lr),
+                float(g[0]),
+                float(g[1]),
+                float(u[0]),
+                float(u[1]),
+            )
 
 
 def to_csv(t: optimizers.Trajectories) -> str:
@@ -64,25 +81,44 @@ def to_json(scene: Scene, t: optimizers.Trajectories) -> str:
     """The scene (reloadable: same format as a preset's "scene") and every run's steps."""
     rows = list(records(t))
     steps = t.loss.shape[1]
-    runs = [{"label": t.labels[i], "color": scene.colors()[i], "diverged_at": int(t.diverged_at[i]),
-             "steps": [dict(zip(COLUMNS, r, strict=True)) for r in rows[i * steps : (i + 1) * steps]]}
-            for i in range(len(t.labels))]  # fmt: skip
+    runs = [
+        {
+            "label": t.labels[i],
+            "color": scene.colors()[i],
+            "diverged_at": int(t.diverged_at[i]),
+            "steps": [
+                dict(zip(COLUMNS, r, strict=True)) for r in rows[i * steps : (i + 1) * steps]
+            ],
+        }
+        for i in range(len(t.labels))
+    ]
     return json.dumps({"scene": scene.to_dict(), "runs": runs}, allow_nan=False)
 
 
 def still(scene: Scene, t: optimizers.Trajectories, step: int, fmt: str, lang: str = "en") -> bytes:
     """Frame `step` as PNG or SVG, with axes, legend and curves (Vega, rendered by vl-convert)."""
-    spec = landscape.filled_scene_chart(scene.surface_object(), scene.layout, t, scene.colors(), step, lang)
+    spec = landscape.filled_scene_chart(
+        scene.surface_object(), scene.layout, t, scene.colors(), step, lang
+    )
     if fmt == "svg":
         return vl_convert.vegalite_to_svg(spec).encode("utf-8")
     return vl_convert.vegalite_to_png(spec, scale=2)
 
 
-def animation(scene: Scene, t, size: int, frames: int, lang: str = "en", progress: Callable | None = None):
+def animation(
+    scene: Scene, t, size: int, frames: int, lang: str = "en", progress: Callable | None = None
+):
     """(last frame, the frames one by one): `frames` evenly spaced steps drawn over a background
     drawn once; `progress(fraction)` after each."""
-    painter = frame_charts.Frames(scene.surface_object(), t.xy, t.diverged_at, t.labels, scene.colors(), size,
-                                  i18n.text("player.step", lang))  # fmt: skip
+    painter = frame_charts.Frames(
+        scene.surface_object(),
+        t.xy,
+        t.diverged_at,
+        t.labels,
+        scene.colors(),
+        size,
+        i18n.text("player.step", lang),
+    )
     steps = frame_charts.frame_steps(scene.steps, frames)
 
     def each():
@@ -94,19 +130,28 @@ def animation(scene: Scene, t, size: int, frames: int, lang: str = "en", progres
     return painter.frame(steps[-1]), each()
 
 
-def gif(scene: Scene, t, size=600, frames=150, fps=25, lang="en", progress: Callable | None = None) -> bytes:
+def gif(
+    scene: Scene, t, size=600, frames=150, fps=25, lang="en", progress: Callable | None = None
+) -> bytes:
     """The animation as a looping GIF, `fps` frames a second, one palette for every frame."""
     last, pictures = animation(scene, t, size, frames, lang, progress)
     palette = _palette(last, scene.colors())  # one palette for all: no flicker
     images = [picture.quantize(palette=palette, dither=0) for picture in pictures]
     out = io.BytesIO()
     images[0].save(
-        out, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=round(1000 / fps),
+        loop=0,
     )
     return out.getvalue()
 
 
-def mp4(scene: Scene, t, size=600, frames=150, fps=25, lang="en", progress: Callable | None = None) -> bytes:
+def mp4(
+    scene: Scene, t, size=600, frames=150, fps=25, lang="en", progress: Callable | None = None
+) -> bytes:
     """The animation as H.264 video (yuv420p, so every player and slide program takes it)."""
     import imageio_ffmpeg  # the ffmpeg binary comes with this package (imported only when needed)
 
@@ -114,8 +159,15 @@ def mp4(scene: Scene, t, size=600, frames=150, fps=25, lang="en", progress: Call
     width, height = (last.width + 1) // 2 * 2, (last.height + 1) // 2 * 2  # H.264 wants even sizes
     with tempfile.TemporaryDirectory() as folder:
         path = pathlib.Path(folder) / "scene.mp4"
-        writer = imageio_ffmpeg.write_frames(str(path), (width, height), fps=fps, codec="libx264",
-                                             pix_fmt_out="yuv420p", macro_block_size=1, ffmpeg_log_level="error")  # fmt: skip
+        writer = imageio_ffmpeg.write_frames(
+            str(path),
+            (width, height),
+            fps=fps,
+            codec="libx264",
+            pix_fmt_out="yuv420p",
+            macro_block_size=1,
+            ffmpeg_log_level="error",
+        )
         with warnings.catch_warnings():  # JAX warns about any fork; ffmpeg is exec'd at once
             warnings.filterwarnings("ignore", "os.fork", RuntimeWarning)
             writer.send(None)
@@ -135,8 +187,12 @@ def html(scene: Scene, t, title: str = "", lang: str = "en") -> bytes:
     header = {"spec_key": "scene", "text": code.player_words(lang), "page_keys": True}
     payload = pack(t, optimizers.divergence_box(surface.domain), t.labels, scene.colors(), header)
     name = i18n.text(f"surface.{scene.surface}.title", lang, english=surface.title)
-    note = i18n.text("export.html_note", lang, surface=name, steps=scene.steps, runs=", ".join(t.labels))
-    return standalone.page(title or "Loss Landscape Lab", note, "scene", specs, payload, lang).encode("utf-8")
+    note = i18n.text(
+        "export.html_note", lang, surface=name, steps=scene.steps, runs=", ".join(t.labels)
+    )
+    return standalone.page(
+        title or "Loss Landscape Lab", note, "scene", specs, payload, lang
+    ).encode("utf-8")
 
 
 def _palette(sample, colors) -> Image.Image:
@@ -170,7 +226,9 @@ def render(
     if not 0 <= step <= scene.steps:
         raise ValueError(f"step must be within 0–{scene.steps}")
     t = trajectories(scene)
-    shown = t._replace(labels=scene.shown_labels(t.labels, lang))  # pictures speak the reader's language
+    shown = t._replace(
+        labels=scene.shown_labels(t.labels, lang)
+    )  # pictures speak the reader's language
     writers = {
         "gif": lambda: gif(scene, shown, size, frames, fps, lang, progress),
         "mp4": lambda: mp4(scene, shown, size, frames, fps, lang, progress),

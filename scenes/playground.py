@@ -19,17 +19,35 @@ from scenes.view import NETWORK_KEYS, last_value
 MAX_CONFIGS = 9
 HIDDEN = (2, 4, 6, 8, 12, 16)
 NOISE_STEP = 0.05
-ROW = {"optimizer": "sgd", "learning_rate": 0.3, "batch_size": 10, "activation": "tanh", "l1": 0.0, "l2": 0.0}
+ROW = {
+    "optimizer": "sgd",
+    "learning_rate": 0.3,
+    "batch_size": 10,
+    "activation": "tanh",
+    "l1": 0.0,
+    "l2": 0.0,
+}
 ACTIVATION_CHOICES = ACTIVATIONS[:3]  # the Playground's tanh, ReLU and sigmoid
-ROW_BOUNDS = {"learning_rate": (1e-4, 10.0), "batch_size": (1, 250), "l1": (0.0, 0.1), "l2": (0.0, 0.1)}
+ROW_BOUNDS = {
+    "learning_rate": (1e-4, 10.0),
+    "batch_size": (1, 250),
+    "l1": (0.0, 0.1),
+    "l2": (0.0, 0.1),
+}
 EXERCISES = {  # the course's Day 65 exercises on the spiral, one hidden layer of 8
     "ex5": [{"learning_rate": 0.03, "batch_size": b} for b in (1, 10, 30)],
     "ex6": [{"learning_rate": lr} for lr in (0.03, 0.3, 1.0, 3.0)],
     "ex7": [{"learning_rate": 1.0, "activation": a} for a in ("tanh", "relu", "sigmoid")],
     "ex8": [{}, {"l1": 0.001}, {"l2": 0.001}, {"l2": 0.01}],
-}  # fmt: skip
-DEFAULTS = {"dataset": "spiral", "noise": 0.0, "hidden": 8, "epochs": 500, "seed": 0,
-            "rows": [{**ROW, **change} for change in EXERCISES["ex8"]]}  # fmt: skip
+}
+DEFAULTS = {
+    "dataset": "spiral",
+    "noise": 0.0,
+    "hidden": 8,
+    "epochs": 500,
+    "seed": 0,
+    "rows": [{**ROW, **change} for change in EXERCISES["ex8"]],
+}
 NUMBERS = {"noise": (0.0, 0.5), "epochs": (10, 1000), "seed": (0, 1_000_000)}
 KEYS = NETWORK_KEYS
 
@@ -48,8 +66,16 @@ def clean_rows(records: list[dict]) -> tuple[list[dict], list[Message]]:
                 low, high = ROW_BOUNDS[key]
                 row[key] = type(ROW[key])(min(max(value, low), high))
                 if row[key] != value:
-                    notices.append(Message("notice.outside", name=f"{i + 1}: {key}", value=f"{value:g}",
-                                           low=f"{low:g}", high=f"{high:g}", used=f"{row[key]:g}"))  # fmt: skip
+                    notices.append(
+                        Message(
+                            "notice.outside",
+                            name=f"{i + 1}: {key}",
+                            value=f"{value:g}",
+                            low=f"{low:g}",
+                            high=f"{high:g}",
+                            used=f"{row[key]:g}",
+                        )
+                    )
         rows.append(row)
     if len(records) > MAX_CONFIGS:
         notices.append(Message("net.too_many", max=MAX_CONFIGS))
@@ -58,8 +84,11 @@ def clean_rows(records: list[dict]) -> tuple[list[dict], list[Message]]:
 
 def to_query(settings: dict) -> dict:
     """Link parameters for `settings`; defaults are left out, rows always written."""
-    query = {f"net.{k}": number_text(settings[k]) for k in ("dataset", "noise", "hidden", "epochs", "seed")
-             if settings[k] != DEFAULTS[k]}  # fmt: skip
+    query = {
+        f"net.{k}": number_text(settings[k])
+        for k in ("dataset", "noise", "hidden", "epochs", "seed")
+        if settings[k] != DEFAULTS[k]
+    }
     query["net.row"] = [_row_text(row) for row in settings["rows"]]
     return query
 
@@ -74,7 +103,9 @@ def from_query(query) -> tuple[dict, list[Message]]:
     for name, (low, high) in NUMBERS.items():
         if (text := last_value(query, f"net.{name}")) is not None:
             settings[name] = _number(name, text, low, high, notices)
-    settings["noise"] = round(round(settings["noise"] / NOISE_STEP) * NOISE_STEP, 2)  # the slider's steps
+    settings["noise"] = round(
+        round(settings["noise"] / NOISE_STEP) * NOISE_STEP, 2
+    )  # the slider's steps
     settings["epochs"], settings["seed"] = int(settings["epochs"]), int(settings["seed"])
     if (text := last_value(query, "net.hidden")) is not None:
         hidden = _number("hidden", text, HIDDEN[0], HIDDEN[-1], notices)
@@ -117,6 +148,13 @@ def _choice(name: str, value: str, allowed, notices: list[Message]) -> str:
     if value in allowed:
         return value
     default = ROW.get(name, DEFAULTS.get(name))
-    notices.append(Message("notice.not_one_of", name=name, value=repr(value[:30]), choices=", ".join(allowed),
-                           default=default))  # fmt: skip
+    notices.append(
+        Message(
+            "notice.not_one_of",
+            name=name,
+            value=repr(value[:30]),
+            choices=", ".join(allowed),
+            default=default,
+        )
+    )
     return default

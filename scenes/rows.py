@@ -12,7 +12,8 @@ from scenes.scene import MAX_ROWS, PALETTE, Row, row_colors
 
 
 def pinned(rows: list[Row], colors: list[str]) -> tuple:
-    """`rows` drawn in `colors`: a colour the row's place gives anyway stays implicit (short links)."""
+    """`rows` drawn in `colors`: a colour the row's place gives anyway stays implicit (short
+    links)."""
     out = []
     for i, (row, color) in enumerate(zip(rows, colors, strict=True)):
         own = "" if color == PALETTE[i % len(PALETTE)] else color

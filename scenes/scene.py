@@ -22,8 +22,20 @@ MAX_ROWS = 12
 FORMULA = "formula"  # the surface typed by the user: `Scene.formula` over `Scene.domain`
 MAX_DOMAIN = 1e6
 LAYOUTS = ("overlay", "side")
-PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
-           "#000075", "#808000", "#469990", "#800000")  # fmt: skip
+PALETTE = (
+    "#e6194b",
+    "#3cb44b",
+    "#4363d8",
+    "#f58231",
+    "#911eb4",
+    "#42d4f4",
+    "#f032e6",
+    "#9a6324",
+    "#000075",
+    "#808000",
+    "#469990",
+    "#800000",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,15 +82,20 @@ class Scene:
     noise: float = 0.0
     seed: int = 0
     layout: str = "overlay"
-    rows: tuple = (Row("sgd", {"learning_rate": 1e-3}), Row("momentum", {"learning_rate": 1e-3}),
-                   Row("adam", {"learning_rate": 0.05}))  # fmt: skip
+    rows: tuple = (
+        Row("sgd", {"learning_rate": 1e-3}),
+        Row("momentum", {"learning_rate": 1e-3}),
+        Row("adam", {"learning_rate": 0.05}),
+    )
     formula: str = ""  # only for surface "formula"
     domain: tuple | None = None  # ((x0, x1), (y0, y1)) of a formula; None: the default
 
     def base_surface(self) -> landscapes.Surface:
         """The surface before regularization: a named one with its parameters, or the formula."""
         if self.surface == FORMULA:
-            return landscapes.from_formula(self.formula, self.domain or landscapes.formula.DEFAULT_DOMAIN)
+            return landscapes.from_formula(
+                self.formula, self.domain or landscapes.formula.DEFAULT_DOMAIN
+            )
         return landscapes.get(self.surface, **self.surface_params)
 
     def surface_object(self) -> landscapes.Surface:
@@ -102,7 +119,9 @@ class Scene:
             if row.label or lang == "en" or not label.startswith(title):
                 shown.append(label)
                 continue
-            rest = label[len(title) :].replace("Armijo line search", i18n.text("option.line_search", lang))
+            rest = label[len(title) :].replace(
+                "Armijo line search", i18n.text("option.line_search", lang)
+            )
             shown.append(i18n.text(f"optimizer.{row.name}.title", lang, english=title) + rest)
         return shown
 
@@ -132,7 +151,8 @@ def row_dict(row: Row) -> dict:
 
 
 def from_dict(data, notices: list[str] | None = None) -> Scene:
-    """A Scene from a (possibly hand-edited, possibly hostile) dict; notices collect what was fixed."""
+    """A Scene from a (possibly hand-edited, possibly hostile) dict; notices collect what was
+    fixed."""
     notices = [] if notices is None else notices
     base = Scene()
     if not isinstance(data, dict):
@@ -141,10 +161,14 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
     fields = {}
     surface = data.get("surface", base.surface)
     if surface == FORMULA:
-        fields["formula"], fields["domain"] = _formula(data.get("formula"), data.get("domain"), notices)
+        fields["formula"], fields["domain"] = _formula(
+            data.get("formula"), data.get("domain"), notices
+        )
         surface = surface if fields["formula"] else base.surface
     elif surface not in landscapes.names():
-        notices.append(Message("notice.surface_unknown", value=repr(str(surface)[:40]), default=base.surface))
+        notices.append(
+            Message("notice.surface_unknown", value=repr(str(surface)[:40]), default=base.surface)
+        )
         surface = base.surface
     fields["surface"] = surface
     specs = landscapes.param_specs(surface) if surface != FORMULA else {}
@@ -158,12 +182,16 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
         domain=fields.get("domain"),
     )
     fields["start"] = _start(data.get("start"), shape.base_surface(), notices)
-    fields["steps"] = int(bounded(data.get("steps", base.steps), base.steps, 1, MAX_STEPS, "steps", notices))
+    fields["steps"] = int(
+        bounded(data.get("steps", base.steps), base.steps, 1, MAX_STEPS, "steps", notices)
+    )
     fields["noise"] = bounded(data.get("noise", 0.0), 0.0, 0.0, 100.0, "noise", notices)
     fields["seed"] = int(bounded(data.get("seed", 0), 0, 0, 2**31 - 1, "seed", notices))
     layout = data.get("layout", base.layout)
     if layout not in LAYOUTS:
-        notices.append(Message("notice.layout", value=repr(str(layout)[:20]), choices=", ".join(LAYOUTS)))
+        notices.append(
+            Message("notice.layout", value=repr(str(layout)[:20]), choices=", ".join(LAYOUTS))
+        )
         layout = base.layout
     fields["layout"] = layout
     rows = data.get("rows", None)
@@ -201,21 +229,35 @@ def row_from_dict(data, notices: list[str]) -> Row:
     for key in ("clip_norm", "clip_value"):
         value = data.get(key)
         spec = optimizers.OPTIONS[key]
-        options[key] = None if value is None else bounded(value, None, spec.low, spec.high, key, notices)
+        options[key] = (
+            None if value is None else bounded(value, None, spec.low, spec.high, key, notices)
+        )
     for key in ("weight_decay", "batch_size"):
         spec = optimizers.OPTIONS[key]
-        options[key] = bounded(data.get(key, spec.default), spec.default, spec.low, spec.high, key, notices)
+        options[key] = bounded(
+            data.get(key, spec.default), spec.default, spec.low, spec.high, key, notices
+        )
     label = str(data.get("label", ""))[:60]
     color = str(data.get("color", ""))
     if color and not _is_hex_color(color):
         notices.append(Message("notice.color", value=repr(color[:20])))
         color = ""
-    return Row(name, hyper, schedule, schedule_params, line_search=bool(data.get("line_search", False)),
-               label=label, color=color, **options)  # fmt: skip
+    return Row(
+        name,
+        hyper,
+        schedule,
+        schedule_params,
+        line_search=bool(data.get("line_search", False)),
+        label=label,
+        color=color,
+        **options,
+    )
 
 
 def _is_hex_color(text: str) -> bool:
-    return len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
+    return (
+        len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
+    )
 
 
 def as_linked(number: float) -> float:
@@ -230,7 +272,9 @@ def bounded(value, default, low, high, name, notices):
     try:
         number = as_linked(float(value))
     except (TypeError, ValueError, OverflowError):
-        notices.append(Message("notice.not_number", name=name, value=repr(str(value)[:30]), default=default))
+        notices.append(
+            Message("notice.not_number", name=name, value=repr(str(value)[:30]), default=default)
+        )
         return default
     if not math.isfinite(number):
         notices.append(Message("notice.not_finite", name=name, value=repr(value), default=default))
@@ -262,7 +306,9 @@ def _params(values, specs, where, notices) -> dict:
             continue
         spec = specs[key]
         number = bounded(value, spec.default, spec.low, spec.high, f"{where}.{key}", notices)
-        if number != spec.default:  # canonical form: defaults stay implicit, so equal scenes compare equal
+        if (
+            number != spec.default
+        ):  # canonical form: defaults stay implicit, so equal scenes compare equal
             out[key] = number
     return out
 
@@ -274,7 +320,12 @@ def _formula(text, domain, notices) -> tuple[str, tuple | None]:
         landscapes.formula.parse(text)
     except landscapes.formula.FormulaError as error:
         notices.append(
-            Message("notice.formula", error=error.message, column=error.column + 1, default=Scene().surface)
+            Message(
+                "notice.formula",
+                error=error.message,
+                column=error.column + 1,
+                default=Scene().surface,
+            )
         )
         return "", None
     if domain is None:

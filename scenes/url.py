@@ -40,7 +40,9 @@ def to_query(scene: Scene) -> dict:
 def query_string(scene: Scene) -> str:
     """The scene as a URL query string (without the leading '?')."""
     query = to_query(scene)
-    return urlencode([(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])])
+    return urlencode(
+        [(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])]
+    )
 
 
 def from_query(query) -> tuple[Scene, list[str]]:
@@ -60,7 +62,9 @@ def from_query(query) -> tuple[Scene, list[str]]:
             data[key] = values[-1].split(",")
         elif key == "o":
             data["rows"] = [_parse_row(v) for v in values]
-        elif key not in VIEW_KEYS and not str(key).endswith("_hide"):  # the views and other pages read those
+        elif key not in VIEW_KEYS and not str(key).endswith(
+            "_hide"
+        ):  # the views and other pages read those
             notices.append(Message("notice.link_unknown", value=repr(key[:30])))
     return from_dict(data, notices), notices
 
@@ -81,11 +85,15 @@ def _row_text(row: Row) -> str:
         parts += [f"s.{k}={number_text(v)}" for k, v in row.schedule_params.items()]
     defaults = Row()
     parts += [
-        f"{k}={number_text(getattr(row, k))}" for k in _ROW_OPTIONS if getattr(row, k) != getattr(defaults, k)
+        f"{k}={number_text(getattr(row, k))}"
+        for k in _ROW_OPTIONS
+        if getattr(row, k) != getattr(defaults, k)
     ]
     if row.line_search:
         parts.append("ls=1")
-    parts += [f"{k}={quote(getattr(row, k), safe='')}" for k in ("label", "color") if getattr(row, k)]
+    parts += [
+        f"{k}={quote(getattr(row, k), safe='')}" for k in ("label", "color") if getattr(row, k)
+    ]
     return ";".join(parts)
 
 

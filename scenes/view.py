@@ -11,13 +11,39 @@ import i18n
 from i18n import Message
 
 CONTROLS = (
-    "sidebar", "view", "lang", "preset", "surface", "regularization", "start", "steps", "noise", "seed",
-    "layout", "optimizer", "color", "label", "lr", "rows", "more", "formulas", "link", "export",
-)  # fmt: skip
+    "sidebar",
+    "view",
+    "lang",
+    "preset",
+    "surface",
+    "regularization",
+    "start",
+    "steps",
+    "noise",
+    "seed",
+    "layout",
+    "optimizer",
+    "color",
+    "label",
+    "lr",
+    "rows",
+    "more",
+    "formulas",
+    "link",
+    "export",
+)
 TRUE = ("1", "true", "yes", "on")
-NETWORK_KEYS = ("net.dataset", "net.noise", "net.hidden", "net.epochs", "net.seed", "net.row")  # fmt: skip
-KEYS = ("lang", "present", "view", "tool", "embed", "embed_options", *NETWORK_KEYS,
-        *(f"{c}_hide" for c in CONTROLS))  # fmt: skip
+NETWORK_KEYS = ("net.dataset", "net.noise", "net.hidden", "net.epochs", "net.seed", "net.row")
+KEYS = (
+    "lang",
+    "present",
+    "view",
+    "tool",
+    "embed",
+    "embed_options",
+    *NETWORK_KEYS,
+    *(f"{c}_hide" for c in CONTROLS),
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,7 +68,9 @@ def from_query(query, fallback_lang: str = "en") -> tuple[View, list[str]]:
     notices = []
     lang = last_value(query, "lang")
     if lang is not None and i18n.language(lang) == "en" and not lang.lower().startswith("en"):
-        notices.append(Message("notice.lang_unknown", value=repr(lang), choices=", ".join(i18n.LANGS)))
+        notices.append(
+            Message("notice.lang_unknown", value=repr(lang), choices=", ".join(i18n.LANGS))
+        )
     hidden = set()
     for key in query:
         if str(key).endswith("_hide"):

@@ -8,9 +8,14 @@ import shutil
 from deploy.classroom import ROOT, app_process  # noqa: F401 (ROOT: the tests read files under it)
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def chromium_path() -> str:
@@ -18,7 +23,7 @@ def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
         raise RuntimeError(
-            "Chromium is missing: run `make test` (it installs Debian's chromium) or apt-get install chromium"
+            "Chromium is missing: run `make test` (it installs Debian's chromium) or apt-get install chromium"  # noqa: E501
         )
     return path
 

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import optimizers
 import scenes
+from app import lab as labs
 
 TIMEOUT = 120
 APP = pathlib.Path(__file__).resolve().parent.parent / "streamlit_app.py"
@@ -25,8 +26,17 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
+def lab(at) -> labs.Lab:
+    return at.session_state["lab"]
+
+
 def current_scene(at) -> scenes.Scene:
-    return scenes.state.from_state(at.session_state)[0]
+    return lab(at).scene
+
+
+def worded(name: str, at=None) -> str:
+    """The key of a widget with worded options, in the session's language."""
+    return f"w.{lab(at).lang if at is not None else 'en'}.{name}"
 
 
 def test_default_app_runs_and_writes_its_scene_to_the_url():
@@ -59,14 +69,16 @@ def test_garbage_link_renders_with_notices_and_defaults():
     assert "banana" in notices and "learning_rate" in notices and "unknown parameter" in notices
     scene = current_scene(at)
     assert (
-        scene.surface == "rosenbrock" and scene.steps == 1 and [r.name for r in scene.rows] == ["adam", "sgd"]
+        scene.surface == "rosenbrock"
+        and scene.steps == 1
+        and [r.name for r in scene.rows] == ["adam", "sgd"]
     )
 
 
 @pytest.mark.parametrize("name", scenes.presets.names())
 def test_presets_load_into_the_controls(name):
     at = app()
-    at.selectbox(key="preset").set_value(name).run()
+    at.selectbox(key=worded("preset")).set_value(name).run()
     assert not at.exception
     _, scene, _ = scenes.presets.load(name)
     assert current_scene(at) == scene
@@ -75,95 +87,134 @@ def test_presets_load_into_the_controls(name):
 
 def test_divergence_is_reported_as_a_notice():
     at = app()
-    at.selectbox(key="preset").set_value("lr_too_small_good_too_large").run()
+    at.selectbox(key=worded("preset")).set_value("lr_too_small_good_too_large").run()
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 1 and "too large" in warnings[0] and "diverged at step" in warnings[0]
 
 
 def test_changing_hyperparameters_compiles_nothing():
     at = app()
-    at.selectbox(key="preset").set_value("classic_beale").run()
-    row = at.session_state.row_ids[0]
+    at.selectbox(key=worded("preset")).set_value("classic_beale").run()
+    row = lab(at).row_ids[0]
     before = optimizers.trace_count()
     for lr in (0.002, 0.004, 0.0005):
-        at.session_state[f"row{row}.h.learning_rate"] = lr  # as the row editor's edits set it
+        edit = {"id": row, "field": "lr", "value": lr}  # as the row editor sends it
+        at.session_state["lab"] = labs.edit_row(lab(at), edit)[0]
         at.run()
         assert not at.exception
-    at.number_input(key="seed").set_value(5).run()
+    at.number_input(key="w.seed").set_value(5).run()
     assert optimizers.trace_count() == before
     assert current_scene(at).rows[0].hyper["learning_rate"] == 0.0005
 
 
 def test_start_point_widgets_move_the_start():
     at = app()
-    at.number_input(key="start_x").set_value(0.5).run()
+    at.number_input(key="w.start_x").set_value(0.5).run()
     assert current_scene(at).start_point()[0] == 0.5
     assert at.query_params["start"].startswith("0.5,")
 
 
 def test_more_shows_every_setting_and_hidden_settings_keep_their_values():
     at = app()
-    at.selectbox(key="preset").set_value("lr_schedules").run()
-    row = at.session_state.row_ids[1]  # step decay: every=50, factor=0.5
-    assert not [s for s in at.selectbox if s.key == f"row{row}.schedule"]
-    at.session_state[f"row{row}.more"] = True  # the row editor's "more" box
+    at.selectbox(key=worded("preset")).set_value("lr_schedules").run()
+    row = lab(at).row_ids[1]  # step decay: every=50, factor=0.5
+    name = current_scene(at).rows[1].name
+    schedule = worded(f"row{row}.{name}.schedule")
+    assert not [s for s in at.selectbox if s.key == schedule]
+    at.session_state["lab"] = labs.set_open(lab(at), row, True)  # the row editor's "more" box
     at.run()
-    assert at.selectbox(key=f"row{row}.schedule").value == "step"
-    at.number_input(key=f"row{row}.s.every").set_value(25.0).run()
-    at.session_state[f"row{row}.more"] = False
+    assert at.selectbox(key=schedule).value == "step"
+    at.number_input(key=f"w.row{row}.{name}.s.step.every").set_value(25.0).run()
+    at.session_state["lab"] = labs.set_open(lab(at), row, False)
     at.run()
-    at.number_input(key="seed").set_value(3).run()  # an unrelated change: the hidden values stay
+    at.number_input(key="w.seed").set_value(3).run()  # an unrelated change: the hidden values stay
     kept = current_scene(at).rows[1]
-    assert kept.schedule == "step" and kept.schedule_params == {"every": 25.0}  # factor 0.5 is the default
+    assert kept.schedule == "step" and kept.schedule_params == {
+        "every": 25.0
+    }  # factor 0.5 is the default
     assert not at.exception
 
 
 def test_a_typed_formula_draws_and_a_hostile_one_keeps_the_previous_surface():
     at = app()
-    at.selectbox(key="surface").set_value("formula").run()
-    at.text_input(key="formula_text").set_value("x^2 + 10*y^2").run()
+    at.selectbox(key=worded("surface")).set_value("formula").run()
+    at.text_input(key="w.formula").set_value("x^2 + 10*y^2").run()
     assert not at.exception and current_scene(at).formula == "x^2 + 10*y^2"
     assert at.query_params["formula"] == "x^2 + 10*y^2"
-    at.text_input(key="formula_text").set_value("__import__('os').system('id')").run()
+    at.text_input(key="w.formula").set_value("__import__('os').system('id')").run()
     assert not at.exception
     message = shown(at.error[0].value)
     assert "unknown name '__import__'" in message and "previous formula stays" in message
-    assert current_scene(at).formula == "x^2 + 10*y^2" and at.query_params["formula"] == "x^2 + 10*y^2"
-    at.number_input(key="dom.x0").set_value(5.0).run()  # x from 5 to 3: an empty domain
-    assert not at.exception and current_scene(at).surface_object().domain == ((-3.0, 3.0), (-3.0, 3.0))
+    assert (
+        current_scene(at).formula == "x^2 + 10*y^2" and at.query_params["formula"] == "x^2 + 10*y^2"
+    )
+    at.number_input(key="w.domain.x_from").set_value(5.0).run()  # x from 5 to 3: an empty domain
+    assert not at.exception and current_scene(at).surface_object().domain == (
+        (-3.0, 3.0),
+        (-3.0, 3.0),
+    )
     assert any("domain" in info.value for info in at.info)
 
 
 def test_the_network_view_trains_the_exercise_and_hands_a_slice_to_the_surfaces_view():
     at = app()
-    at.radio(key="view").set_value("network").run()
+    at.radio(key=worded("view")).set_value("network").run()
     assert not at.exception and at.title[0].value == "A network on data"
-    at.selectbox(key="exercise").set_value("ex7").run()
+    at.selectbox(key=worded("exercise")).set_value("ex7").run()
     assert not at.exception and len(at.get("image")) == 3  # one decision boundary per configuration
-    assert [row["activation"] for row in at.session_state.net_rows] == ["tanh", "relu", "sigmoid"]
+    activations = [row["activation"] for row in lab(at).network["rows"]]
+    assert activations == ["tanh", "relu", "sigmoid"]
+    assert at.selectbox(key=worded("exercise")).value == "ex7"
     at.button[0].click().run()  # "Run optimizers on this slice"
-    assert not at.exception and at.session_state.view == "surfaces"
+    assert not at.exception and lab(at).view == "surfaces"
     scene = current_scene(at)
     assert scene.surface == "network_slice" and scene.surface_params["learning_rate"] == 1.0
     assert at.query_params["surface"] == "network_slice"
 
 
 def test_a_network_link_sets_the_page_which_keeps_its_link_and_settings_across_views():
-    at = app({"view": "network", "net.dataset": "circle", "net.hidden": "4", "net.epochs": "60",
-              "net.row": ["adam;learning_rate=0.01", "sgd;learning_rate=9"]})  # fmt: skip
-    assert not at.exception and len(at.get("image")) == 2  # one decision boundary per linked configuration
-    assert (at.session_state.net_dataset, at.session_state.net_hidden, at.session_state.net_epochs) == (
-        "circle",
-        4,
-        60,
+    at = app(
+        {
+            "view": "network",
+            "net.dataset": "circle",
+            "net.hidden": "4",
+            "net.epochs": "60",
+            "net.row": ["adam;learning_rate=0.01", "sgd;learning_rate=9"],
+        }
     )
+    assert not at.exception and len(at.get("image")) == 2  # one boundary per linked configuration
+    network = lab(at).network
+    assert (network["dataset"], network["hidden"], network["epochs"]) == ("circle", 4, 60)
     assert at.query_params["view"] == "network" and at.query_params["net.dataset"] == "circle"
-    at.select_slider(key="net_hidden").set_value(12).run()
+    at.select_slider(key="w.net_hidden").set_value(12).run()
     assert at.query_params["net.hidden"] == "12"
-    at.radio(key="view").set_value("surfaces").run()
-    assert (
-        "view" not in at.query_params and "net.hidden" not in at.query_params and "surface" in at.query_params
-    )
-    at.radio(key="view").set_value("network").run()
-    assert not at.exception and at.session_state.net_hidden == 12 and at.query_params["net.hidden"] == "12"
-    assert [row["optimizer"] for row in at.session_state.net_rows] == ["adam", "sgd"]
+    at.radio(key=worded("view")).set_value("surfaces").run()
+    assert "view" not in at.query_params and "net.hidden" not in at.query_params
+    assert "surface" in at.query_params
+    at.radio(key=worded("view")).set_value("network").run()
+    assert not at.exception and lab(at).network["hidden"] == 12
+    assert at.query_params["net.hidden"] == "12" and "surface" in at.query_params
+    assert [row["optimizer"] for row in lab(at).network["rows"]] == ["adam", "sgd"]
+
+
+def test_a_visit_to_another_view_keeps_the_scene_and_the_link_keeps_it_everywhere():
+    query = {"surface": "quadratic", "sp.condition": "50", "o": "momentum;learning_rate=0.05"}
+    at = app(query)
+    scene = current_scene(at)
+    for view in ("insights", "surfaces", "network", "surfaces"):
+        at.radio(key=worded("view", at)).set_value(view).run()
+        assert not at.exception and current_scene(at) == scene
+        assert scenes.from_query(dict(at.query_params))[0] == scene
+    at.number_input(key="w.steps").set_value(120).run()
+    assert at.query_params["sp.condition"] == "50" and at.query_params["steps"] == "120"
+
+
+def test_a_language_switch_then_any_click_keeps_every_menu_on_its_choice():
+    at = app()
+    at.selectbox(key=worded("preset")).set_value("classic_beale").run()
+    at.selectbox(key="w.lang").set_value("zh-Hant").run()
+    assert at.radio(key=worded("view", at)).value == "surfaces"
+    assert at.selectbox(key=worded("preset", at)).value == "classic_beale"
+    at.number_input(key="w.steps").set_value(120).run()
+    assert not at.exception and current_scene(at).steps == 120
+    assert at.selectbox(key=worded("surface", at)).value == "beale"

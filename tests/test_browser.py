@@ -1,4 +1,5 @@
-"""The app in a real headless Chromium: it plays, pauses, scrubs, takes clicks, keeps links, stays offline."""
+"""The app in a real headless Chromium: it plays, pauses, scrubs, takes clicks, keeps links,
+stays offline."""
 
 import pathlib
 import re
@@ -25,7 +26,9 @@ def test_pause_stops_the_clock_and_scrubbing_shows_that_step(page, server):
     page.get_by_role("button", name="pause").click()
     held = step(page)
     page.wait_for_timeout(600)
-    assert step(page) == held and page.locator(".lll-player").get_attribute("data-playing") == "false"
+    assert (
+        step(page) == held and page.locator(".lll-player").get_attribute("data-playing") == "false"
+    )
     page.locator(".lll-scrub").evaluate(
         "(el) => { el.value = 42; el.dispatchEvent(new Event('input', {bubbles: true})); }"
     )
@@ -48,7 +51,9 @@ def test_clicking_the_plot_moves_the_start_point(page, server):
         arg=before,
         timeout=30_000,
     )
-    page.wait_for_function("() => location.search.includes('start=')", timeout=10_000)  # the link follows
+    page.wait_for_function(
+        "() => location.search.includes('start=')", timeout=10_000
+    )  # the link follows
     assert page.errors == []
 
 
@@ -64,7 +69,9 @@ def test_changing_a_learning_rate_changes_the_drawn_path(page, server):
         arg=before,
         timeout=30_000,
     )
-    page.wait_for_function("() => /learning_rate(%3D|=)0\\.0003/.test(location.search)", timeout=10_000)
+    page.wait_for_function(
+        "() => /learning_rate(%3D|=)0\\.0003/.test(location.search)", timeout=10_000
+    )
 
 
 def test_reloading_the_link_reproduces_the_same_scene(page, server):
@@ -94,8 +101,8 @@ def test_hovering_a_trail_shows_its_numbers(page, server):
     open_app(page, server)
     page.get_by_role("button", name="pause").click()
     point = page.evaluate(
-        "() => { const t = window.__lll.players[0].trails; const r = t.pixels[0][0]; const k = t.step;"
-        " const box = t.canvas.getBoundingClientRect(); return [box.left + r.xs[k], box.top + r.ys[k]]; }"
+        "() => { const t = window.__lll.players[0].trails; const r = t.pixels[0][0]; const k = t.step;"  # noqa: E501
+        " const box = t.canvas.getBoundingClientRect(); return [box.left + r.xs[k], box.top + r.ys[k]]; }"  # noqa: E501
     )
     page.mouse.move(point[0] + 1, point[1] + 1)
     tip = page.locator(".lll-view > .lll-tip")
@@ -110,7 +117,7 @@ def test_hovering_a_loss_curve_shows_that_run_at_that_step(page, server):
     page.get_by_role("button", name="pause").click()
     point, label = page.evaluate(
         "() => { const c = window.__lll.players[0].curveLines; const s = 10, p = c.paths[s];"
-        " const [x, y] = c.pixel(0, s, c.series[0].value(p)); const box = c.canvas.getBoundingClientRect();"
+        " const [x, y] = c.pixel(0, s, c.series[0].value(p)); const box = c.canvas.getBoundingClientRect();"  # noqa: E501
         " return [[box.left + x, box.top + y], p.label]; }"
     )
     page.mouse.move(*point)
@@ -131,21 +138,25 @@ def test_a_diverging_run_is_marked_in_the_legend(page, server):
     assert page.get_by_text("diverged at step").count() >= 1  # and the notice under the player
     red = page.evaluate(  # the red cross sits where the run left the picture, on the panel's edge
         "() => { const t = window.__lll.players[0].trails, k = t.step, p = t.panels[0];"
-        " const i = t.header.diverged.findIndex((d) => d >= 0), r = t.pixels[0].find((q) => q.i === i);"
-        " const x = Math.min(Math.max(r.xs[k], p.x), p.x + p.w), y = Math.min(Math.max(r.ys[k], p.y), p.y + p.h);"
-        " const [a, b, c] = t.ctx.getImageData(Math.round(x * t.dpr), Math.round(y * t.dpr), 1, 1).data;"
+        " const i = t.header.diverged.findIndex((d) => d >= 0), r = t.pixels[0].find((q) => q.i === i);"  # noqa: E501
+        " const x = Math.min(Math.max(r.xs[k], p.x), p.x + p.w), y = Math.min(Math.max(r.ys[k], p.y), p.y + p.h);"  # noqa: E501
+        " const [a, b, c] = t.ctx.getImageData(Math.round(x * t.dpr), Math.round(y * t.dpr), 1, 1).data;"  # noqa: E501
         " return a > 240 && b < 70 && c < 70; }"  # the cross's #ff2d2d, not a trail colour
     )
     assert red
 
 
-def test_a_typed_formula_draws_and_a_hostile_one_shows_a_message_and_keeps_the_surface(page, server):
+def test_a_typed_formula_draws_and_a_hostile_one_shows_a_message_and_keeps_the_surface(
+    page, server
+):
     open_app(page, server, "?surface=formula&formula=x%5E2%2B10*y%5E2&o=sgd;learning_rate=0.01")
     first = page.evaluate("() => window.__lll.players[0].specKey")
     box = page.get_by_role("textbox", name="f(x, y) =")
     box.fill("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
     box.press("Enter")
-    page.wait_for_function("(k) => window.__lll.players[0].specKey !== k", arg=first, timeout=60_000)
+    page.wait_for_function(
+        "(k) => window.__lll.players[0].specKey !== k", arg=first, timeout=60_000
+    )
     drawn = page.evaluate("() => window.__lll.players[0].specKey")
     box.fill("__import__('os').system('id')")
     box.press("Enter")
@@ -153,25 +164,34 @@ def test_a_typed_formula_draws_and_a_hostile_one_shows_a_message_and_keeps_the_s
     page.wait_for_timeout(500)
     assert page.evaluate("() => window.__lll.players[0].specKey") == drawn and page.errors == []
     link = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
-    assert link["formula"] == ["(x^2 + y - 11)^2 + (x + y^2 - 7)^2"]  # the link keeps the surface drawn
+    assert link["formula"] == [
+        "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+    ]  # the link keeps the surface drawn
 
 
 def test_the_network_view_draws_curves_boundaries_and_a_slice(page, server):
     page.goto(server + "/?view=network")
-    page.get_by_text("is at the origin").wait_for(timeout=180_000)  # the slice's caption, last on the page
-    assert page.locator("[data-testid='stImage'] img").count() == 4  # one boundary per configuration
+    page.get_by_text("is at the origin").wait_for(
+        timeout=180_000
+    )  # the slice's caption, last on the page
+    assert (
+        page.locator("[data-testid='stImage'] img").count() == 4
+    )  # one boundary per configuration
     assert page.locator("[data-testid='stVegaLiteChart']").count() == 2  # the curves and the slice
     assert page.errors == []
 
 
 def test_a_network_link_trains_its_configurations_and_the_address_bar_keeps_them(page, server):
     page.goto(
-        server + "/?view=network&net.dataset=xor&net.hidden=4&net.epochs=20&net.row=adam;learning_rate=0.01"
+        server
+        + "/?view=network&net.dataset=xor&net.hidden=4&net.epochs=20&net.row=adam;learning_rate=0.01"  # noqa: E501
     )
     page.get_by_text("is at the origin").wait_for(timeout=180_000)
     assert page.locator("[data-testid='stImage'] img").count() == 1  # the link's one configuration
     page.wait_for_url(re.compile(r"net\.row=adam"), timeout=30_000)
-    assert "view=network" in page.url and "net.dataset=xor" in page.url and "net.hidden=4" in page.url
+    assert (
+        "view=network" in page.url and "net.dataset=xor" in page.url and "net.hidden=4" in page.url
+    )
     page.reload()
     page.get_by_text("is at the origin").wait_for(timeout=180_000)
     assert page.locator("[data-testid='stImage'] img").count() == 1 and page.errors == []
@@ -194,7 +214,9 @@ SAW_PROGRESS = """() => { window.__sawProgress = false; new MutationObserver(() 
 def test_export_buttons_download_the_scene(page, server, label, made, starts):
     open_app(page, server, "?surface=quadratic&steps=400&o=sgd;learning_rate=0.1")
     page.get_by_role("button", name="Export").click()
-    if made == "with progress":  # 400 frames take over a second: the bar is on screen for many flushes
+    if (
+        made == "with progress"
+    ):  # 400 frames take over a second: the bar is on screen for many flushes
         frames = page.get_by_role("spinbutton", name="frames", exact=True)
         frames.fill("400")
         frames.press("Enter")
@@ -215,10 +237,14 @@ def test_markdown_in_a_link_is_shown_as_text_and_fetches_nothing(page, server):
         "?surface="
         + urllib.parse.quote(image)
         + "&o=sgd;learning_rate=0.01;label="
-        + urllib.parse.quote(urllib.parse.quote("[site](http://evil.example) **bold**", safe=""), safe="")
+        + urllib.parse.quote(
+            urllib.parse.quote("[site](http://evil.example) **bold**", safe=""), safe=""
+        )
     )
     open_app(page, server, query)
-    page.get_by_text("evil.example/p.png").first.wait_for(timeout=10_000)  # the notice quotes it as text
+    page.get_by_text("evil.example/p.png").first.wait_for(
+        timeout=10_000
+    )  # the notice quotes it as text
     page.wait_for_timeout(500)
     assert not [u for u in page.requests if urllib.parse.urlparse(u).hostname == "evil.example"]
     assert page.locator("a[href*='evil.example'], img[src*='evil.example']").count() == 0

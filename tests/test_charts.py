@@ -21,7 +21,9 @@ def _params(spec):
     return {p["name"] for p in spec.get("params", [])}
 
 
-@pytest.mark.parametrize("name", ["rosenbrock", "saddle", "goldstein_price", "eggholder", "long_valley"])
+@pytest.mark.parametrize(
+    "name", ["rosenbrock", "saddle", "goldstein_price", "eggholder", "long_valley"]
+)
 @pytest.mark.parametrize("layout, n", [("overlay", 3), ("side", 4)])
 def test_scene_chart_builds_with_step_param_and_finite_numbers(name, layout, n):
     specs = landscape.scene_specs(landscapes.get(name), layout, n)
@@ -29,7 +31,9 @@ def test_scene_chart_builds_with_step_param_and_finite_numbers(name, layout, n):
     text = json.dumps(specs, allow_nan=False)  # raises on NaN or Inf
     assert "data:image/webp;base64," in text and '"paths"' not in text  # the player draws the data
     assert len(text) < 120_000  # sent once per surface: keep it light
-    static = landscape.scene_chart(landscapes.get(name), layout, n).to_dict()  # files, static pictures
+    static = landscape.scene_chart(
+        landscapes.get(name), layout, n
+    ).to_dict()  # files, static pictures
     assert "step" in _params(static) and "datum.s <= step" in json.dumps(static, allow_nan=False)
 
 
@@ -47,7 +51,10 @@ def test_loss_axis_is_the_gap_to_the_minimum_or_symlog_without_one():
     frame = landscape.curve_frame(landscapes.get("styblinski_tang")).to_dict()["usermeta"]["loss"]
     assert frame["scale"] == "log" and frame["f_min"] == pytest.approx(-78.33, abs=0.01)
     assert (
-        landscape.curve_frame(landscapes.get("monkey_saddle")).to_dict()["usermeta"]["loss"]["f_min"] is None
+        landscape.curve_frame(landscapes.get("monkey_saddle")).to_dict()["usermeta"]["loss"][
+            "f_min"
+        ]
+        is None
     )
 
 
@@ -63,7 +70,9 @@ def test_payload_round_trips_within_quantization_and_has_no_nan():
     t = optimizers.run(surface, specs, steps=300)
     assert t.diverged_at[2] >= 0
     box = optimizers.divergence_box(surface.domain)
-    data = payload.pack(t, box, t.labels, ["#ff0000", "#00ff00", "#0000ff"], extra={"spec_key": "k"})
+    data = payload.pack(
+        t, box, t.labels, ["#ff0000", "#00ff00", "#0000ff"], extra={"spec_key": "k"}
+    )
     header, arrays = payload.unpack(data)
     assert header["spec_key"] == "k" and header["diverged"] == [int(d) for d in t.diverged_at]
     xy = box[0] + arrays["xy"] / 65535 * (box[1] - box[0])
@@ -94,8 +103,10 @@ def test_axes_are_named_after_what_the_coordinates_are():
 
 
 def test_inline_tables_keep_every_value_and_declare_their_number_columns():
-    rows = [{"row": 'sgd, "fast"', "rate": 0.001, "steps": None, "diverged": True, "k": 3},
-            {"row": "<b>adam</b>\nβ=0.9", "rate": 1e-7, "steps": 12, "diverged": False, "k": 4}]  # fmt: skip
+    rows = [
+        {"row": 'sgd, "fast"', "rate": 0.001, "steps": None, "diverged": True, "k": 3},
+        {"row": "<b>adam</b>\nβ=0.9", "rate": 1e-7, "steps": 12, "diverged": False, "k": 4},
+    ]
     data = insight_charts.table(rows).to_dict()
     assert data["format"] == {
         "type": "csv",
@@ -113,9 +124,14 @@ def test_the_fan_density_is_each_rows_colour_where_its_runs_went_and_clear_elsew
     left, right = np.zeros((5, 3, 2)), np.zeros((5, 3, 2))
     left[...] = x0 + 0.13 * (x1 - x0), y0 + 0.63 * (y1 - y0)  # every run of a row sits at one point
     right[...] = x0 + 0.93 * (x1 - x0), y0 + 0.27 * (y1 - y0)
-    fans = [SimpleNamespace(xy=left), SimpleNamespace(xy=np.concatenate([right, np.full((1, 3, 2), np.nan)]))]
+    fans = [
+        SimpleNamespace(xy=left),
+        SimpleNamespace(xy=np.concatenate([right, np.full((1, 3, 2), np.nan)])),
+    ]
     url = insight_charts.fan_density(surface, fans, ["#ff0000", "#0000ff"], 40, 40)
-    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))
+    picture = np.asarray(
+        Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA")
+    )
     assert np.count_nonzero(picture[..., 3]) == 2  # nothing anywhere else, the NaN run dropped
     red, blue = (255, 0, 0, 230), (0, 0, 255, 230)
     assert tuple(picture[14, 5]) == red and tuple(picture[29, 37]) == blue  # row 0 is the top
@@ -128,5 +144,7 @@ def test_a_noise_fan_chart_carries_each_rows_label_and_only_finite_numbers():
         optimizers.make("sgd", learning_rate=5.0),
     ]  # one diverges
     fans = optimizers.insight.noise_fans(surface, specs, (0.0, 0.0), 60, 1.0, seeds=8)
-    spec = insight_charts.noise_fans(surface, ["calm", "wild"], fans, ["#e6194b", "#3cb44b"]).to_json()
+    spec = insight_charts.noise_fans(
+        surface, ["calm", "wild"], fans, ["#e6194b", "#3cb44b"]
+    ).to_json()
     assert '"calm"' in spec and '"wild"' in spec and "NaN" not in spec and "Infinity" not in spec

@@ -16,9 +16,15 @@ def test_sessions_through_nginx_stick_to_one_process(browser):
             page = context.new_page()
             errors = []
             page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
-            open_app(page, url, f"?surface=quadratic&steps=60&o=sgd;learning_rate={0.01 * (i + 1):g}")
+            open_app(
+                page, url, f"?surface=quadratic&steps=60&o=sgd;learning_rate={0.01 * (i + 1):g}"
+            )
             assert paths(page)[-1] and errors == []
-            assert page.locator(".lll-legend li").first.inner_text().startswith(f"SGD (lr={0.01 * (i + 1):g}")
+            assert (
+                page.locator(".lll-legend li")
+                .first.inner_text()
+                .startswith(f"SGD (lr={0.01 * (i + 1):g}")
+            )
         for context in contexts:
             context.close()
         log = run / "access.log"
@@ -32,7 +38,9 @@ def test_sessions_through_nginx_stick_to_one_process(browser):
             if upstream != "-":
                 upstreams[key].add(upstream)
     assert len(upstreams) >= 8
-    assert all(len(u) == 1 for u in upstreams.values())  # every session's requests reached one process
+    assert all(
+        len(u) == 1 for u in upstreams.values()
+    )  # every session's requests reached one process
     assert set().union(*upstreams.values()) == {
         a.removeprefix("http://") for a in apps
     }  # both served someone

@@ -19,7 +19,9 @@ def beale(page, server):
 
 
 def rates(page) -> list[float]:
-    return page.get_by_label("learning rate", exact=True).evaluate_all("els => els.map(e => +e.value)")
+    return page.get_by_label("learning rate", exact=True).evaluate_all(
+        "els => els.map(e => +e.value)"
+    )
 
 
 def legend(page) -> list[str]:
@@ -63,7 +65,9 @@ def test_optimizer_label_colour_and_log_slider_edits_reach_the_player_and_link(b
         "(el) => { el.value = '-2.5'; el.dispatchEvent(new Event('change', {bubbles: true})); }"
     )
     expect(row(page, 4).get_by_label("learning rate", exact=True)).to_have_value("0.003162")
-    page.wait_for_function("() => /learning_rate(%3D|=)0\\.003162/.test(location.search)", timeout=10_000)
+    page.wait_for_function(
+        "() => /learning_rate(%3D|=)0\\.003162/.test(location.search)", timeout=10_000
+    )
     assert page.errors == []
 
 
@@ -71,7 +75,9 @@ def test_more_opens_every_setting_of_that_row(beale):
     page = beale
     row(page, 1).get_by_label("more").check()
     expect(page.get_by_text("every setting")).to_be_visible()
-    expect(page.get_by_label("momentum", exact=True)).to_be_visible()  # momentum's own hyperparameter
+    expect(
+        page.get_by_label("momentum", exact=True)
+    ).to_be_visible()  # momentum's own hyperparameter
 
 
 def test_a_label_is_shown_as_text_never_run_as_markup(beale):
@@ -80,6 +86,8 @@ def test_a_label_is_shown_as_text_never_run_as_markup(beale):
     label = row(page, 0).get_by_label("label")
     label.fill("<img src=x onerror=alert(1)><b>bold</b>")
     label.press("Enter")
-    expect(page.locator(".lll-legend li").first).to_have_text("<img src=x onerror=alert(1)><b>bold</b>")
+    expect(page.locator(".lll-legend li").first).to_have_text(
+        "<img src=x onerror=alert(1)><b>bold</b>"
+    )
     page.wait_for_timeout(500)
     assert page.locator(".lll-legend img").count() == 0 and page.errors == []

@@ -53,7 +53,9 @@ def check(fmt, path, scene):
     elif fmt == "csv":
         with open(path) as handle:
             rows = list(csv.reader(handle))
-        assert tuple(rows[0]) == export.COLUMNS and len(rows) - 1 == len(scene.rows) * (scene.steps + 1)
+        assert tuple(rows[0]) == export.COLUMNS and len(rows) - 1 == len(scene.rows) * (
+            scene.steps + 1
+        )
         assert all(
             math.isfinite(float(v))
             for row in rows[1:]
@@ -61,7 +63,9 @@ def check(fmt, path, scene):
             if k != "optimizer"
         )
     else:
-        data = json.loads(pathlib.Path(path).read_text())  # json.loads takes NaN: check finiteness below
+        data = json.loads(
+            pathlib.Path(path).read_text()
+        )  # json.loads takes NaN: check finiteness below
         assert scenes.from_dict(data["scene"]) == scene
         assert all(
             math.isfinite(v)
@@ -77,7 +81,12 @@ def check(fmt, path, scene):
 def test_every_format_from_every_kind_of_source(fmt, source, scene_file, tmp_path):
     name = {"preset": "lr_too_small_good_too_large", "file": scene_file, "link": LINK}[source]
     out = tmp_path / f"out.{fmt}"
-    assert main(["render", name, "--format", fmt, "--out", str(out), "--size", "240", "--frames", "12"]) == 0
+    assert (
+        main(
+            ["render", name, "--format", fmt, "--out", str(out), "--size", "240", "--frames", "12"]
+        )
+        == 0
+    )
     check(fmt, out, scenes.__main__.load(name)[1])
 
 
@@ -90,8 +99,14 @@ def test_the_html_export_plays_offline_and_shows_a_title_as_text(scene_file, bro
     assert main(["render", str(source), "--format", "html", "--out", str(out)]) == 0
     context = browser.new_context()
     outside, dialogs, errors = [], [], []
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                  else (outside.append(route.request.url), route.abort()))  # fmt: skip
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("file:")
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
     page = context.new_page()
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -112,7 +127,10 @@ def test_a_diverged_run_is_exported_frozen_and_finite(tmp_path):
     _, scene, _ = scenes.presets.load("lr_too_small_good_too_large")  # its largest rate diverges
     data = json.loads(export.to_json(scene, export.trajectories(scene)))
     diverged = [run for run in data["runs"] if run["diverged_at"] >= 0]
-    assert diverged and diverged[0]["steps"][-1]["x"] == diverged[0]["steps"][diverged[0]["diverged_at"]]["x"]
+    assert (
+        diverged
+        and diverged[0]["steps"][-1]["x"] == diverged[0]["steps"][diverged[0]["diverged_at"]]["x"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -133,11 +151,29 @@ def test_bad_input_exits_2_with_one_line(args, message, tmp_path, capsys):
 
 def test_the_module_runs_from_a_shell(tmp_path):
     listed = subprocess.run(
-        [sys.executable, "-m", "scenes", "list"], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "scenes", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "classic_beale\t" in listed.stdout
-    bad = subprocess.run([sys.executable, "-m", "scenes", "render", "nope", "--format", "csv", "--out", str(tmp_path / "x")],
-                         cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scenes",
+            "render",
+            "nope",
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "x"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("error: ")
 
 
@@ -147,14 +183,18 @@ def test_animation_text_falls_back_to_english_without_a_chinese_font(tmp_path):
     assert frames.font_for(["step", "SGD"], 12)[1] is False
     assert frames.font_for(["步"], 12, candidates=[str(tmp_path / "none.ttc")])[1] is False
     surface = scenes.Scene().surface_object()
-    painter = frames.Frames(surface, [[[0.0, 0.0], [0.1, 0.1]]], [-1], ["SGD"], ["#ff0000"], 120, step="步")
+    painter = frames.Frames(
+        surface, [[[0.0, 0.0], [0.1, 0.1]]], [-1], ["SGD"], ["#ff0000"], 120, step="步"
+    )
     assert painter.step_word == ("步" if frames.font_for(["步"], 12)[1] else "step")
 
 
 @pytest.mark.parametrize("lang, word", [("zh-Hant", "步"), ("en", "step")])
 def test_a_chinese_html_export_speaks_chinese(lang, word, tmp_path):
     _, scene, _ = scenes.presets.load("classic_beale")
-    page = export.render(scenes.from_dict({**scene.to_dict(), "steps": 20}), "html", lang=lang).decode()
+    page = export.render(
+        scenes.from_dict({**scene.to_dict(), "steps": 20}), "html", lang=lang
+    ).decode()
     header, _ = unpack(base64.b64decode(re.search(r'data: "([A-Za-z0-9+/=]+)"', page)[1]))
     assert header["text"]["step"] == word and f'lang="{lang}"' in page
 

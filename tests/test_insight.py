@@ -21,7 +21,9 @@ def test_the_sweep_finds_gradient_descents_threshold_within_one_grid_step():
     first_diverging = rates[np.argmax(result.region == 2)]
     step = rates[1] / rates[0]
     assert 2 / lam_max / step <= first_diverging <= 2 / lam_max * step
-    assert result.region[0] == 0 and (result.region == 1).any()  # too small, then good, then diverges
+    assert (
+        result.region[0] == 0 and (result.region == 1).any()
+    )  # too small, then good, then diverges
 
 
 def test_the_stability_map_matches_the_analytic_region_away_from_its_boundary():
@@ -50,7 +52,9 @@ def test_symmetric_starts_give_symmetric_basins():
     surface = landscapes.get("double_well")  # symmetric under x → −x
     result = insight.basins(surface, optimizers.make("momentum", learning_rate=0.02), 300, n=60)
     mirrored = result.minimum[:, ::-1]
-    order = [int(np.argmin(np.linalg.norm(result.minima - m * [-1, 1], axis=1))) for m in result.minima]
+    order = [
+        int(np.argmin(np.linalg.norm(result.minima - m * [-1, 1], axis=1))) for m in result.minima
+    ]
     swapped = np.where(mirrored >= 0, np.take(order, np.maximum(mirrored, 0)), mirrored)
     assert (swapped == result.minimum).mean() > 0.98  # all but the ridge's own column
 
@@ -73,7 +77,9 @@ def test_the_range_tests_suggestion_lies_where_the_loss_falls_fastest():
 @settings(max_examples=25, deadline=None)
 @given(st.sampled_from(sorted(optimizers.CATALOG)), st.floats(1e-4, 0.05), st.floats(-1.5, 1.5))
 def test_the_parts_of_a_step_add_up_to_the_step_that_ran(name, lr, x):
-    t = optimizers.run(landscapes.get("rosenbrock"), [optimizers.make(name, learning_rate=lr)], (x, 1.0), 30)
+    t = optimizers.run(
+        landscapes.get("rosenbrock"), [optimizers.make(name, learning_rate=lr)], (x, 1.0), 30
+    )
     gradient_step, rest = insight.decomposition(t)
     ran = np.diff(t.xy, axis=1)
     healthy = slice(None, t.diverged_at[0] if t.diverged_at[0] >= 0 else None)
@@ -100,8 +106,12 @@ def test_internals_name_adams_effective_step_and_bias_corrections():
     t, series = insight.internals(
         landscapes.get("beale"), optimizers.make("adam", learning_rate=0.01), None, 50
     )
-    assert {"grad_norm", "momentum_norm", "effective_x", "effective_y", "bias_1", "bias_2"} <= set(series)
-    assert series["bias_1"][0] == pytest.approx(0.1) and series["bias_2"][-1] == pytest.approx(1 - 0.999**50)
+    assert {"grad_norm", "momentum_norm", "effective_x", "effective_y", "bias_1", "bias_2"} <= set(
+        series
+    )
+    assert series["bias_1"][0] == pytest.approx(0.1) and series["bias_2"][-1] == pytest.approx(
+        1 - 0.999**50
+    )
     nu = t.state["[0].nu"][0, -1] / (1 - 0.999**50)
     assert series["effective_x"][-1] == pytest.approx(0.01 / (np.sqrt(nu[0]) + 1e-7), rel=1e-4)
     numbers = insight.explain(t, 10)
@@ -112,19 +122,28 @@ def test_the_leaderboard_reports_every_run():
     surface = QUADRATIC
     specs = [optimizers.make("sgd", learning_rate=0.05), optimizers.make("sgd", learning_rate=0.2)]
     rows = insight.leaderboard(optimizers.run(surface, specs, None, 300), surface, surface.start)
-    assert rows[0]["steps_to_tol"] > 0 and rows[0]["diverged_at"] is None and rows[0]["distance"] < 1e-2
+    assert (
+        rows[0]["steps_to_tol"] > 0
+        and rows[0]["diverged_at"] is None
+        and rows[0]["distance"] < 1e-2
+    )
     assert rows[1]["diverged_at"] is not None and rows[1]["steps_to_tol"] is None
 
 
 def test_basins_stay_within_their_step_budget():
-    result = insight.basins(landscapes.get("sphere"), optimizers.make("sgd", learning_rate=0.1), 5000, n=300)
+    result = insight.basins(
+        landscapes.get("sphere"), optimizers.make("sgd", learning_rate=0.1), 5000, n=300
+    )
     assert result.steps * 300 * 300 <= insight.BASIN_BUDGET and result.steps >= 50
     assert (result.minimum == 0).mean() > 0.99
 
 
 def test_a_fan_is_the_runs_its_seeds_would_give_and_its_band_their_quantiles():
     surface = landscapes.get("himmelblau")
-    specs = [optimizers.make("sgd", learning_rate=0.01), optimizers.make("adam", learning_rate=0.05)]
+    specs = [
+        optimizers.make("sgd", learning_rate=0.01),
+        optimizers.make("adam", learning_rate=0.05),
+    ]
     fans = insight.noise_fans(surface, specs, (0.0, 0.0), 80, 2.0, seeds=40)
     assert len(fans) == 2 and fans[1].xy.shape == (40, 81, 2)
     for spec, fan in zip(specs, fans, strict=True):

@@ -7,55 +7,66 @@ import pytest
 from playwright.sync_api import expect
 
 import scenes
-from insights_view import TOOLS
-from tests.test_app import app, current_scene, shown
+from app.lab import TOOLS
+from tests.test_app import app, current_scene, shown, worded
 
-SCENE = {"view": "insights", "surface": "quadratic", "sp.condition": "20", "steps": "200",
-         "o": ["sgd;learning_rate=0.001", "momentum;learning_rate=0.001"]}  # fmt: skip
+SCENE = {
+    "view": "insights",
+    "surface": "quadratic",
+    "sp.condition": "20",
+    "steps": "200",
+    "o": ["sgd;learning_rate=0.001", "momentum;learning_rate=0.001"],
+}
 
 
 @pytest.mark.parametrize("tool", TOOLS)
 def test_every_tool_renders(tool):
     at = app(SCENE)
-    at.radio(key="insight").set_value(tool).run()
+    at.radio(key=worded("tool")).set_value(tool).run()
     assert not at.exception
     assert at.caption or at.info or at.dataframe
 
 
 def test_an_insights_link_opens_its_tool_and_the_link_follows_the_tool():
     at = app({**SCENE, "tool": "stability"})
-    assert not at.exception and at.radio(key="insight").value == "stability"
+    assert not at.exception and at.radio(key=worded("tool")).value == "stability"
     assert at.query_params["view"] == "insights" and at.query_params["tool"] == "stability"
     assert scenes.from_query(dict(at.query_params)) == (current_scene(at), [])
-    at.radio(key="insight").set_value("leaderboard").run()
+    at.radio(key=worded("tool")).set_value("leaderboard").run()
     assert at.query_params["tool"] == "leaderboard"
 
 
 def test_an_unknown_tool_in_a_link_says_so_and_shows_the_sweep():
     at = app({**SCENE, "tool": "<b>x</b>"})
-    assert not at.exception and at.radio(key="insight").value == "sweep"
+    assert not at.exception and at.radio(key=worded("tool")).value == "sweep"
     assert any("'<b>x</b>' is not one of" in shown(info.value) for info in at.info)
 
 
 def test_tuning_gives_every_row_a_rate_that_converges():
     at = app(SCENE)
-    at.radio(key="insight").set_value("tune").run()
+    at.radio(key=worded("tool")).set_value("tune").run()
     at.button(key="tune").click().run()
     assert not at.exception and "→" in at.success[0].value
     sgd, momentum = (row.hyper["learning_rate"] for row in current_scene(at).rows)
-    assert 0.05 < sgd < 0.1  # fastest stable GD on λ ∈ [1, 20]: near 2/(λ_min + λ_max) ≈ 0.095, below 2/λ_max
+    assert (
+        0.05 < sgd < 0.1
+    )  # fastest stable GD on λ ∈ [1, 20]: near 2/(λ_min + λ_max) ≈ 0.095, below 2/λ_max
     assert 0.01 < momentum < 2 * 1.9 / 20  # heavy ball with β = 0.9 is stable below 2(1 + β)/λ_max
 
 
 def test_the_range_tests_suggestion_can_be_applied():
     at = app(SCENE)
-    at.radio(key="insight").set_value("range").run()
+    at.radio(key=worded("tool")).set_value("range").run()
     at.button(key="range_apply").click().run()
-    assert current_scene(at).rows[0].hyper["learning_rate"] != 0.001 and "→" not in at.success[0].value
+    assert (
+        current_scene(at).rows[0].hyper["learning_rate"] != 0.001 and "→" not in at.success[0].value
+    )
 
 
 def test_a_click_in_the_sweep_sets_that_rows_rate(page, server):
-    query = "&".join(f"{k}={v}" for k, v in SCENE.items() if k != "o") + "&o=sgd;learning_rate=0.001"
+    query = (
+        "&".join(f"{k}={v}" for k, v in SCENE.items() if k != "o") + "&o=sgd;learning_rate=0.001"
+    )
     page.goto(f"{server}/?{query}")
     chart = page.locator("[data-testid='stVegaLiteChart'] .marks").first
     chart.wait_for(timeout=90_000)
@@ -71,7 +82,9 @@ def test_a_click_in_the_sweep_sets_that_rows_rate(page, server):
 
 
 def test_the_address_bar_follows_the_insight_tool_and_a_reload_keeps_it(page, server):
-    query = "&".join(f"{k}={v}" for k, v in SCENE.items() if k != "o") + "&o=sgd;learning_rate=0.001"
+    query = (
+        "&".join(f"{k}={v}" for k, v in SCENE.items() if k != "o") + "&o=sgd;learning_rate=0.001"
+    )
     page.goto(f"{server}/?{query}")
     page.get_by_text("Stability map").click()
     page.wait_for_url(re.compile(r"[?&]tool=stability(&|$)"), timeout=60_000)
@@ -82,7 +95,9 @@ def test_the_address_bar_follows_the_insight_tool_and_a_reload_keeps_it(page, se
 
 
 def test_the_3d_view_turns_under_a_drag_and_follows_the_players_clock(page, server):
-    page.goto(f"{server}/?surface=himmelblau&steps=200&o=sgd;learning_rate=0.01&o=adam;learning_rate=0.1")
+    page.goto(
+        f"{server}/?surface=himmelblau&steps=200&o=sgd;learning_rate=0.01&o=adam;learning_rate=0.1"
+    )
     page.wait_for_selector(".lll-player[data-ready='true']", timeout=90_000)
     page.get_by_text("3-D view").click()
     canvas = page.locator(".lll-3d-canvas")
@@ -100,18 +115,21 @@ def test_the_3d_view_turns_under_a_drag_and_follows_the_players_clock(page, serv
     page.mouse.up()
     assert abs(page.evaluate("window.__lll.players[0].surface3d.yaw") - yaw) > 0.5
     pixels = canvas.evaluate(
-        "(c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)"
+        "(c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)"  # noqa: E501
     )
     assert pixels and page.errors == []
 
 
 def test_the_noise_fan_shows_every_row_until_rows_are_unpicked():
     at = app(SCENE)
-    at.radio(key="insight").set_value("fan").run()
-    assert at.multiselect(key="fan_rows").value == [0, 1] and at.slider(key="fan_seeds").value == 256
+    at.radio(key=worded("tool")).set_value("fan").run()
+    assert (
+        at.multiselect(key=worded("fan_rows")).value == [0, 1]
+        and at.slider(key="w.fan_seeds").value == 256
+    )
     spec = at.get("vega_lite_chart")[0].proto.spec
     assert "SGD" in spec and "Momentum" in spec
-    at.multiselect(key="fan_rows").set_value([]).run()
+    at.multiselect(key=worded("fan_rows")).set_value([]).run()
     assert not at.exception and at.info and not at.get("vega_lite_chart")
 
 
@@ -126,7 +144,8 @@ def test_the_noise_fan_draws_every_rows_density_runs_and_legend_in_chromium(page
     page.wait_for_timeout(1500)
     drawn = chart.evaluate(
         """(svg) => ({
-            density: [...svg.querySelectorAll('image')].filter(i => (i.getAttribute('href') || '').startsWith('data:image/png')).length,
+            density: [...svg.querySelectorAll('image')]
+                .filter(i => (i.getAttribute('href') || '').startsWith('data:image/png')).length,
             red: svg.querySelectorAll('path[stroke="#e6194b"]').length,
             green: svg.querySelectorAll('path[stroke="#3cb44b"]').length,
             text: svg.textContent })"""

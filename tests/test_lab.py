@@ -5,6 +5,7 @@ journeys of user actions against these invariants (tests/test_journeys.py drives
 kind of journeys through the real app)."""
 
 import math
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -336,6 +337,9 @@ class Journey(RuleBasedStateMachine):
 
 
 Journey.TestCase.settings = settings(
-    max_examples=200, stateful_step_count=40, deadline=None, derandomize=True
+    max_examples=int(os.environ.get("LLL_LAB_JOURNEYS", "300")),
+    stateful_step_count=40,
+    deadline=None,
+    derandomize=True,
 )
 test_random_journeys = Journey.TestCase

@@ -1,4 +1,5 @@
-"""Every surface: minima are real minima with the listed values, inside a domain where f is finite."""
+"""Every surface: minima are real minima with the listed values, inside a domain where f is
+finite."""
 
 import re
 
@@ -26,11 +27,37 @@ def _value_range(s):
 
 def test_registry_covers_the_issue_list():
     wanted = {
-        "rosenbrock", "quadratic", "long_valley", "beale", "booth", "matyas", "saddle", "monkey_saddle",
-        "double_well", "flat_well", "easom", "goldstein_price", "tanh_plateau", "himmelblau", "rastrigin",
-        "ackley", "six_hump_camel", "three_hump_camel", "styblinski_tang", "levi_n13", "mccormick", "cliff",
-        "sphere", "branin", "bukin_n6", "zakharov", "schaffer_n2", "holder_table", "eggholder", "noisy_hills",
-    }  # fmt: skip
+        "rosenbrock",
+        "quadratic",
+        "long_valley",
+        "beale",
+        "booth",
+        "matyas",
+        "saddle",
+        "monkey_saddle",
+        "double_well",
+        "flat_well",
+        "easom",
+        "goldstein_price",
+        "tanh_plateau",
+        "himmelblau",
+        "rastrigin",
+        "ackley",
+        "six_hump_camel",
+        "three_hump_camel",
+        "styblinski_tang",
+        "levi_n13",
+        "mccormick",
+        "cliff",
+        "sphere",
+        "branin",
+        "bukin_n6",
+        "zakharov",
+        "schaffer_n2",
+        "holder_table",
+        "eggholder",
+        "noisy_hills",
+    }
     assert wanted <= set(landscapes.names())
     assert len(landscapes.names()) >= 30
     assert {"valley", "saddle", "plateau", "many_minima", "cliff"} <= set(landscapes.kinds())
@@ -70,14 +97,21 @@ def test_listed_minima_are_minima_with_the_listed_values(s):
     scale = max(_value_range(s), 1e-12) / _span(s)  # a typical slope over the domain
     for point, value in zip(s.minima, s.minima_values, strict=True):
         p = jnp.asarray(point, jnp.float32)
-        assert s.domain[0][0] <= point[0] <= s.domain[0][1] and s.domain[1][0] <= point[1] <= s.domain[1][1]
-        assert float(s(p)) == pytest.approx(value, abs=1e-5 * (1 + abs(value) + _value_range(s) * 1e-3))
+        assert (
+            s.domain[0][0] <= point[0] <= s.domain[0][1]
+            and s.domain[1][0] <= point[1] <= s.domain[1][1]
+        )
+        assert float(s(p)) == pytest.approx(
+            value, abs=1e-5 * (1 + abs(value) + _value_range(s) * 1e-3)
+        )
         if s.name not in CREASED:
             assert float(jnp.linalg.norm(grad(p))) < 1e-4 * scale * _span(s) + 1e-4
         ring = np.asarray(point) + 1e-3 * _span(s) * np.stack(
             [np.cos(a := np.linspace(0, 6.28, 16)), np.sin(a)], 1
         )
-        assert np.all(np.asarray(s(jnp.asarray(ring, jnp.float32))) >= value - 1e-6 * (1 + abs(value)))
+        assert np.all(
+            np.asarray(s(jnp.asarray(ring, jnp.float32))) >= value - 1e-6 * (1 + abs(value))
+        )
 
 
 @pytest.mark.parametrize("s", [s for s in ALL if s.minima], ids=lambda s: s.name)

@@ -10,18 +10,25 @@ import pytest
 import optimizers
 import scenes
 from optimizers import rules
-from scenes import state, view
-from tests.test_app import app, current_scene
+from scenes import view
+from tests.test_app import app, current_scene, lab, worded
 
-LESSON = {"surface": "quadratic", "o": ["sgd;learning_rate=0.05", "momentum;learning_rate=0.02;momentum=0.8"]}
+LESSON = {
+    "surface": "quadratic",
+    "o": ["sgd;learning_rate=0.05", "momentum;learning_rate=0.02;momentum=0.8"],
+}
 
 
 def test_the_formula_panel_shows_each_rule_with_the_values_that_run():
-    at = app({**LESSON, "o": [*LESSON["o"], "adam;learning_rate=0.003;s=step;s.every=25;s.factor=0.3"]})
+    at = app(
+        {**LESSON, "o": [*LESSON["o"], "adam;learning_rate=0.003;s=step;s.every=25;s.factor=0.3"]}
+    )
     latex = [e.value.strip("$\n") for e in at.latex]
     assert not at.exception
     assert any(r"\theta - {\color{#d62728}0.05}\, g" in t for t in latex)  # SGD at 0.05
-    assert any("{\\color{#d62728}0.8} v" in t and "{\\color{#d62728}0.02}" in t for t in latex)  # momentum
+    assert any(
+        "{\\color{#d62728}0.8} v" in t and "{\\color{#d62728}0.02}" in t for t in latex
+    )  # momentum
     step = [t for t in latex if t.startswith(r"\eta_t")]
     assert (
         step
@@ -32,28 +39,37 @@ def test_the_formula_panel_shows_each_rule_with_the_values_that_run():
 
 
 def test_a_lesson_link_hides_controls_and_keeps_their_values():
-    hidden = {"steps_hide": "true", "surface_hide": "true", "optimizer_hide": "1", "rows_hide": "true"}
+    hidden = {
+        "steps_hide": "true",
+        "surface_hide": "true",
+        "optimizer_hide": "1",
+        "rows_hide": "true",
+    }
     at = app({**LESSON, "steps": "120", **hidden})
     assert not at.exception and not at.info
-    assert "steps" not in [w.key for w in at.number_input] and "surface" not in [w.key for w in at.selectbox]
+    assert "w.steps" not in [w.key for w in at.number_input]
+    assert worded("surface") not in [w.key for w in at.selectbox]
     assert current_scene(at).steps == 120 and current_scene(at).surface == "quadratic"
-    assert view.from_query(dict(at.query_params))[0].hidden == {"steps", "surface", "optimizer", "rows"}
+    assert view.from_query(dict(at.query_params))[0].hidden == {
+        "steps",
+        "surface",
+        "optimizer",
+        "rows",
+    }
     at.run()  # a second run: hidden values are still there
     assert current_scene(at).steps == 120 and current_scene(at).surface == "quadratic"
 
 
-def test_edits_to_hidden_controls_are_refused():
-    session = {"row_ids": [7], "row7.name": "sgd", "row7.h.learning_rate": 0.1}
-    assert not state.apply_edit(
-        session, {"id": 7, "field": "name", "value": "adam"}, frozenset({"optimizer"})
-    )
-    assert state.apply_edit(session, {"id": 7, "field": "lr", "value": 0.2}, frozenset({"optimizer"}))
-    assert session["row7.name"] == "sgd" and session["row7.h.learning_rate"] == 0.2
-
-
 def test_view_flags_round_trip_and_bad_ones_are_reported():
-    flags, notices = view.from_query({"lang": "zh-TW", "present": "1", "lr_hide": "true", "foo_hide": "true",
-                                      "seed_hide": "false"})  # fmt: skip
+    flags, notices = view.from_query(
+        {
+            "lang": "zh-TW",
+            "present": "1",
+            "lr_hide": "true",
+            "foo_hide": "true",
+            "seed_hide": "false",
+        }
+    )
     assert (
         flags == view.View("zh-Hant", True, frozenset({"lr"}))
         and len(notices) == 1
@@ -61,29 +77,34 @@ def test_view_flags_round_trip_and_bad_ones_are_reported():
     )
     assert view.from_query(view.to_query(flags))[0] == flags
     assert "lang" in view.from_query({"lang": "klingon"})[1][0]
-    assert scenes.from_query({"lr_hide": "true", "lang": "en", "present": "1", "embed": "true"})[1] == []
+    assert (
+        scenes.from_query({"lr_hide": "true", "lang": "en", "present": "1", "embed": "true"})[1]
+        == []
+    )
 
 
 def test_the_share_panel_offers_a_lesson_link_and_an_iframe_snippet():
     at = app(LESSON)
-    at.multiselect(key="share.hide").set_value(["lr", "sidebar"]).run()
+    at.multiselect(key=worded("share_hide")).set_value(["lr", "sidebar"]).run()
     codes = [c.value for c in at.code]
     lesson = next(c for c in codes if "lr_hide=true" in c)
     assert "sidebar_hide=true" in lesson and "&o=" in lesson
     iframe = next(c for c in codes if c.startswith("<iframe"))
     src = html.unescape(re.search(r'src="([^"]+)"', iframe)[1])
     assert src == lesson + "&embed=true"
-    assert "lr_hide" not in "".join(at.query_params.keys())  # the teacher's own page keeps its controls
+    assert "lr_hide" not in "".join(
+        at.query_params.keys()
+    )  # the teacher's own page keeps its controls
 
 
 def test_the_language_and_presentation_mode_follow_the_link_and_the_menu():
     at = app({**LESSON, "lang": "zh-Hans", "present": "1"})
-    assert not at.exception and at.session_state.present and at.session_state.lang == "zh-Hans"
+    assert not at.exception and lab(at).flags.present and lab(at).lang == "zh-Hans"
     assert at.subheader[0].value == "优化器"
-    at.selectbox(key="lang").set_value("en").run()
+    at.selectbox(key="w.lang").set_value("en").run()
     assert at.subheader[0].value == "Optimizers" and "lang" not in at.query_params
     at.button(key="present.exit").click().run()
-    assert not at.session_state.present and "present" not in at.query_params
+    assert not lab(at).flags.present and "present" not in at.query_params
 
 
 def test_substitution_replaces_whole_symbols_only():

@@ -17,7 +17,12 @@ def test_presentation_mode_hides_the_sidebar_and_the_keys_work_anywhere(page, se
     player = page.locator(".lll-player")
     expect(player).to_have_class("lll-player lll-present")
     assert (
-        float(page.locator(".lll-counter").evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")) > 20
+        float(
+            page.locator(".lll-counter").evaluate(
+                "(el) => parseFloat(getComputedStyle(el).fontSize)"
+            )
+        )
+        > 20
     )
     assert page.evaluate("window.__lll.players[0].trails.thick") == 2
     page.locator("h3").first.click()  # focus is on the page, not in the player
@@ -36,9 +41,7 @@ def test_presentation_mode_hides_the_sidebar_and_the_keys_work_anywhere(page, se
 
 
 def test_an_embedded_lesson_link_shows_only_what_the_teacher_left(page, server):
-    hide = (
-        "&sidebar_hide=true&optimizer_hide=true&rows_hide=true&label_hide=true&color_hide=true&more_hide=true"
-    )
+    hide = "&sidebar_hide=true&optimizer_hide=true&rows_hide=true&label_hide=true&color_hide=true&more_hide=true"  # noqa: E501
     open_app(page, server, TWO_RUNS + hide + "&embed=true")
     expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
     expect(page.locator("[data-testid='stToolbar']")).to_have_count(0)  # Streamlit's embed mode
@@ -78,14 +81,18 @@ TAG = "<script>window.__pwned=1</script>"
 
 
 def test_script_and_latex_payloads_are_shown_as_text_everywhere(page, server):
-    labels = [urllib.parse.quote(urllib.parse.quote(text, safe=""), safe="") for text in (SCRIPT, LATEX)]
+    labels = [
+        urllib.parse.quote(urllib.parse.quote(text, safe=""), safe="") for text in (SCRIPT, LATEX)
+    ]
     tag = urllib.parse.quote(TAG)
-    query = f"?surface=formula&formula=x%5E2&steps={tag}&lang={tag}&o=sgd;label={labels[0]}&o=adam;label={labels[1]}"
+    query = f"?surface=formula&formula=x%5E2&steps={tag}&lang={tag}&o=sgd;label={labels[0]}&o=adam;label={labels[1]}"  # noqa: E501
     page.on("dialog", lambda dialog: page.errors.append(f"dialog: {dialog.message}"))
     open_app(page, server, query)
     expect(page.locator(".lll-legend li").first).to_contain_text(SCRIPT)
     expect(page.locator(".lll-legend li").nth(1)).to_contain_text(LATEX)
-    expect(page.get_by_text(TAG).first).to_be_visible()  # the notice quotes the link's value as text
+    expect(
+        page.get_by_text(TAG).first
+    ).to_be_visible()  # the notice quotes the link's value as text
     page.get_by_text("Formulas: the surface and the rules that run").click()
     panel = page.locator("[data-testid='stExpander']").filter(has_text="Formulas")
     expect(panel.get_by_text(LATEX)).to_be_visible()  # the formula panel names the run literally

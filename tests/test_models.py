@@ -67,8 +67,14 @@ def test_minibatch_gradients_are_true_samples_of_the_data():
     )  # seeded
     assert not np.array_equal(optimizers.run(one, sgd, start=start, steps=5, seed=2).xy, t_one.xy)
     averaged = np.mean(
-        [optimizers.run(landscapes.get("linear_regression", batch=8.0), sgd, start=start, steps=1, seed=s).grad[0, 0]
-         for s in range(200)], axis=0)  # fmt: skip
+        [
+            optimizers.run(
+                landscapes.get("linear_regression", batch=8.0), sgd, start=start, steps=1, seed=s
+            ).grad[0, 0]
+            for s in range(200)
+        ],
+        axis=0,
+    )
     np.testing.assert_allclose(averaged, examples.mean(axis=0), rtol=0.1)  # unbiased
 
 

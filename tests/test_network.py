@@ -26,7 +26,9 @@ def test_datasets_are_balanced_seeded_and_in_range(name):
     assert xy.shape == (500, 2) and set(np.unique(labels)) == {-1.0, 1.0}
     assert abs(labels.sum()) <= 50 and np.abs(xy).max() <= 6.5
     np.testing.assert_array_equal(network.points(name, seed=4)[0], xy)
-    assert not np.array_equal(network.points(name, seed=5)[0], xy) or name == "spiral"  # the spiral is exact
+    assert (
+        not np.array_equal(network.points(name, seed=5)[0], xy) or name == "spiral"
+    )  # the spiral is exact
 
 
 def test_the_course_spiral_setting_learns_and_is_repeatable(spiral_run):
@@ -37,8 +39,16 @@ def test_the_course_spiral_setting_learns_and_is_repeatable(spiral_run):
 
 
 def test_the_exercises_settings_run_side_by_side_without_recompiling():
-    configs = [train.Config(optimizers.make("sgd", learning_rate=lr), batch_size=b, activation=a, l1=l1, l2=l2)
-               for lr, b, a, l1, l2 in [(0.03, 1, "tanh", 0, 0), (0.3, 10, "relu", 0.001, 0), (1.0, 30, "sigmoid", 0, 0.001)]]  # fmt: skip
+    configs = [
+        train.Config(
+            optimizers.make("sgd", learning_rate=lr), batch_size=b, activation=a, l1=l1, l2=l2
+        )
+        for lr, b, a, l1, l2 in [
+            (0.03, 1, "tanh", 0, 0),
+            (0.3, 10, "relu", 0.001, 0),
+            (1.0, 30, "sigmoid", 0, 0.001),
+        ]
+    ]
     first = train.train("xor", configs, epochs=20)
     before = train._train_group._cache_size()
     changed = [
@@ -50,7 +60,9 @@ def test_the_exercises_settings_run_side_by_side_without_recompiling():
     assert first.train_loss.shape == (3, 21) and not np.array_equal(first.weights, second.weights)
 
 
-def test_a_random_slice_passes_through_the_trained_weights_with_filter_normalized_directions(spiral_run):
+def test_a_random_slice_passes_through_the_trained_weights_with_filter_normalized_directions(
+    spiral_run,
+):
     surface, path = train.loss_slice(spiral_run, 0, EXERCISE_8, "spiral")
     theta = jnp.asarray(spiral_run.weights[0, -1])
     data = network.data("spiral")
@@ -59,10 +71,14 @@ def test_a_random_slice_passes_through_the_trained_weights_with_filter_normalize
     )
     assert float(surface(np.zeros(2, np.float32))) == pytest.approx(float(objective), rel=1e-5)
     assert path is None and surface.domain == ((-1.0, 1.0), (-1.0, 1.0))
-    direction = network.filter_normalized(jax.random.normal(jax.random.key(0), theta.shape), theta, 8)
+    direction = network.filter_normalized(
+        jax.random.normal(jax.random.key(0), theta.shape), theta, 8
+    )
     w1, b1, w2, _ = network.unflatten(direction, 8)
     np.testing.assert_allclose(
-        jnp.linalg.norm(w1, axis=0), jnp.linalg.norm(network.unflatten(theta, 8)[0], axis=0), rtol=1e-5
+        jnp.linalg.norm(w1, axis=0),
+        jnp.linalg.norm(network.unflatten(theta, 8)[0], axis=0),
+        rtol=1e-5,
     )
     assert float(jnp.abs(b1).max()) == 0.0
 
@@ -71,4 +87,9 @@ def test_a_pca_slice_holds_the_projected_training_path(spiral_run):
     surface, path = train.loss_slice(spiral_run, 0, EXERCISE_8, "spiral", directions="pca")
     assert path.shape == (501, 2) and np.allclose(path[-1], 0.0)
     (x0, x1), (y0, y1) = surface.domain
-    assert x0 < path[:, 0].min() and path[:, 0].max() < x1 and y0 < path[:, 1].min() and path[:, 1].max() < y1
+    assert (
+        x0 < path[:, 0].min()
+        and path[:, 0].max() < x1
+        and y0 < path[:, 1].min()
+        and path[:, 1].max() < y1
+    )

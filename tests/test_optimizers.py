@@ -17,8 +17,18 @@ SURFACES = [
 # (catalog name, its settings, the textbook function, the textbook's settings)
 RULES = [
     ("sgd", {"learning_rate": 1e-3}, textbook.sgd, {"lr": 1e-3}),
-    ("momentum", {"learning_rate": 5e-4, "momentum": 0.9}, textbook.momentum, {"lr": 5e-4, "mu": 0.9}),
-    ("nesterov", {"learning_rate": 5e-4, "momentum": 0.9}, textbook.nesterov, {"lr": 5e-4, "mu": 0.9}),
+    (
+        "momentum",
+        {"learning_rate": 5e-4, "momentum": 0.9},
+        textbook.momentum,
+        {"lr": 5e-4, "mu": 0.9},
+    ),
+    (
+        "nesterov",
+        {"learning_rate": 5e-4, "momentum": 0.9},
+        textbook.nesterov,
+        {"lr": 5e-4, "mu": 0.9},
+    ),
     ("adagrad", {"learning_rate": 0.05}, textbook.adagrad, {"lr": 0.05}),
     ("rmsprop", {"learning_rate": 0.01}, textbook.rmsprop, {"lr": 0.01}),
     ("adam", {"learning_rate": 0.02}, textbook.adam, {"lr": 0.02}),
@@ -34,7 +44,9 @@ def _grad(surface):
 
 
 @pytest.mark.parametrize("surface", SURFACES, ids=lambda s: s.name)
-@pytest.mark.parametrize("name, settings, rule, textbook_settings", RULES, ids=[r[0] for r in RULES])
+@pytest.mark.parametrize(
+    "name, settings, rule, textbook_settings", RULES, ids=[r[0] for r in RULES]
+)
 def test_matches_textbook_rule(surface, name, settings, rule, textbook_settings):
     start = np.array(surface.start) * 0.5 + np.array(surface.minima[0]) * 0.5
     expected = rule(_grad(surface), start, 100, **textbook_settings)
@@ -56,17 +68,39 @@ def test_newton_matches_damped_newton_step():
         damping=0.01,
     )
     got = optimizers.run(
-        surface, optimizers.make("newton", learning_rate=0.8, damping=0.01), start=(-1.2, 1.0), steps=6
+        surface,
+        optimizers.make("newton", learning_rate=0.8, damping=0.01),
+        start=(-1.2, 1.0),
+        steps=6,
     )
     np.testing.assert_allclose(got.xy[0], expected, atol=1e-3)
 
 
 def test_catalog_has_every_optimizer_the_course_and_issue_name():
     wanted = {
-        "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "adamax", "nadam", "amsgrad",
-        "radam", "adabelief", "yogi", "lion", "adadelta", "rprop", "sign_sgd", "novograd", "lbfgs",
-        "newton", "qhm", "qhadam",
-    }  # fmt: skip
+        "sgd",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adam",
+        "adamw",
+        "adamax",
+        "nadam",
+        "amsgrad",
+        "radam",
+        "adabelief",
+        "yogi",
+        "lion",
+        "adadelta",
+        "rprop",
+        "sign_sgd",
+        "novograd",
+        "lbfgs",
+        "newton",
+        "qhm",
+        "qhadam",
+    }
     assert wanted <= set(optimizers.names())
     assert optimizers.names()[:6] == ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
 
@@ -79,7 +113,9 @@ def test_every_entry_descends_a_bowl_and_documents_itself(name):
         assert param.low <= param.default <= param.high, key
         assert param.help, key
     surface = landscapes.get("quadratic", condition=4)
-    lr = {"lbfgs": 1.0, "newton": 1.0, "adadelta": 50.0}.get(name, 0.05)  # Adadelta starts at √ε-sized steps
+    lr = {"lbfgs": 1.0, "newton": 1.0, "adadelta": 50.0}.get(
+        name, 0.05
+    )  # Adadelta starts at √ε-sized steps
     t = optimizers.run(surface, optimizers.make(name, learning_rate=lr), steps=300)
     assert t.diverged_at[0] == -1
     assert t.loss[0, -1] < 0.05 * t.loss[0, 0]
@@ -124,7 +160,9 @@ def test_rmsprop_eps_placement_flag_changes_the_rule():
     surface = landscapes.get("sphere")
     inside, outside = (
         optimizers.run(
-            surface, optimizers.make("rmsprop", learning_rate=0.01, eps=0.5, eps_in_sqrt=f), steps=20
+            surface,
+            optimizers.make("rmsprop", learning_rate=0.01, eps=0.5, eps_in_sqrt=f),
+            steps=20,
         )
         for f in (True, False)
     )
@@ -145,7 +183,9 @@ def test_clip_norm_bounds_every_step_and_is_labelled():
 
 def test_clip_value_bounds_each_coordinate():
     t = optimizers.run(
-        landscapes.get("rosenbrock"), optimizers.make("sgd", learning_rate=1e-3, clip_value=0.3), steps=50
+        landscapes.get("rosenbrock"),
+        optimizers.make("sgd", learning_rate=1e-3, clip_value=0.3),
+        steps=50,
     )
     assert np.abs(t.grad[0]).max() <= 0.3 + 1e-6 and "clip" in t.labels[0]
 
@@ -156,7 +196,10 @@ def test_decoupled_weight_decay_pulls_towards_the_origin_and_is_labelled():
         lambda p: jnp.sum((p - 1.0) ** 2), ((-2, 2), (-2, 2)), minima=[((1, 1), 0.0)]
     )
     t = optimizers.run(
-        shifted, optimizers.make("sgd", learning_rate=0.1, weight_decay=0.5), start=(1.0, 1.0), steps=200
+        shifted,
+        optimizers.make("sgd", learning_rate=0.1, weight_decay=0.5),
+        start=(1.0, 1.0),
+        steps=200,
     )
     # fixed point of x ← x − η(2(x − 1) + λx): x = 2 / (2 + λ)
     np.testing.assert_allclose(t.xy[0, -1], [2 / 2.5, 2 / 2.5], atol=1e-4)

@@ -14,11 +14,22 @@ def notices_text(notices) -> str:
 
 
 def test_settings_survive_a_round_trip_through_the_link():
-    settings = {"dataset": "xor", "noise": 0.15, "hidden": 4, "epochs": 250, "seed": 7,
-                "rows": [{**playground.ROW, "optimizer": "adam", "learning_rate": 0.01, "activation": "relu"},
-                         {**playground.ROW, "batch_size": 1, "l2": 0.003}]}  # fmt: skip
+    settings = {
+        "dataset": "xor",
+        "noise": 0.15,
+        "hidden": 4,
+        "epochs": 250,
+        "seed": 7,
+        "rows": [
+            {**playground.ROW, "optimizer": "adam", "learning_rate": 0.01, "activation": "relu"},
+            {**playground.ROW, "batch_size": 1, "l2": 0.003},
+        ],
+    }
     query = playground.to_query(settings)
-    assert query["net.row"] == ["adam;learning_rate=0.01;activation=relu", "sgd;batch_size=1;l2=0.003"]
+    assert query["net.row"] == [
+        "adam;learning_rate=0.01;activation=relu",
+        "sgd;batch_size=1;l2=0.003",
+    ]
     assert playground.from_query(query) == (settings, [])
 
 
@@ -28,17 +39,39 @@ def test_a_link_without_network_settings_gives_the_defaults_and_defaults_stay_ou
 
 
 def test_bad_values_fall_back_or_are_clamped_with_a_notice_each():
-    query = {"net.dataset": "moons", "net.noise": "0.13", "net.hidden": "5", "net.epochs": "1e9", "net.seed": "nan",
-             "net.row": ["rmsprop;learning_rate=50;activation=swish;batch_size=2.6;colour=red", "bogus;l1=x"]}  # fmt: skip
+    query = {
+        "net.dataset": "moons",
+        "net.noise": "0.13",
+        "net.hidden": "5",
+        "net.epochs": "1e9",
+        "net.seed": "nan",
+        "net.row": [
+            "rmsprop;learning_rate=50;activation=swish;batch_size=2.6;colour=red",
+            "bogus;l1=x",
+        ],
+    }
     settings, notices = playground.from_query(query)
     assert settings["dataset"] == "spiral" and settings["noise"] == 0.15 and settings["hidden"] == 4
     assert settings["epochs"] == 1000 and settings["seed"] == 0
     first, second = settings["rows"]
-    assert first == {**playground.ROW, "optimizer": "rmsprop", "learning_rate": 10.0, "batch_size": 3}
+    assert first == {
+        **playground.ROW,
+        "optimizer": "rmsprop",
+        "learning_rate": 10.0,
+        "batch_size": 3,
+    }
     assert second == playground.ROW
     text = notices_text(notices)
-    for words in ("'moons' is not one of", "1e+09 is outside", "'nan' is not finite", "'swish' is not one of",
-                  "no parameter 'colour'", "'bogus' is not one of", "'x' is not a number", "50 is outside"):  # fmt: skip
+    for words in (
+        "'moons' is not one of",
+        "1e+09 is outside",
+        "'nan' is not finite",
+        "'swish' is not one of",
+        "no parameter 'colour'",
+        "'bogus' is not one of",
+        "'x' is not a number",
+        "50 is outside",
+    ):
         assert words in text, words
 
 
@@ -50,22 +83,36 @@ def test_at_most_nine_configurations_are_kept():
 
 def valid(linked) -> bool:
     rows_ok = all(
-        row["optimizer"] in playground.FIRST_ORDER and row["activation"] in playground.ACTIVATIONS
+        row["optimizer"] in playground.FIRST_ORDER
+        and row["activation"] in playground.ACTIVATIONS
         and all(low <= row[k] <= high for k, (low, high) in playground.ROW_BOUNDS.items())
         for row in linked["rows"]
-    )  # fmt: skip
-    return (linked["dataset"] in playground.DATASETS and linked["hidden"] in playground.HIDDEN
-            and 0 <= linked["noise"] <= 0.5 and 10 <= linked["epochs"] <= 1000 and 0 <= linked["seed"] <= 10**6
-            and 1 <= len(linked["rows"]) <= playground.MAX_CONFIGS and rows_ok
-            and all(isinstance(linked[k], int) for k in ("hidden", "epochs", "seed"))  # the widgets' types
-            and all(isinstance(row["batch_size"], int) for row in linked["rows"])
-            and abs(linked["noise"] / playground.NOISE_STEP - round(linked["noise"] / playground.NOISE_STEP)) < 1e-9)  # fmt: skip
+    )
+    return (
+        linked["dataset"] in playground.DATASETS
+        and linked["hidden"] in playground.HIDDEN
+        and 0 <= linked["noise"] <= 0.5
+        and 10 <= linked["epochs"] <= 1000
+        and 0 <= linked["seed"] <= 10**6
+        and 1 <= len(linked["rows"]) <= playground.MAX_CONFIGS
+        and rows_ok
+        and all(
+            isinstance(linked[k], int) for k in ("hidden", "epochs", "seed")
+        )  # the widgets' types
+        and all(isinstance(row["batch_size"], int) for row in linked["rows"])
+        and abs(
+            linked["noise"] / playground.NOISE_STEP - round(linked["noise"] / playground.NOISE_STEP)
+        )
+        < 1e-9
+    )
 
 
 @settings(max_examples=300, deadline=None)
 @given(
     st.dictionaries(
-        st.sampled_from(playground.KEYS), st.one_of(ODD_TEXT, st.lists(ODD_TEXT, max_size=12)), max_size=6
+        st.sampled_from(playground.KEYS),
+        st.one_of(ODD_TEXT, st.lists(ODD_TEXT, max_size=12)),
+        max_size=6,
     )
 )
 def test_any_network_link_gives_valid_settings_and_plain_notices(query):

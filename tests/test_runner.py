@@ -13,7 +13,9 @@ L = 50.0
 BOWL = landscapes.get("quadratic", condition=L, angle=0)  # f = ½(x² + L y²)
 
 
-@pytest.mark.parametrize("factor, converges", [(0.9, True), (0.99, True), (1.01, False), (1.2, False)])
+@pytest.mark.parametrize(
+    "factor, converges", [(0.9, True), (0.99, True), (1.01, False), (1.2, False)]
+)
 def test_gradient_descent_is_stable_below_two_over_L(factor, converges):
     t = optimizers.run(
         BOWL, optimizers.make("sgd", learning_rate=factor * 2 / L), start=(1.0, 1.0), steps=3000
@@ -36,7 +38,9 @@ def test_heavy_ball_converges_iff_lr_L_below_two_one_plus_beta():
 
 
 def test_divergence_freezes_the_point_and_is_reported_not_raised():
-    t = optimizers.run(BOWL, optimizers.make("sgd", learning_rate=0.05), start=(1.0, 1.0), steps=200)
+    t = optimizers.run(
+        BOWL, optimizers.make("sgd", learning_rate=0.05), start=(1.0, 1.0), steps=200
+    )
     k = t.diverged_at[0]
     assert 0 < k < 200
     assert np.all(t.xy[0, k + 1 :] == t.xy[0, k])
@@ -51,7 +55,9 @@ def test_non_finite_values_count_as_divergence():
     log_bowl = landscapes.from_function(
         lambda p: jnp.log(p[0]) ** 2 + p[1] ** 2, ((0.1, 3), (-1, 1)), minima=[((1, 0), 0.0)]
     )
-    t = optimizers.run(log_bowl, optimizers.make("sgd", learning_rate=2.0), start=(0.5, 0.5), steps=50)
+    t = optimizers.run(
+        log_bowl, optimizers.make("sgd", learning_rate=2.0), start=(0.5, 0.5), steps=50
+    )
     assert t.diverged_at[0] >= 0
     assert np.all(np.isfinite(t.xy)) and np.all(np.isfinite(t.loss))
 
@@ -91,7 +97,9 @@ def test_array_hyperparameters_broadcast_into_one_batch_with_labels():
     assert t.xy.shape == (5, 21, 2)
     assert len(set(t.labels)) == 5 and "lr=0.01" in t.labels[1] and "β=0.9" in t.labels[3]
     alone = optimizers.run(
-        landscapes.get("rosenbrock"), optimizers.make("momentum", learning_rate=1e-2, momentum=0.9), steps=20
+        landscapes.get("rosenbrock"),
+        optimizers.make("momentum", learning_rate=1e-2, momentum=0.9),
+        steps=20,
     )
     np.testing.assert_allclose(t.xy[3], alone.xy[0], atol=1e-6)
 
@@ -113,7 +121,10 @@ def test_changing_numbers_compiles_nothing_new():
     surface = landscapes.get("quadratic", condition=10)
     sched = optimizers.schedule("step", every=10, factor=0.5)
     optimizers.run(
-        surface, optimizers.make("nesterov", learning_rate=0.01, schedule=sched), steps=50, batch_noise=0.1
+        surface,
+        optimizers.make("nesterov", learning_rate=0.01, schedule=sched),
+        steps=50,
+        batch_noise=0.1,
     )
     before = optimizers.trace_count()
     for lr, mu, every, start, noise, seed, condition in [
@@ -156,7 +167,8 @@ def test_a_recorded_run_and_a_sweep_agree_on_where_each_run_diverged(start):
     """Recorded runs find divergence in their record after the loop, sweeps step by step."""
     surface = landscapes.get("rosenbrock")
     specs = [
-        optimizers.make(name, learning_rate=np.array([1e-3, 0.03, 1.0, 50.0])) for name in optimizers.CATALOG
+        optimizers.make(name, learning_rate=np.array([1e-3, 0.03, 1.0, 50.0]))
+        for name in optimizers.CATALOG
     ]
     t = optimizers.run(surface, specs, start, 80)
     r = optimizers.sweep(surface, specs, start, 80, tol=0.0)
@@ -171,7 +183,9 @@ def test_a_recorded_run_and_a_sweep_agree_on_where_each_run_diverged(start):
 
 
 def test_saddle_without_minima_never_converges_and_escapes_as_divergence():
-    t = optimizers.sweep(landscapes.get("saddle"), optimizers.make("sgd", learning_rate=0.1), steps=500)
+    t = optimizers.sweep(
+        landscapes.get("saddle"), optimizers.make("sgd", learning_rate=0.1), steps=500
+    )
     assert t.converged_at[0] == -1 and t.diverged_at[0] > 0
 
 
@@ -186,7 +200,10 @@ def test_bad_arguments_raise_clear_errors():
 
 def test_lean_points_follow_the_same_paths_as_full_runs():
     surface = landscapes.get("rosenbrock")
-    specs = [optimizers.make("adam", learning_rate=0.05), optimizers.make("sgd", learning_rate=0.01)]
+    specs = [
+        optimizers.make("adam", learning_rate=0.05),
+        optimizers.make("sgd", learning_rate=0.01),
+    ]
     xy, loss, diverged_at = optimizers.runner.points(surface, specs, (-1.0, 1.5), 200, 0.5, [0, 1])
     t = optimizers.run(surface, specs, (-1.0, 1.5), 200, 0.5, [0, 1])
     np.testing.assert_allclose(xy, t.xy, atol=1e-5)  # the same run; XLA may fuse it differently
@@ -195,12 +212,17 @@ def test_lean_points_follow_the_same_paths_as_full_runs():
 
 
 def test_gradient_noise_is_standard_normal_and_independent_across_seeds_steps_and_axes():
-    draws = np.asarray(jax.vmap(lambda s: runner._gaussian(s, 500))(jnp.arange(600, dtype=jnp.uint32)))
+    draws = np.asarray(
+        jax.vmap(lambda s: runner._gaussian(s, 500))(jnp.arange(600, dtype=jnp.uint32))
+    )
     z = draws.reshape(-1)  # 600,000 values
     assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
     for k, tail in ((1, 0.3173), (2, 0.0455), (3, 0.0027)):  # two-sided normal tail masses
         assert abs(np.mean(np.abs(z) > k) - tail) < 4 * np.sqrt(tail * (1 - tail) / z.size)
-    pairs = {"x with y": (draws[..., 0], draws[..., 1]), "step with next": (draws[:, :-1], draws[:, 1:]),
-             "seed with next": (draws[:-1], draws[1:])}  # fmt: skip
+    pairs = {
+        "x with y": (draws[..., 0], draws[..., 1]),
+        "step with next": (draws[:, :-1], draws[:, 1:]),
+        "seed with next": (draws[:-1], draws[1:]),
+    }
     for name, (a, b) in pairs.items():
         assert abs(np.corrcoef(a.reshape(-1), b.reshape(-1))[0, 1]) < 0.01, name

@@ -33,14 +33,22 @@ def test_bad_values_fall_back_with_a_notice_each():
             "seed": -4,
             "layout": "<script>",
             "start": [1e9, "x"],
-            "rows": [{"name": "adam", "hyper": {"learning_rate": 1e9, "nope": 1}}, {"name": "rm -rf"}, 7],
+            "rows": [
+                {"name": "adam", "hyper": {"learning_rate": 1e9, "nope": 1}},
+                {"name": "rm -rf"},
+                7,
+            ],
         },
         notices,
     )
-    assert scene.surface == "rosenbrock" and scene.steps == scenes.Scene().steps and scene.noise == 0.0
+    assert (
+        scene.surface == "rosenbrock" and scene.steps == scenes.Scene().steps and scene.noise == 0.0
+    )
     assert scene.seed == 0 and scene.layout == "overlay" and scene.start is None
     assert [r.name for r in scene.rows] == ["adam", "sgd", "sgd"]
-    assert scene.rows[0].hyper["learning_rate"] == optimizers.entry("adam").hyper["learning_rate"].high
+    assert (
+        scene.rows[0].hyper["learning_rate"] == optimizers.entry("adam").hyper["learning_rate"].high
+    )
     assert len(notices) >= 8 and all("\n" not in n for n in notices)
 
 
@@ -76,7 +84,9 @@ QUERY = st.dictionaries(
         ["surface", "steps", "noise", "seed", "layout", "start", "l1", "sp.condition", "o", "zz"]
     ),
     st.one_of(
-        TEXT, st.lists(TEXT, max_size=4), st.sampled_from(["adam;learning_rate=1e400", "quadratic", "1,2"])
+        TEXT,
+        st.lists(TEXT, max_size=4),
+        st.sampled_from(["adam;learning_rate=1e400", "quadratic", "1,2"]),
     ),
     max_size=8,
 )

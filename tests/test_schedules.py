@@ -25,7 +25,11 @@ CLOSED_FORMS = [
         {"period": 100, "min_lr": 0.01},
         lambda t: 0.01 + 0.09 * 0.5 * (1 + np.cos(np.pi * np.minimum(t, 100) / 100)),
     ),
-    ("cosine", {"period": 100, "restarts": 1}, lambda t: LR0 * 0.5 * (1 + np.cos(np.pi * (t % 100) / 100))),
+    (
+        "cosine",
+        {"period": 100, "restarts": 1},
+        lambda t: LR0 * 0.5 * (1 + np.cos(np.pi * (t % 100) / 100)),
+    ),
     ("cosine", {}, lambda t: LR0 * 0.5 * (1 + np.cos(np.pi * t / TOTAL))),
     (
         "cyclic",
@@ -46,13 +50,17 @@ def _rates(schedule, total=TOTAL, losses=None):
             lr, state = schedules.learning_rate(structure, values, lr0, t, total, loss, state)
             return state, lr
 
-        return jax.lax.scan(body, schedules.init_state(structure, lr0), (jnp.arange(total), losses))[1]
+        return jax.lax.scan(
+            body, schedules.init_state(structure, lr0), (jnp.arange(total), losses)
+        )[1]
 
     return np.asarray(rates(schedule.structure, schedule.values(), np.float32(LR0), losses))
 
 
 @pytest.mark.parametrize(
-    "kind, params, closed_form", CLOSED_FORMS, ids=[f"{k}-{i}" for i, (k, *_) in enumerate(CLOSED_FORMS)]
+    "kind, params, closed_form",
+    CLOSED_FORMS,
+    ids=[f"{k}-{i}" for i, (k, *_) in enumerate(CLOSED_FORMS)],
 )
 def test_schedule_matches_closed_form_under_jit(kind, params, closed_form):
     np.testing.assert_allclose(
@@ -69,7 +77,9 @@ def test_warmup_ramps_linearly_then_hands_over():
 
 
 def test_one_cycle_rises_to_the_peak_then_falls_far_below_the_start():
-    rates = _rates(optimizers.schedule("one_cycle", pct_start=0.25, div_factor=10, final_div_factor=100))
+    rates = _rates(
+        optimizers.schedule("one_cycle", pct_start=0.25, div_factor=10, final_div_factor=100)
+    )
     peak = int(np.argmax(rates))
     assert peak == pytest.approx(100, abs=1) and rates[peak] == pytest.approx(LR0, rel=1e-4)
     assert rates[0] == pytest.approx(LR0 / 10, rel=1e-4)
@@ -85,7 +95,8 @@ def test_range_test_grows_exponentially():
 
 
 def keras_reduce_on_plateau(losses, lr, factor, patience, min_delta, cooldown, min_lr):
-    """Keras's ReduceLROnPlateau.on_epoch_end, replayed literally (mode 'min'), one call per step."""
+    """Keras's ReduceLROnPlateau.on_epoch_end, replayed literally (mode 'min'), one call per
+    step."""
     best, wait, cooldown_counter, rates = math.inf, 0, 0, []
     for current in losses:
         if cooldown_counter > 0:
@@ -113,7 +124,12 @@ def keras_reduce_on_plateau(losses, lr, factor, patience, min_delta, cooldown, m
 def test_plateau_replays_keras(params):
     rng = np.random.default_rng(0)
     losses = np.concatenate(
-        [np.linspace(5, 1, 60), 1 + 0.1 * rng.random(200), np.linspace(1, 0.2, 40), np.full(100, 0.2)]
+        [
+            np.linspace(5, 1, 60),
+            1 + 0.1 * rng.random(200),
+            np.linspace(1, 0.2, 40),
+            np.full(100, 0.2),
+        ]
     )
     expected = keras_reduce_on_plateau(losses.astype(np.float32), LR0, **params)
     got = _rates(optimizers.schedule("plateau", **params), total=len(losses), losses=losses)
