@@ -49,13 +49,23 @@ def _jitted(fn):
     return value, jax.jit(jax.vmap(jax.hessian(fn), in_axes=(0, None)))
 
 
+# Converged: within TOLERANCE of the way from the start's loss down to the minimum, from some
+# step to the end of the run. Eight orders of magnitude: far enough below the start that the
+# slowest direction has to converge too (a looser one is met by the steep direction alone
+# when the start's loss lies mostly along it, and then fast transients look like fast
+# convergence). Never below what float32 can resolve at the minimum's value.
+TOLERANCE = 1e-8
+FLOAT32_FLOOR = 1e-6  # × max(1, |f*|): some eight float32 roundings of the minimum's value
+
+
 def tolerance(surface: Surface, start) -> float:
-    """Converged means within 1e-3 of the way from the start's loss down to the minimum."""
+    """The loss above the minimum within which a run counts as converged (see TOLERANCE)."""
     start_loss = float(
         _jitted(surface.fn)[0](np.asarray([start], np.float32), surface.param_arrays())[0]
     )
     f_min = surface.f_min if surface.f_min is not None else start_loss - 1.0
-    return max(1e-3 * abs(start_loss - f_min), 1e-9)
+    floor = FLOAT32_FLOOR * max(1.0, abs(f_min))
+    return max(TOLERANCE * abs(start_loss - f_min), floor)
 
 
 class RateSweep(NamedTuple):
@@ -238,6 +248,15 @@ def noise_fans(surface, specs, start, steps, noise, seeds: int = FAN_SEEDS) -> l
     return [Fan(*parts) for parts in zip(runs, median, low, high, strict=True)]
 
 
+def settled_at(gap: np.ndarray, tol: float) -> int:
+    """The step from which `gap` (loss − f* along a recorded run) stays below `tol` to the
+    end, or −1 if it does not end there: the runner's `converged_at`, from a record."""
+    outside = np.nonzero(~(gap < tol))[0]
+    if len(outside) == 0:
+        return 0
+    return -1 if outside[-1] == len(gap) - 1 else int(outside[-1]) + 1
+
+
 def leaderboard(t: Trajectories, surface: Surface, start) -> list[dict]:
     """Per run: steps to tolerance, final loss, diverged, distance to the nearest minimum."""
     tol = tolerance(surface, start)
@@ -245,12 +264,13 @@ def leaderboard(t: Trajectories, surface: Surface, start) -> list[dict]:
     minima = np.asarray(surface.minima, np.float64).reshape(-1, 2)
     rows = []
     for i, label in enumerate(t.labels):
-        reached = np.nonzero(t.loss[i] - (f_min if f_min is not None else -np.inf) < tol)[0]
+        gap = t.loss[i] - (f_min if f_min is not None else -np.inf)
+        settled = settled_at(gap, tol) if t.diverged_at[i] < 0 else -1
         end = t.xy[i, -1]
         rows.append(
             {
                 "run": label,
-                "steps_to_tol": int(reached[0]) if len(reached) and t.diverged_at[i] < 0 else None,
+                "steps_to_tol": settled if settled >= 0 else None,
                 "final_loss": float(t.loss[i, -1]),
                 "diverged_at": int(t.diverged_at[i]) if t.diverged_at[i] >= 0 else None,
                 "distance": float(np.linalg.norm(minima - end, axis=1).min())

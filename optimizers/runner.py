@@ -202,10 +202,20 @@ class _Carry(NamedTuple):
     loss: jnp.ndarray  # at the current point; only kept up to date where something reads it
     opt: tuple
     schedule: tuple
-    status: jnp.ndarray  # RUNNING, a step ≥ 0 (converged then), or −2 − step (diverged then)
+    # RUNNING, a step ≥ 0 (within tolerance from then on), or −2 − step (diverged then)
+    status: jnp.ndarray
 
 
 RUNNING = -1.0
+
+
+def _next_status(status, t, healthy, within):
+    """The packed status after step t. Converged means what a numerical analyst means: within
+    tolerance from some step to the end of the run, so the step is where the run last entered
+    tolerance, and a run that leaves it is running again. Diverged is final."""
+    running = status > -1.5
+    settled = jnp.where(within, jnp.where(status >= 0, status, t + 1), RUNNING)
+    return jnp.where(running & ~healthy, -2 - t, jnp.where(running, settled, status))
 
 
 def _status_events(status):
@@ -341,9 +351,7 @@ def _one_run(
         if keep_path:  # a recorded run finds where it diverged in its record, after the loop
             status = c.status
         else:
-            diverging = (c.status > -1.5) & ~_healthy(xy, loss, bounds)
-            converging = (c.status == RUNNING) & (loss - f_star < tol)
-            status = jnp.where(diverging, -2 - t, jnp.where(converging, t + 1, c.status))
+            status = _next_status(c.status, t, _healthy(xy, loss, bounds), loss - f_star < tol)
         nxt = _Carry(
             xy, loss if track_loss else c.loss, (base_state, search_state), schedule_state, status
         )

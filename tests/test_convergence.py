@@ -1,0 +1,110 @@
+"""Convergence and stability against textbook results written out here, not against the
+project's own functions.
+
+Definitions and results used (f = ½(u² + κv²) with (u, v) the rotated coordinates: the
+Hessian's eigenvalues are λmin = 1 and λmax = κ):
+
+- A run converges to tolerance τ at step N when its error stays below τ for every step from
+  N to the end (the numerical analyst's "within tolerance from N on"); a first dip is not it.
+- Gradient descent x ← x − η∇f contracts each eigendirection by |1 − ηλ|: it diverges for
+  η > 2/λmax, and the rate is fastest at η* = 2/(λmin + λmax) (contraction (κ−1)/(κ+1)).
+- Heavy ball x ← x − η∇f + β(x − x_prev) is stable iff 0 ≤ β < 1 and ηλ < 2(1 + β) for every
+  λ; its fastest setting is Polyak's: η* = 4/(√λmax + √λmin)², β* = ((√κ − 1)/(√κ + 1))².
+"""
+
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+from optimizers import insight
+
+KAPPAS = (10, 50, 200)
+ANGLES = (0, 30, 60)
+RATES, BETAS = 80, 40  # the insight view's stability grid
+
+
+def bowl(kappa: float, angle: float = 0.0):
+    return landscapes.get("quadratic", condition=kappa, angle=angle)
+
+
+def test_converged_means_within_tolerance_to_the_end_not_a_first_dip():
+    surface = bowl(50)
+    spec = optimizers.make("momentum", learning_rate=0.05, momentum=0.95)  # swings through
+    steps, tol = 400, insight.tolerance(surface, surface.start)
+    gap = optimizers.run(surface, [spec], surface.start, steps).loss[0]  # f* = 0
+    first_dip = int(np.argmax(gap < tol))
+    stays = next(n for n in range(steps + 1) if all(gap[m] < tol for m in range(n, steps + 1)))
+    assert first_dip < stays - 20  # the example matters: it dips long before it stays
+    swept = optimizers.sweep(surface, spec, surface.start, steps, tol)
+    assert int(swept.converged_at[0]) == stays
+    board = insight.leaderboard(
+        optimizers.run(surface, [spec], surface.start, steps), surface, surface.start
+    )
+    assert board[0]["steps_to_tol"] == stays
+
+
+def test_a_run_that_leaves_tolerance_at_the_end_has_not_converged():
+    surface = bowl(10)
+    spec = optimizers.make("sgd", learning_rate=0.21)  # just above 2/λmax = 0.2: grows slowly
+    tol = 1e30  # within at first, certainly
+    swept = optimizers.sweep(surface, spec, surface.start, 20, 0.5)
+    assert int(swept.converged_at[0]) == -1
+    assert int(optimizers.sweep(surface, spec, surface.start, 20, tol).converged_at[0]) == 0
+
+
+@pytest.mark.parametrize("kappa", KAPPAS)
+@pytest.mark.parametrize("angle", ANGLES)
+def test_gradient_descent_diverges_above_two_over_lambda_max_and_is_fastest_at_its_optimum(
+    kappa, angle
+):
+    surface = bowl(kappa, angle)
+    lam_min, lam_max = 1.0, float(kappa)
+    rates = np.logspace(np.log10(0.3 / lam_max), np.log10(3 / lam_max), 400)
+    steps = 40 * kappa  # the optimum contracts by (κ−1)/(κ+1) per step: ample for 1e-8
+    sweep = insight.rate_sweep(surface, optimizers.make("sgd"), surface.start, steps, rates)
+    above = rates > 2 / lam_max * 1.01
+    assert (sweep.converged_at[above] < 0).all()  # unstable: never within tolerance to the end
+    assert (sweep.diverged_at[rates > 2 / lam_max * 1.2] >= 0).all()
+    # η* gives the fastest rate in the worst direction. From a given start the loss weighs the
+    # steep direction by κ, so for a finite tolerance the fastest rate lies a little below η*
+    # and approaches it as κ grows: within 12 % at κ = 10, 4 % at 50, 2 % at 200.
+    optimum = 2 / (lam_min + lam_max)
+    assert 1 - {10: 0.12, 50: 0.04, 200: 0.02}[kappa] <= sweep.best() / optimum <= 1.005
+
+
+def heavy_ball_radius(rate: float, beta: float, eigenvalues) -> float:
+    """Spectral radius of heavy ball's iteration: the largest |z| over the roots of
+    z² − (1 + β − ηλ) z + β = 0, for each eigenvalue λ."""
+    return max(max(abs(np.roots([1.0, -(1 + beta - rate * lam), beta]))) for lam in eigenvalues)
+
+
+@pytest.mark.parametrize("kappa", KAPPAS)
+def test_heavy_ball_converges_only_inside_its_stable_region(kappa):
+    surface = bowl(kappa, 30)
+    spec = optimizers.make("momentum", learning_rate=0.01, momentum=0.5)
+    rates, betas = insight.rate_grid(surface, RATES), np.linspace(0.0, 0.99, BETAS)
+    cells = insight.stability_map(surface, spec, surface.start, 400, rates, betas).steps_to_tol
+    for b, beta in enumerate(betas):
+        for r, rate in enumerate(rates):
+            if rate * kappa > 2 * (1 + beta) * 1.02:
+                assert cells[b, r] < 0, (rate, beta)  # outside: diverged or never settled
+            elif heavy_ball_radius(rate, beta, (1.0, kappa)) < 0.9:
+                assert cells[b, r] >= 0, (rate, beta)  # well inside: settles within 400 steps
+
+
+@pytest.mark.parametrize("kappa", KAPPAS)
+@pytest.mark.parametrize("angle", ANGLES)
+def test_the_stability_maps_fastest_cell_is_polyaks_optimum(kappa, angle):
+    surface = bowl(kappa, angle)
+    spec = optimizers.make("momentum", learning_rate=0.01, momentum=0.5)
+    rates, betas = insight.rate_grid(surface, RATES), np.linspace(0.0, 0.99, BETAS)
+    cells = insight.stability_map(surface, spec, surface.start, 400, rates, betas).steps_to_tol
+    done = np.where(cells >= 0, cells, np.iinfo(np.int32).max)
+    b, r = np.unravel_index(np.argmin(done), done.shape)
+    rate = 4 / (np.sqrt(kappa) + 1) ** 2
+    beta = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
+    rate_cell = np.argmin(abs(np.log(rates) - np.log(rate)))
+    beta_cell = np.argmin(abs(betas - beta))
+    # stated tolerance: one cell of rate (0.09 decades), two of momentum (0.05)
+    assert abs(r - rate_cell) <= 1 and abs(b - beta_cell) <= 2, (rates[r], betas[b], rate, beta)
