@@ -154,11 +154,20 @@ def sweep_view(scene, scene_json, labels) -> None:
     )
     event = st.altair_chart(chart, on_select="rerun", key="sweep_chart", selection_mode="pick")
     st.caption(tr("insight.sweep_note", steps=scene.steps))
-    picked = (event.selection.get("pick") or [None])[0] if event else None
+    picked = picked_point(event, "pick")
     if picked and picked.get("row") in labels and st.session_state.get("sweep_applied") != picked:
         st.session_state.sweep_applied = picked
         set_rate(labels.index(picked["row"]), float(picked["rate"]), picked["row"])
         st.rerun()
+
+
+def picked_point(event, name: str) -> dict | None:
+    """The point a click picked in selection `name` of a chart's event, if any."""
+    selection = event.get("selection", {}) if isinstance(event, dict) else {}
+    points = selection.get(name) if isinstance(selection, dict) else None
+    if isinstance(points, list) and points and isinstance(points[0], dict):
+        return points[0]
+    return None
 
 
 def stability_view(scene, scene_json, labels) -> None:
@@ -168,18 +177,60 @@ def stability_view(scene, scene_json, labels) -> None:
         return
     row = chosen_row("stability_row", rows, labels)
     result = with_progress([row], lambda i: stability(scene_json, i, 80, 40))[0]
-    st.altair_chart(charts.stability_map(result, lang()))
-    if result.lam_max is not None:
-        lr, beta = result.optimum
-        caption = tr(
-            "insight.stability_quadratic",
-            lam=f"{result.lam_max:.4g}",
-            lr=f"{lr:.4g}",
-            beta=f"{beta:.3f}",
-        )
-        st.caption(caption)
-    else:
-        st.caption(tr("insight.stability_note"))
+    chart = charts.stability_map(result, lang())
+    event = st.altair_chart(chart, on_select="rerun", key="stability_chart", selection_mode="cell")
+    picked = picked_point(event, "cell")
+    if picked and st.session_state.get("stability_applied") != picked:
+        st.session_state.stability_applied = picked
+        set_cell(row, picked, labels[row])
+        st.rerun()
+    st.caption(tr("insight.stability_note"))
+    st.caption(stability_caption(result, scene.steps))
+
+
+def stability_caption(result, steps: int) -> str:
+    """The tolerance, and on quadratics λ's, κ, Polyak's optimum and the map's fastest cell."""
+    text = tr("insight.stability_tolerance", tol=f"{result.tol:.3g}", steps=steps)
+    fastest = result.fastest()
+    if fastest is None:
+        return text
+    cell = {
+        "fast_lr": f"{result.rates[fastest[1]]:.4g}",
+        "fast_beta": f"{result.betas[fastest[0]]:.3f}",
+        "steps": int(result.steps_to_tol[fastest]),
+    }
+    if result.lam_max is None:
+        return f"{text} {tr('insight.stability_fastest', **cell)}"
+    lr, beta = result.optimum
+    rate_cells, beta_cells = result.cells_from_optimum()
+    quadratic = tr(
+        "insight.stability_quadratic",
+        lam_min=f"{result.lam_min:.4g}",
+        lam_max=f"{result.lam_max:.4g}",
+        kappa=f"{result.lam_max / result.lam_min:.4g}",
+        lr=f"{lr:.4g}",
+        beta=f"{beta:.3f}",
+        rate_cells=rate_cells,
+        beta_cells=beta_cells,
+        **cell,
+    )
+    return f"{text} {quadratic}"
+
+
+def set_cell(row: int, picked: dict, label: str) -> None:
+    """A clicked cell of the stability map: its learning rate and momentum go to the row."""
+    rate, beta = picked.get("rate"), picked.get("beta")
+    if not all(isinstance(v, int | float) for v in (rate, beta)):
+        return
+    act(labs.set_rate, row, float(rate))
+    act(labs.set_hyper, lab().row_ids[row], "momentum", float(beta))
+    given = lab().scene.rows[row].spec().hyper
+    st.session_state.insight_notice = tr(
+        "insight.cell_set",
+        label=plain(label),
+        rate=f"{float(given['learning_rate']):.4g}",
+        beta=f"{float(given['momentum']):.3f}",
+    )
 
 
 def basins_view(scene, scene_json, labels) -> None:

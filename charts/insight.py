@@ -12,6 +12,7 @@ import altair as alt
 import numpy as np
 from PIL import Image
 
+import i18n
 import landscapes
 from charts.background import data_url
 from charts.landscape import axes, background_data, domain_image, landscape, placed, word
@@ -156,26 +157,38 @@ def _floor(sweep, f_min: float | None) -> float:
     return base - 1e-12
 
 
+OUTCOMES = ("converged", "never", "diverged")
+
+
 def stability_map(result, lang: str = "en") -> alt.LayerChart:
-    """Steps to tolerance over (learning rate, β): grey never, red diverged; on quadratics the
-    analytic boundary lr·λ_max = 2(1 + β) and the optimal (lr, β)."""
+    """Steps to tolerance over (learning rate, β): grey never, red diverged; every cell tells
+    its lr, β, steps and outcome, and a click picks it (selection "cell"). On quadratics the
+    analytic boundary lr·λ_max = 2(1 + β) and Polyak's optimum (diamond); everywhere the map's
+    own fastest cell (circle)."""
     rates, betas = result.rates, result.betas
     edges = np.sqrt(rates[:-1] * rates[1:])
     lo = np.concatenate([[rates[0] ** 2 / edges[0]], edges])
     hi = np.concatenate([edges, [rates[-1] ** 2 / edges[-1]]])
     step = (betas[1] - betas[0]) / 2 if len(betas) > 1 else 0.01
-    cells = [
-        {
-            "lo": float(lo[j]),
-            "hi": float(hi[j]),
-            "b0": float(b - step),
-            "b1": float(b + step),
-            "steps": int(result.steps_to_tol[i, j]) if result.steps_to_tol[i, j] >= 0 else None,
-            "state": {-2: "diverged", -1: "never"}.get(int(result.steps_to_tol[i, j]), "converged"),
-        }
-        for i, b in enumerate(betas)
-        for j in range(len(rates))
-    ]
+    outcome = {name: i18n.text(f"chart.outcome.{name}", lang) for name in OUTCOMES}
+    cells = []
+    for i, b in enumerate(betas):
+        for j, rate in enumerate(rates):
+            value = int(result.steps_to_tol[i, j])
+            state = {-2: "diverged", -1: "never"}.get(value, "converged")
+            cells.append(
+                {
+                    "lo": float(lo[j]),
+                    "hi": float(hi[j]),
+                    "b0": float(b - step),
+                    "b1": float(b + step),
+                    "rate": float(rate),
+                    "beta": float(b),
+                    "steps": value if value >= 0 else None,
+                    "state": state,
+                    "outcome": outcome[state],
+                }
+            )
     x = alt.X(
         "lo:Q",
         scale=alt.Scale(type="log", domain=[float(lo[0]), float(hi[-1])], nice=False),
@@ -186,39 +199,40 @@ def stability_map(result, lang: str = "en") -> alt.LayerChart:
         scale=alt.Scale(domain=[float(betas[0] - step), float(betas[-1] + step)], nice=False),
         title=word("momentum", lang),
     )
-    base = alt.Chart(table(cells))
-    converged = (
-        base.transform_filter("datum.state == 'converged'")
-        .mark_rect()
-        .encode(
-            x=x,
-            x2="hi:Q",
-            y=y,
-            y2="b1:Q",
-            color=alt.Color(
-                "steps:Q",
-                scale=alt.Scale(type="log", scheme="viridis", reverse=True),
-                title=word("steps_to_tol", lang),
-            ),
-            tooltip=["steps:Q"],
+    tooltip = [
+        alt.Tooltip("rate:Q", title=word("learning_rate", lang), format=".4g"),
+        alt.Tooltip("beta:Q", title=word("momentum", lang), format=".3f"),
+        alt.Tooltip("steps:Q", title=word("steps_to_tol", lang)),
+        alt.Tooltip("outcome:N", title=i18n.text("chart.outcome", lang)),
+    ]
+    pick = alt.selection_point(name="cell", fields=["rate", "beta"], on="click")
+    # Each layer gets its own rows: layers sharing one dataset have it hoisted to the chart's
+    # top level, which Streamlit cannot read as inline CSV.
+    converged_cells = [c for c in cells if c["state"] == "converged"]
+    other_cells = [c for c in cells if c["state"] != "converged"]
+    layers = []
+    if converged_cells:
+        color = alt.Color(
+            "steps:Q",
+            scale=alt.Scale(type="log", scheme="viridis", reverse=True),
+            title=word("steps_to_tol", lang),
         )
-    )
-    other = (
-        base.transform_filter("datum.state != 'converged'")
-        .mark_rect()
-        .encode(
-            x=x,
-            x2="hi:Q",
-            y=y,
-            y2="b1:Q",
-            fill=alt.Fill(
-                "state:N",
-                scale=alt.Scale(domain=["never", "diverged"], range=["#d9d9d9", "#e34a33"]),
-                title=None,
+        rects = alt.Chart(table(converged_cells)).mark_rect()
+        layers.append(rects.encode(x=x, x2="hi:Q", y=y, y2="b1:Q", color=color, tooltip=tooltip))
+    if other_cells:
+        fill = alt.Fill(
+            "outcome:N",
+            scale=alt.Scale(
+                domain=[outcome["never"], outcome["diverged"]], range=["#d9d9d9", "#e34a33"]
             ),
+            title=None,
         )
-    )
-    layers = [converged, other]
+        rects = alt.Chart(table(other_cells)).mark_rect()
+        layers.append(rects.encode(x=x, x2="hi:Q", y=y, y2="b1:Q", fill=fill, tooltip=tooltip))
+    if len(layers) == 1:  # one dataset alone would be hoisted too: an invisible second layer
+        corner = alt.Data(values=[{"lo": float(lo[0]), "b0": float(betas[0])}])
+        layers.append(alt.Chart(corner).mark_point(opacity=0).encode(x=x, y=y))
+    layers[0] = layers[0].add_params(pick)
     if result.lam_max is not None:
         boundary = [{"lo": float(2 * (1 + b) / result.lam_max), "b0": float(b)} for b in betas]
         layers.append(
@@ -228,6 +242,14 @@ def stability_map(result, lang: str = "en") -> alt.LayerChart:
         layers.append(
             alt.Chart(alt.Data(values=best))
             .mark_point(shape="diamond", size=160, filled=True, color="white", stroke="black")
+            .encode(x=x, y=y)
+        )
+    fastest = result.fastest()
+    if fastest is not None:
+        spot = [{"lo": float(rates[fastest[1]]), "b0": float(betas[fastest[0]])}]
+        layers.append(
+            alt.Chart(alt.Data(values=spot))
+            .mark_point(shape="circle", size=110, strokeWidth=2, color="white")
             .encode(x=x, y=y)
         )
     return alt.layer(*layers).properties(width=560, height=320)

@@ -122,7 +122,26 @@ class StabilityMap(NamedTuple):
     betas: np.ndarray
     steps_to_tol: np.ndarray  # (len(betas), len(rates))
     lam_max: float | None  # for quadratic surfaces: the analytic boundary is lr·λ_max = 2(1 + β)
-    optimum: tuple[float, float] | None  # (rate, β) of fastest heavy-ball convergence
+    optimum: tuple[float, float] | None  # (rate, β) of fastest heavy-ball convergence (Polyak)
+    lam_min: float | None = None
+    tol: float = 0.0  # the loss above the minimum that counts as converged
+
+    def fastest(self) -> tuple[int, int] | None:
+        """(row, column) of the cell that converged in the fewest steps, or None."""
+        done = np.where(self.steps_to_tol >= 0, self.steps_to_tol, np.iinfo(np.int32).max)
+        if not (self.steps_to_tol >= 0).any():
+            return None
+        row, column = np.unravel_index(np.argmin(done), done.shape)
+        return int(row), int(column)
+
+    def cells_from_optimum(self) -> tuple[int, int] | None:
+        """How many cells of rate and of momentum the fastest cell lies from the optimum."""
+        fastest = self.fastest()
+        if fastest is None or self.optimum is None:
+            return None
+        rate_cell = int(np.argmin(abs(np.log(self.rates) - np.log(self.optimum[0]))))
+        beta_cell = int(np.argmin(abs(self.betas - self.optimum[1])))
+        return abs(fastest[1] - rate_cell), abs(fastest[0] - beta_cell)
 
 
 def stability_map(
@@ -133,18 +152,20 @@ def stability_map(
     betas = np.linspace(0.0, 0.99, 60) if betas is None else np.asarray(betas, np.float64)
     start = surface.start if start is None else start
     grid = vary(spec, learning_rate=rates[None, :], momentum=betas[:, None])
-    r = sweep(surface, grid, start, steps, tolerance(surface, start), noise, seed)
+    tol = tolerance(surface, start)
+    r = sweep(surface, grid, start, steps, tol, noise, seed)
     cells = np.where(r.diverged_at >= 0, -2, r.converged_at).reshape(len(betas), len(rates))
     eigenvalues, quadratic = curvature(surface)
     if not quadratic or eigenvalues.min() <= 0:
-        return StabilityMap(rates, betas, cells, None, None)
+        return StabilityMap(rates, betas, cells, None, None, None, tol)
     lam_min, lam_max = float(eigenvalues.min()), float(eigenvalues.max())
     kappa = lam_max / lam_min
     optimum = (
         4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2,
         ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2,
     )
-    return StabilityMap(rates, betas, cells, lam_max, (float(optimum[0]), float(optimum[1])))
+    optimum = (float(optimum[0]), float(optimum[1]))
+    return StabilityMap(rates, betas, cells, lam_max, optimum, lam_min, tol)
 
 
 class Basins(NamedTuple):

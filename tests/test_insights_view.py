@@ -154,3 +154,32 @@ def test_the_noise_fan_draws_every_rows_density_runs_and_legend_in_chromium(page
     assert drawn["density"] == 1 and drawn["red"] >= 1 and drawn["green"] >= 1, drawn
     assert "SGD" in drawn["text"] and "Adam" in drawn["text"]  # the legend names both rows
     assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    "scene",
+    [{}, {"surface": "flat_well", "steps": "5"}, {"surface": "himmelblau", "steps": "1"}],
+    ids=["default", "plateau", "one-step"],
+)
+@pytest.mark.parametrize("tool", ["stability", "explain"])
+def test_tools_render_on_any_surface_and_any_number_of_steps(scene, tool):
+    at = app({**scene, "view": "insights", "tool": tool})
+    assert not at.exception
+
+
+def test_the_stability_caption_states_tolerance_curvatures_and_the_fastest_cell():
+    at = app({**SCENE, "tool": "stability", "o": "momentum;learning_rate=0.01"})
+    caption = " ".join(shown(c.value) for c in at.caption)
+    assert "Converged: the loss stays within" in caption and "κ = 20" in caption
+    assert "λ_min = 1" in caption and "λ_max = 20" in caption
+    assert re.search(
+        r"(\d+) learning-rate cells and (\d+) momentum cells from the optimum", caption
+    )
+
+
+def test_a_click_on_a_stability_cell_gives_the_row_its_rate_and_momentum():
+    at = app({**SCENE, "tool": "stability", "o": "momentum;learning_rate=0.001"})
+    at.session_state["stability_chart"] = {"selection": {"cell": [{"rate": 0.0612, "beta": 0.4}]}}
+    at.run()  # what a click on that cell sends
+    assert not at.exception and "momentum 0.400" in at.success[0].value
+    assert current_scene(at).rows[0].hyper == {"learning_rate": 0.0612, "momentum": 0.4}
