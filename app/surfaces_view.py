@@ -307,7 +307,10 @@ def show(scene: scenes.Scene) -> list[str]:
     labels = scene.shown_labels(result.labels, lang())
     colors = scene.colors()
     player.mount(spec, result, box, labels, colors, on_start=move_start, extra=extra, parts=parts)
-    for label, step in zip(labels, result.diverged_at, strict=True):
-        if step >= 0:
+    escaped = result.escapes()
+    for label, step, escape in zip(labels, result.diverged_at, escaped, strict=True):
+        if step >= 0 and escape:  # left the picture while its loss kept falling: the lesson
+            st.info(tr("run.escaped", label=plain(label), step=int(step)))
+        elif step >= 0:
             st.warning(tr("run.diverged", label=plain(label), step=int(step)))
     return labels

@@ -24,6 +24,7 @@ PLAYER_WORDS = (
     "speed",
     "loop",
     "diverged_at",
+    "escaped_at",
     "loss",
     "learning_rate",
     "gradient_norm",

@@ -50,7 +50,8 @@ def rgb(color: str) -> tuple[int, int, int]:
 
 class Frames:
     """Draws frame k of runs `xy` (n, steps + 1, 2) over `surface`, `size` pixels wide; the
-    counter says `step` (in English when no installed font can write it)."""
+    counter says `step` (in English when no installed font can write it); runs that `escaped`
+    get a ring where they left the picture, the others that left it a red cross."""
 
     def __init__(
         self,
@@ -61,6 +62,7 @@ class Frames:
         colors,
         size: int = 600,
         step: str = "step",
+        escaped=None,
     ):
         (x0, x1), (y0, y1) = surface.domain
         aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
@@ -73,6 +75,7 @@ class Frames:
         scale = np.array([size / (x1 - x0), -self.height / (y1 - y0)])
         self.px = (np.asarray(xy, np.float64) - [x0, y1]) * scale
         self.diverged, self.colors = [int(d) for d in diverged_at], [rgb(c) for c in colors]
+        self.escaped = [bool(e) for e in escaped] if escaped is not None else [False] * len(labels)
         draw = ImageDraw.Draw(self.base)
         for mx, my in (np.asarray(surface.minima).reshape(-1, 2) - [x0, y1]) * scale:
             r = max(4, size // 100)
@@ -99,7 +102,11 @@ class Frames:
             (sx, sy), (hx, hy) = path[0], path[-1]
             draw.ellipse((sx - r, sy - r, sx + r, sy + r), outline="white", width=2)
             draw.ellipse((hx - r, hy - r, hx + r, hy + r), fill=color, outline="white", width=2)
-            if 0 <= self.diverged[i] < k:
+            if 0 <= self.diverged[i] < k and self.escaped[i]:  # escaped: a ring on the edge
+                cx, cy = min(max(hx, 0), self.size), min(max(hy, 0), self.height)
+                ring = (cx - 2 * r, cy - 2 * r, cx + 2 * r, cy + 2 * r)
+                draw.ellipse(ring, fill="white", outline=color, width=3)
+            elif 0 <= self.diverged[i] < k:
                 cx, cy = min(max(hx, 0), self.size), min(max(hy, 0), self.height)
                 draw.line((cx - 2 * r, cy - 2 * r, cx + 2 * r, cy + 2 * r), fill=CROSS, width=3)
                 draw.line((cx - 2 * r, cy + 2 * r, cx + 2 * r, cy - 2 * r), fill=CROSS, width=3)

@@ -7,7 +7,7 @@ const formatNumber = (v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 
 // The words the player shows; Python sends them in the reader's language (header.text).
 const WORDS = {
   restart: "Restart (Home)", back: "Step back (←)", play: "Play", pause: "Pause", play_pause: "Play / pause (space)",
-  forward: "Step forward (→)", step: "step", speed: "speed", loop: "loop", diverged_at: "diverged at step",
+  forward: "Step forward (→)", step: "step", speed: "speed", loop: "loop", diverged_at: "diverged at step", escaped_at: "escaped at step",
   loss: "loss", learning_rate: "learning rate", gradient_norm: "‖gradient‖", click_start: "click: start here",
 };
 
@@ -119,6 +119,7 @@ class Trails extends Overlay {
   draw(k) {
     const { ctx } = this;
     const { colors, diverged } = this.header;
+    const escaped = this.header.escaped || [];
     this.step = k;
     this.clear();
     ctx.lineJoin = "round";
@@ -139,9 +140,12 @@ class Trails extends Overlay {
       }
       if (this.parts) this.drawParts(k, panel, this.pixels[j]);
       ctx.restore();
-      for (const { i, xs, ys } of this.pixels[j]) { // where a diverged run left the picture, on its edge
+      for (const { i, xs, ys } of this.pixels[j]) { // where a run left the picture, on its edge
         if (diverged[i] < 0 || k <= diverged[i]) continue;
-        this.cross(Math.min(Math.max(xs[k], panel.x), panel.x + panel.w), Math.min(Math.max(ys[k], panel.y), panel.y + panel.h));
+        const x = Math.min(Math.max(xs[k], panel.x), panel.x + panel.w);
+        const y = Math.min(Math.max(ys[k], panel.y), panel.y + panel.h);
+        if (escaped[i]) this.dot(x, y, 7 * this.thick, "white", colors[i]); // escaped: a ring
+        else this.cross(x, y); // diverged: a red cross
       }
     });
   }

@@ -54,6 +54,7 @@ def pack(trajectories, box, labels, colors, extra: dict | None = None, parts=Non
         "labels": [str(label) for label in labels],
         "colors": [str(color) for color in colors],
         "diverged": [int(d) for d in trajectories.diverged_at],
+        "escaped": [bool(e) for e in trajectories.escapes()],
         "arrays": [[name, str(a.dtype.str), list(a.shape)] for name, a in arrays.items()],
         "log_scale": LOG_SCALE,
         "log_zero": LOG_ZERO,

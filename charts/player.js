@@ -195,6 +195,7 @@ class Player {
   legend() {
     if (!this.header) return;
     const { labels, colors, diverged } = this.header;
+    const escaped = this.header.escaped || [];
     const shown = diverged.map((d) => d >= 0 && this.step > d).join();
     if (this.legendFor === this.header && this.legendShown === shown) return; // rebuild only on change
     this.legendFor = this.header;
@@ -206,10 +207,10 @@ class Player {
       swatch.className = "lll-swatch";
       swatch.style.background = colors[i];
       item.append(swatch, document.createTextNode(label)); // text node: labels are never HTML
-      if (diverged[i] >= 0 && this.step > diverged[i]) {
+      if (diverged[i] >= 0 && this.step > diverged[i]) { // escaped (loss still falling) or diverged
         const note = document.createElement("span");
-        note.className = "lll-diverged";
-        note.textContent = ` — ${this.words.diverged_at} ${diverged[i]}`;
+        note.className = escaped[i] ? "lll-escaped" : "lll-diverged";
+        note.textContent = ` — ${this.words[escaped[i] ? "escaped_at" : "diverged_at"]} ${diverged[i]}`;
         item.append(note);
       }
       return item;

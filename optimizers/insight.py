@@ -293,7 +293,8 @@ def leaderboard(t: Trajectories, surface: Surface, start) -> list[dict]:
                 "run": label,
                 "steps_to_tol": settled if settled >= 0 else None,
                 "final_loss": float(t.loss[i, -1]),
-                "diverged_at": int(t.diverged_at[i]) if t.diverged_at[i] >= 0 else None,
+                "diverged_at": int(t.diverged_at[i]) if t.diverged()[i] else None,
+                "escaped_at": int(t.diverged_at[i]) if t.escapes()[i] else None,
                 "distance": float(np.linalg.norm(minima - end, axis=1).min())
                 if len(minima)
                 else None,

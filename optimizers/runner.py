@@ -28,7 +28,10 @@ _traces: collections.Counter = collections.Counter()
 
 
 class Trajectories(NamedTuple):
-    """Paths of n runs over `steps` steps; `diverged_at` is -1 for runs that never diverged."""
+    """Paths of n runs over `steps` steps. `diverged_at` is the step a run left the picture
+    (or its loss turned non-finite), −1 for runs that stayed; `escaped` tells which of those
+    left with a finite loss below their start's: on a surface unbounded below (a saddle) that
+    is an escape, the lesson, not a divergence."""
 
     xy: np.ndarray  # (n, steps + 1, 2)
     loss: np.ndarray  # (n, steps + 1)
@@ -39,6 +42,15 @@ class Trajectories(NamedTuple):
     labels: list
     # with keep_state: each optimizer-state leaf by its path, (n, steps, ...)
     state: dict | None = None
+    escaped: np.ndarray | None = None  # (n,) bool
+
+    def diverged(self) -> np.ndarray:
+        """(n,) bool: left the picture or blew up, and did not escape."""
+        return (self.diverged_at >= 0) & ~self.escapes()
+
+    def escapes(self) -> np.ndarray:
+        """(n,) bool: left the picture while the loss kept falling."""
+        return np.zeros(len(self.diverged_at), bool) if self.escaped is None else self.escaped
 
 
 class SweepResult(NamedTuple):
@@ -90,6 +102,7 @@ def run(
         out["diverged_at"],
         labels,
         state if keep_state else None,
+        out["escaped"].astype(bool),
     )
 
 
@@ -388,6 +401,7 @@ def _one_run(
         return {
             "path": _frozen(path["row"], first, diverged_at, steps),
             "diverged_at": diverged_at,
+            "escaped": _escaped(path["row"], diverged_at, loss, start_ok),
             **state,
         }
     healthy = diverged_at < 0
@@ -396,6 +410,14 @@ def _one_run(
     return {
         "result": jnp.stack([diverged_at, converged_at, final_loss, *final_xy])
     }  # one array: one transfer
+
+
+def _escaped(rows, diverged_at, start_loss, start_ok):
+    """Whether a run that left the picture did so with a finite loss below its start's (the
+    record's row at `diverged_at` is the first point outside)."""
+    exit_loss = rows[jnp.clip(diverged_at, 0, rows.shape[0] - 1), 2]
+    falling = jnp.isfinite(exit_loss) & (exit_loss < start_loss)
+    return (start_ok & (diverged_at >= 0) & falling).astype(jnp.int32)
 
 
 def _first_unhealthy(rows, diverged_at, bounds):

@@ -85,7 +85,8 @@ def to_json(scene: Scene, t: optimizers.Trajectories) -> str:
         {
             "label": t.labels[i],
             "color": scene.colors()[i],
-            "diverged_at": int(t.diverged_at[i]),
+            "diverged_at": int(t.diverged_at[i]) if t.diverged()[i] else -1,
+            "escaped_at": int(t.diverged_at[i]) if t.escapes()[i] else -1,
             "steps": [
                 dict(zip(COLUMNS, r, strict=True)) for r in rows[i * steps : (i + 1) * steps]
             ],
@@ -118,6 +119,7 @@ def animation(
         scene.colors(),
         size,
         i18n.text("player.step", lang),
+        t.escapes(),
     )
     steps = frame_charts.frame_steps(scene.steps, frames)
 

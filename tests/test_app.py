@@ -218,3 +218,11 @@ def test_a_language_switch_then_any_click_keeps_every_menu_on_its_choice():
     at.number_input(key="w.steps").set_value(120).run()
     assert not at.exception and current_scene(at).steps == 120
     assert at.selectbox(key=worded("surface", at)).value == "beale"
+
+
+def test_the_saddle_lesson_shows_escapes_not_divergence():
+    at = app()
+    at.selectbox(key=worded("preset")).set_value("saddle_escape").run()
+    assert not at.exception and not any("diverged" in w.value for w in at.warning)
+    escapes = [shown(i.value) for i in at.info if "escaped at step" in shown(i.value)]
+    assert escapes and all("not a divergence" in text for text in escapes)

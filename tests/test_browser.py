@@ -248,3 +248,22 @@ def test_markdown_in_a_link_is_shown_as_text_and_fetches_nothing(page, server):
     page.wait_for_timeout(500)
     assert not [u for u in page.requests if urllib.parse.urlparse(u).hostname == "evil.example"]
     assert page.locator("a[href*='evil.example'], img[src*='evil.example']").count() == 0
+
+
+def test_an_escape_from_a_saddle_is_marked_as_an_escape_not_a_divergence(page, server):
+    _, scene, _ = scenes.presets.load("saddle_escape")
+    open_app(page, server, "?" + scenes.query_string(scene))
+    page.get_by_role("button", name="pause").click()
+    page.locator(".lll-scrub").evaluate(
+        "(el) => { el.value = el.max; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    legend = page.locator(".lll-legend").inner_text()
+    assert "escaped at step" in legend and "diverged at step" not in legend
+    red = page.evaluate(  # no red cross anywhere on the trails' canvas
+        "() => { const t = window.__lll.players[0].trails, c = t.ctx.canvas;"
+        " const d = t.ctx.getImageData(0, 0, c.width, c.height).data;"
+        " for (let i = 0; i < d.length; i += 4)"
+        "   if (d[i] === 255 && d[i + 1] === 45 && d[i + 2] === 45) return true;"
+        " return false; }"
+    )
+    assert not red and page.errors == []

@@ -108,3 +108,18 @@ def test_the_stability_maps_fastest_cell_is_polyaks_optimum(kappa, angle):
     beta_cell = np.argmin(abs(betas - beta))
     # stated tolerance: one cell of rate (0.09 decades), two of momentum (0.05)
     assert abs(r - rate_cell) <= 1 and abs(b - beta_cell) <= 2, (rates[r], betas[b], rate, beta)
+
+
+def test_on_a_saddle_runs_that_leave_with_falling_loss_escape_and_a_blow_up_diverges():
+    saddle = landscapes.get("saddle")
+    specs = [
+        optimizers.make("sgd", learning_rate=0.01),  # slides off along the falling direction
+        optimizers.make("momentum", learning_rate=0.01),
+    ]
+    t = optimizers.run(saddle, specs, (-1.5, 1e-3), 2000)
+    assert (t.diverged_at >= 0).all() and t.escapes().all() and not t.diverged().any()
+    bowl_run = optimizers.run(bowl(10), [optimizers.make("sgd", learning_rate=0.5)], None, 200)
+    assert bowl_run.diverged().all() and not bowl_run.escapes().any()  # ηλmax = 5 > 2
+    board = insight.leaderboard(t, saddle, (-1.5, 1e-3))
+    assert [row["escaped_at"] for row in board] == [int(s) for s in t.diverged_at]
+    assert all(row["diverged_at"] is None for row in board)

@@ -206,3 +206,10 @@ def test_a_label_is_text_in_svg_and_png_exports():
     svg = export.render(scene, "svg").decode()
     assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt;" in svg
     ElementTree.fromstring(svg)  # still well-formed XML
+
+
+def test_an_escaped_run_is_exported_as_escaped_not_diverged():
+    _, scene, _ = scenes.presets.load("saddle_escape")
+    runs = json.loads(export.render(scene, "json"))["runs"]
+    escaped = [run for run in runs if run["escaped_at"] >= 0]
+    assert escaped and all(run["diverged_at"] == -1 for run in escaped)
