@@ -11,6 +11,8 @@ from it (`to_query`); a link read becomes a Lab through the same actions (`from_
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import math
 import re
 from types import MappingProxyType
@@ -20,6 +22,7 @@ import landscapes
 import optimizers
 import scenes
 from i18n import Message
+from optimizers import insight
 from scenes import playground
 from scenes import rows as scene_rows
 from scenes import view as views
@@ -344,9 +347,9 @@ def edit_row(lab: Lab, edit) -> tuple[Lab, bool]:
         return lab, False
     row = lab.scene.rows[index]
     if field == "name" and isinstance(value, str) and value in optimizers.CATALOG:
-        lr = row.hyper.get("learning_rate")
-        hyper = {"learning_rate": lr} if lr is not None else {}
-        return set_row(lab, row_id, name=value, hyper=_rate_within(value, hyper)), True
+        if value == row.name:
+            return lab, True
+        return with_moving_rate(set_row(lab, row_id, name=value, hyper={}), index), True
     if field == "label" and isinstance(value, str):
         return set_row(lab, row_id, label=value.strip()[:60]), True
     if field == "color" and isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value):
@@ -360,12 +363,20 @@ def edit_row(lab: Lab, edit) -> tuple[Lab, bool]:
     return lab, False
 
 
-def _rate_within(name: str, hyper: dict) -> dict:
-    """The kept learning rate inside the new optimizer's range (no notice for a switch)."""
-    param = optimizers.entry(name).hyper["learning_rate"]
-    if "learning_rate" in hyper:
-        hyper = {"learning_rate": min(max(hyper["learning_rate"], param.low), param.high)}
-    return hyper
+def with_moving_rate(lab: Lab, index: int) -> Lab:
+    """Row number `index` at a learning rate that moves on this scene's surface (a short
+    sweep of its optimizer, cached per scene and row settings)."""
+    row = scenes.scene.row_dict(lab.scene.rows[index])
+    row["hyper"] = {k: v for k, v in row.get("hyper", {}).items() if k != "learning_rate"}
+    key = {**lab.scene.to_dict(), "rows": [row]}
+    return set_rate(lab, index, _moving_rate(json.dumps(key, sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=512)
+def _moving_rate(scene_json: str) -> float:
+    scene = scenes.from_dict(json.loads(scene_json))
+    spec = scene.rows[0].spec()
+    return insight.moving_rate(scene.surface_object(), spec, scene.start_point(), scene.steps)
 
 
 def row_action(lab: Lab, action) -> Lab:
@@ -385,7 +396,9 @@ def row_action(lab: Lab, action) -> Lab:
         return lab
     new_ids = new_ids[: len(new_rows)]
     lab = replace(lab, next_id=max(new_ids + [lab.next_id - 1]) + 1)
-    return with_rows(lab, new_rows, tuple(new_ids))
+    lab = with_rows(lab, new_rows, tuple(new_ids))
+    added = act == "add" and len(new_rows) > len(rows)
+    return with_moving_rate(lab, len(new_rows) - 1) if added else lab
 
 
 def with_rows(lab: Lab, rows, row_ids=None) -> Lab:

@@ -103,6 +103,15 @@ def rate_sweep(surface, spec, start, steps, rates=None, noise=0.0, seed=0) -> Ra
     return RateSweep(rates, r.final_loss, r.converged_at, r.diverged_at, region)
 
 
+def moving_rate(surface, spec, start, steps: int) -> float:
+    """A learning rate at which `spec` makes progress from `start`: the best of a short sweep
+    (40 rates over the surface's range, at most 200 steps), to three digits. What a new row,
+    or a row switched to another optimizer, starts from: one default rate can't suit every
+    optimizer on every surface (Adadelta at 0.01 sits still on a saddle)."""
+    short = rate_sweep(surface, spec, start, min(int(steps), 200), rate_grid(surface, 40))
+    return float(f"{short.best():.3g}")
+
+
 def curvature(surface: Surface) -> tuple[np.ndarray, bool]:
     """(Hessian eigenvalues at the first minimum, whether the surface is quadratic): the
     Hessian is the same at the minimum and at two other points."""

@@ -337,9 +337,21 @@ class Journey(RuleBasedStateMachine):
 
 
 Journey.TestCase.settings = settings(
-    max_examples=int(os.environ.get("LLL_LAB_JOURNEYS", "300")),
+    max_examples=int(os.environ.get("LLL_LAB_JOURNEYS", "200")),
     stateful_step_count=40,
     deadline=None,
     derandomize=True,
 )
 test_random_journeys = Journey.TestCase
+
+
+def test_a_new_row_and_a_switched_optimizer_start_from_a_rate_that_moves():
+    lab = labs.apply_preset(labs.Lab(), "saddle_escape")
+    added = labs.row_action(lab, {"act": "add"})
+    row_id = added.row_ids[-1]
+    switched, _ = labs.edit_row(added, {"id": row_id, "field": "name", "value": "adadelta"})
+    for now in (added, switched):
+        run = scenes.export.trajectories(now.scene)
+        moved = abs(run.xy[-1, -1] - run.xy[-1, 0]).max()
+        assert moved > 0.5, now.scene.rows[-1]  # Adadelta at the old 0.01: 0.006 in 300 steps
+    assert switched.scene.rows[-1].hyper["learning_rate"] != 0.01
