@@ -138,6 +138,10 @@ def from_query(query, locale: str | None = None) -> Lab:
     scene, scene_notices = scenes.from_query(query) if query else (scenes.Scene(), [])
     lab = with_scene(replace(Lab(), flags=flags), scene)
     lab = say(lab, *notices, *scene_notices)
+    preset = views.last_value(query, "preset")
+    if preset is not None:  # a preset is a link: `?preset=classic_beale` is that scene
+        lab, name = _one_of(lab, "preset", preset, tuple(scenes.presets.names()), loud=True)
+        lab = apply_preset(lab, name) if name else lab
     view = views.last_value(query, "view")
     if view is not None:
         lab = set_view(lab, view, loud=True)

@@ -139,8 +139,9 @@ def preset_menu() -> None:
         chosen,
         labs.apply_preset,
         by_language=True,
-        options=[None, *presets],
-        format_func=lambda name: presets.get(name, choose),
+        options=list(presets),
+        format_func=presets.get,
+        placeholder=choose,
     )
     if chosen in presets:
         st.caption(named("preset", chosen, "note", scenes.presets.load(chosen)[0]["note"]))

@@ -25,6 +25,7 @@ PLAYER_WORDS = (
     "loop",
     "diverged_at",
     "escaped_at",
+    "precision_floor",
     "loss",
     "learning_rate",
     "gradient_norm",

@@ -140,7 +140,14 @@ def _loss_axis(surface: landscapes.Surface, lang: str) -> dict:
             "title": word("loss_symlog", lang),
             "f_min": None,
         }
-    return {"field": "gap", "scale": "log", "title": word("loss_gap", lang), "f_min": float(f_min)}
+    return {
+        "field": "gap",
+        "scale": "log",
+        "title": word("loss_gap", lang),
+        "f_min": float(f_min),
+        # float32 can't tell a smaller gap from the minimum: curves stop there, on a dashed line
+        "floor": max(landscapes.loss_resolution(surface), 1e-12),
+    }
 
 
 def _step_x(lang: str):
@@ -164,7 +171,7 @@ def curves(
     loss_base = alt.Chart(PATHS)
     if axis["f_min"] is not None:
         loss_base = loss_base.transform_calculate(
-            gap=f"max(datum.loss - ({axis['f_min']!r}), 1e-12)"
+            gap=f"max(datum.loss - ({axis['f_min']!r}), {axis['floor']!r})"
         )
     loss_y = alt.Y(
         f"{axis['field']}:Q",

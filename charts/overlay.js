@@ -9,6 +9,7 @@ const WORDS = {
   restart: "Restart (Home)", back: "Step back (←)", play: "Play", pause: "Pause", play_pause: "Play / pause (space)",
   forward: "Step forward (→)", step: "step", speed: "speed", loop: "loop", diverged_at: "diverged at step", escaped_at: "escaped at step",
   loss: "loss", learning_rate: "learning rate", gradient_norm: "‖gradient‖", click_start: "click: start here",
+  precision_floor: "float32 resolution",
 };
 
 // One trajectory point as tooltip text (textContent: labels are never HTML).
@@ -278,7 +279,9 @@ class Curves extends Overlay {
     this.header = header;
     this.paths = paths;
     const { f_min: fMin, scale } = this.loss;
-    const value = fMin === null ? (p) => p.loss : (p) => Math.max(p.loss - fMin, 1e-12);
+    const floor = this.loss.floor || 1e-12; // float32's resolution at the minimum
+    const value = fMin === null ? (p) => p.loss : (p) => Math.max(p.loss - fMin, floor);
+    this.floor = fMin === null ? null : floor;
     this.series = [
       { name: "loss", kind: scale, value, first: 0 },
       { name: "lr", kind: "log", value: (p) => p.lr, first: 1 }, // a rate belongs to the step it makes
@@ -350,7 +353,23 @@ class Curves extends Overlay {
       ctx.moveTo(x, panel.y); ctx.lineTo(x, panel.y + panel.h);
     }
     ctx.stroke();
+    this.drawFloor(ctx);
     ctx.setLineDash([]);
+  }
+
+  // The loss gap float32 can resolve, where it is inside the loss panel: curves that reach it
+  // have reached machine precision, drawn flat on this line rather than as rounding noise.
+  drawFloor(ctx) {
+    const [lo, hi] = this.series[0].domain;
+    if (this.floor === null || this.floor < lo || this.floor > hi) return;
+    const panel = this.panels[0], y = this.pixel(0, 0, this.floor)[1];
+    ctx.strokeStyle = "#888";
+    ctx.beginPath();
+    ctx.moveTo(panel.x, y); ctx.lineTo(panel.x + panel.w, y);
+    ctx.stroke();
+    ctx.fillStyle = "#666";
+    ctx.font = `${11 * this.thick}px sans-serif`;
+    ctx.fillText(this.words.precision_floor, panel.x + 4, y - 3);
   }
 
   hover(px, py) {

@@ -8,7 +8,7 @@ landscapes.from_formula("x^2 + 10*y^2", ((-3, 3), (-3, 3)))   # typed by a user,
 
 from landscapes import formula, many_minima, models, plateaus, rugged, saddles, valleys  # noqa: F401  (registration)
 from landscapes.custom import from_function, regularized
-from landscapes.evaluate import find_minima
+from landscapes.evaluate import find_minima, loss_resolution
 from landscapes.formula import FormulaError, from_formula
 from landscapes.param import Param
 from landscapes.surface import KINDS, Surface, get, grid_values, kinds, names, param_specs
@@ -23,6 +23,7 @@ __all__ = [
     "from_function",
     "get",
     "grid_values",
+    "loss_resolution",
     "kinds",
     "names",
     "param_specs",

@@ -114,3 +114,23 @@ def _distinct(points, values, radius):
         if all(np.hypot(*(points[i] - np.array(p))) > radius for p, _ in kept):
             kept.append(((float(points[i, 0]), float(points[i, 1])), float(values[i])))
     return kept
+
+
+RESOLUTION_ULPS = 4  # "at the minimum" to float32: within this many float32 steps of it
+
+
+def loss_resolution(surface: Surface) -> float:
+    """The smallest loss − f* float32 can tell from the minimum's: the largest gap that float32
+    evaluation gives within RESOLUTION_ULPS float32 steps of the lowest listed minimum (at
+    least one step of 1's size per coordinate). Below it a curve of loss − f* is rounding,
+    not progress. 0 for surfaces with no listed minimum."""
+    if not surface.minima:
+        return 0.0
+    best = int(np.argmin(surface.minima_values))
+    x = np.asarray(surface.minima[best], np.float32)
+    ulp = np.maximum(np.spacing(np.abs(x)), np.spacing(np.float32(1)))
+    k = np.arange(-RESOLUTION_ULPS, RESOLUTION_ULPS + 1, dtype=np.float32)
+    grid = np.stack(np.meshgrid(x[0] + k * ulp[0], x[1] + k * ulp[1]), -1).reshape(-1, 2)
+    values = np.asarray(values_at(surface.fn, surface.param_arrays(), grid), np.float64)
+    gap = np.abs(values - surface.minima_values[best])
+    return float(np.max(gap[np.isfinite(gap)], initial=0.0))

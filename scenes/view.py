@@ -35,6 +35,7 @@ CONTROLS = (
 TRUE = ("1", "true", "yes", "on")
 NETWORK_KEYS = ("net.dataset", "net.noise", "net.hidden", "net.epochs", "net.seed", "net.row")
 KEYS = (
+    "preset",
     "lang",
     "present",
     "view",

@@ -267,3 +267,15 @@ def test_an_escape_from_a_saddle_is_marked_as_an_escape_not_a_divergence(page, s
         " return false; }"
     )
     assert not red and page.errors == []
+
+
+def test_a_loss_curve_at_machine_precision_is_drawn_on_the_floor_not_as_noise(page, server):
+    open_app(page, server, "?surface=rosenbrock&steps=3000&o=adam;learning_rate=0.05")
+    drawn = page.evaluate(
+        "() => { const c = window.__lll.players[0].curveLines, w = c.header.steps + 1;"
+        " const tail = c.paths.slice(w - 200, w).map((p) => c.series[0].value(p));"
+        " return [c.floor, Math.min(...tail), Math.max(...tail)]; }"
+    )
+    floor, low, high = drawn
+    assert 1e-11 < floor < 1e-8  # Rosenbrock at (1, 1): a few float32 steps give ~2e-10
+    assert low == high == floor  # the last 200 steps flicker below it in the data: flat here

@@ -123,3 +123,12 @@ def test_on_a_saddle_runs_that_leave_with_falling_loss_escape_and_a_blow_up_dive
     board = insight.leaderboard(t, saddle, (-1.5, 1e-3))
     assert [row["escaped_at"] for row in board] == [int(s) for s in t.diverged_at]
     assert all(row["diverged_at"] is None for row in board)
+
+
+def test_the_loss_floor_is_float32s_resolution_at_the_minimum():
+    # f = ½(x² + κy²) at 0, four float32 steps of 1 (2⁻²³ each) in x and y: the largest gap is
+    # at a corner, ½(1 + κ)(4·2⁻²³)² = 8(1 + κ)·2⁻⁴⁶
+    for kappa in (10.0, 200.0):
+        expected = 8 * (1 + kappa) * 2.0**-46
+        assert landscapes.loss_resolution(bowl(kappa)) == pytest.approx(expected, rel=1e-3)
+    assert landscapes.loss_resolution(landscapes.get("saddle")) == 0.0  # no minimum to resolve

@@ -355,3 +355,11 @@ def test_a_new_row_and_a_switched_optimizer_start_from_a_rate_that_moves():
         moved = abs(run.xy[-1, -1] - run.xy[-1, 0]).max()
         assert moved > 0.5, now.scene.rows[-1]  # Adadelta at the old 0.01: 0.006 in 300 steps
     assert switched.scene.rows[-1].hyper["learning_rate"] != 0.01
+
+
+def test_a_preset_is_a_link():
+    lab = labs.from_query({"preset": ["classic_beale"], "lang": ["zh-Hans"]})
+    assert lab.scene == scenes.presets.load("classic_beale")[1] and lab.preset == "classic_beale"
+    assert lab.lang == "zh-Hans" and not lab.notices
+    unknown = labs.from_query({"preset": ["nope"]})
+    assert unknown.scene == scenes.Scene() and "'nope'" in unknown.notices[0]
