@@ -8,7 +8,7 @@ import streamlit as st
 import optimizers
 import scenes
 from app import lab as labs
-from app.session import control, lab, named, plain, put, shows, titles, tr
+from app.session import bounded_number, control, lab, named, plain, put, shows, titles, tr
 from charts import editor
 
 EDITOR_WORDS = (
@@ -98,13 +98,6 @@ def row_settings(row_id: int, row: scenes.Row) -> None:
     st.latex(entry.latex)
     defaults = named("optimizer", entry.name, "defaults", entry.defaults)
     st.caption(tr("rows.defaults", defaults=defaults))
-
-
-def bounded_number(label: str, name: str, value, param, change, help_text=None):
-    low, high = float(param.low), float(param.high)
-    value = min(max(float(value), low), high)
-    options = {"min_value": low, "max_value": high, "format": "%g", "help": help_text or None}
-    return control(st.number_input, label, name, value, change, **options)
 
 
 def hyper_settings(row_id: int, row: scenes.Row, entry, prefix: str) -> None:

@@ -52,6 +52,14 @@ def control(widget, label: str, name: str, value, change, *, by_language=False, 
     return widget(label, key=key, on_change=_changed, args=(key, change), **kwargs)
 
 
+def bounded_number(label: str, name: str, value, param, change, help_text=None):
+    """A number field bounded by a Param's range, showing `value` (clamped into it)."""
+    low, high = float(param.low), float(param.high)
+    value = min(max(float(value), low), high)
+    options = {"min_value": low, "max_value": high, "format": "%g", "help": help_text or None}
+    return control(st.number_input, label, name, value, change, **options)
+
+
 def _changed(key: str, change) -> None:
     put(change(lab(), st.session_state.get(key)))
 

@@ -12,6 +12,7 @@ from app import computed, lecture, rows_panel
 from app import lab as labs
 from app.session import (
     act,
+    bounded_number,
     control,
     knob,
     lab,
@@ -35,14 +36,6 @@ def draw() -> None:
     sidebar()
     draft_error()
     workbench()
-
-
-def number(label: str, name: str, value: float, param, change, help_text=None):
-    """A number field bounded by a Param's range, showing `value`."""
-    low, high = float(param.low), float(param.high)
-    value = min(max(float(value), low), high)
-    options = {"min_value": low, "max_value": high, "format": "%g", "help": help_text or None}
-    return control(st.number_input, label, name, value, change, **options)
 
 
 def sidebar() -> None:
@@ -177,7 +170,7 @@ def surface_settings() -> None:
             change = param_change(name, float)
             control(st.toggle, label, key, bool(value), change, help=help_text)
         else:
-            number(label, key, value, param, param_change(name, float), help_text)
+            bounded_number(label, key, value, param, param_change(name, float), help_text)
 
 
 def param_change(name: str, kind):
