@@ -144,7 +144,7 @@ def set_rate(row: int, rate: float, label: str) -> None:
 def sweep_view(scene, scene_json, labels) -> None:
     n = knob(st.select_slider, tr("insight.rates"), "sweep_n", options=[200, 400, 1000, 2000])
     sweeps = with_progress(range(len(scene.rows)), lambda i: rate_sweep(scene_json, i, n))
-    names = [tr(f"insight.region.{r}") for r in ("small", "good", "diverges")]
+    names = [tr(f"insight.region.{r}") for r in ("small", "good", "diverges", "escapes")]
     chart = charts.rate_sweep(
         dict(zip(labels, sweeps, strict=True)),
         scene.colors(),

@@ -17,7 +17,8 @@ import landscapes
 from charts.background import data_url
 from charts.landscape import axes, background_data, domain_image, landscape, placed, word
 
-REGION_COLORS = ["#9ecae1", "#a1d99b", "#fcae91"]  # too small / good / diverges
+# too small / good / diverges / escapes
+REGION_COLORS = ["#9ecae1", "#a1d99b", "#fcae91", "#c6b3e6"]
 BASIN_COLORS = [
     "#1b9e77",
     "#d95f02",
@@ -29,6 +30,7 @@ BASIN_COLORS = [
     "#1f78b4",
 ]
 DIVERGED, ELSEWHERE = (200, 30, 30), (235, 235, 235)
+ESCAPED_COLOR = "#6baed6"  # escapes: blue, apart from divergence's red
 
 
 def _finite(values, cap: float = 1e30) -> np.ndarray:
@@ -97,7 +99,7 @@ def rate_sweep(
             x2="to:Q",
             color=alt.Color(
                 "region:N",
-                scale=alt.Scale(domain=[0, 1, 2], range=REGION_COLORS),
+                scale=alt.Scale(domain=list(range(len(names))), range=REGION_COLORS),
                 legend=alt.Legend(
                     title=None, labelExpr=f"[{', '.join(repr(n) for n in names)}][datum.value]"
                 ),
@@ -157,7 +159,7 @@ def _floor(sweep, f_min: float | None) -> float:
     return base - 1e-12
 
 
-OUTCOMES = ("converged", "never", "diverged")
+OUTCOMES = ("converged", "never", "diverged", "escaped")
 
 
 def stability_map(result, lang: str = "en") -> alt.LayerChart:
@@ -175,7 +177,7 @@ def stability_map(result, lang: str = "en") -> alt.LayerChart:
     for i, b in enumerate(betas):
         for j, rate in enumerate(rates):
             value = int(result.steps_to_tol[i, j])
-            state = {-2: "diverged", -1: "never"}.get(value, "converged")
+            state = {-3: "escaped", -2: "diverged", -1: "never"}.get(value, "converged")
             cells.append(
                 {
                     "lo": float(lo[j]),
@@ -223,7 +225,8 @@ def stability_map(result, lang: str = "en") -> alt.LayerChart:
         fill = alt.Fill(
             "outcome:N",
             scale=alt.Scale(
-                domain=[outcome["never"], outcome["diverged"]], range=["#d9d9d9", "#e34a33"]
+                domain=[outcome[k] for k in ("never", "diverged", "escaped")],
+                range=["#d9d9d9", "#e34a33", ESCAPED_COLOR],
             ),
             title=None,
         )
@@ -256,13 +259,14 @@ def stability_map(result, lang: str = "en") -> alt.LayerChart:
 
 
 def basin_picture(result, size: int = 240) -> Image.Image:
-    """Each start coloured by the minimum it reached; red diverged, light grey elsewhere."""
-    palette = np.array([_rgb(c) for c in BASIN_COLORS] * 4 + [ELSEWHERE, DIVERGED], np.uint8)
-    index = np.where(
-        result.minimum == -1,
-        len(palette) - 1,
-        np.where(result.minimum < 0, len(palette) - 2, result.minimum % (len(palette) - 2)),
-    )
+    """Each start coloured by the minimum it reached; red diverged, blue escaped, light grey
+    elsewhere."""
+    minima_colors = [_rgb(c) for c in BASIN_COLORS] * 4
+    palette = np.array([*minima_colors, ELSEWHERE, DIVERGED, _rgb(ESCAPED_COLOR)], np.uint8)
+    n = len(minima_colors)
+    index = np.where(result.minimum >= 0, result.minimum % n, 0)
+    for code, place in {-2: n, -1: n + 1, -3: n + 2}.items():
+        index = np.where(result.minimum == code, place, index)
     image = Image.fromarray(palette[index[::-1]], "RGB")  # row 0 of the grid is the bottom
     return image.resize((size, size), Image.Resampling.NEAREST)
 

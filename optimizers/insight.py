@@ -69,7 +69,8 @@ def tolerance(surface: Surface, start) -> float:
 
 
 class RateSweep(NamedTuple):
-    """Final loss and outcome per learning rate; `region` is 0 too small, 1 good, 2 diverges."""
+    """Final loss and outcome per learning rate; `region` is 0 too small, 1 good, 2 diverges,
+    3 escapes (leaves the picture while the loss keeps falling)."""
 
     rates: np.ndarray
     final_loss: np.ndarray
@@ -99,7 +100,9 @@ def rate_sweep(surface, spec, start, steps, rates=None, noise=0.0, seed=0) -> Ra
         noise,
         seed,
     )
-    region = np.where(r.diverged_at >= 0, 2, np.where(r.converged_at >= 0, 1, 0))
+    region = np.where(
+        r.escaped, 3, np.where(r.diverged_at >= 0, 2, np.where(r.converged_at >= 0, 1, 0))
+    )
     return RateSweep(rates, r.final_loss, r.converged_at, r.diverged_at, region)
 
 
@@ -125,7 +128,8 @@ def curvature(surface: Surface) -> tuple[np.ndarray, bool]:
 
 
 class StabilityMap(NamedTuple):
-    """Steps to tolerance per (momentum, rate): −1 never, −2 diverged; rows follow `betas`."""
+    """Steps to tolerance per (momentum, rate): −1 never, −2 diverged, −3 escaped; rows follow
+    `betas`."""
 
     rates: np.ndarray
     betas: np.ndarray
@@ -163,7 +167,8 @@ def stability_map(
     grid = vary(spec, learning_rate=rates[None, :], momentum=betas[:, None])
     tol = tolerance(surface, start)
     r = sweep(surface, grid, start, steps, tol, noise, seed)
-    cells = np.where(r.diverged_at >= 0, -2, r.converged_at).reshape(len(betas), len(rates))
+    left = np.where(r.escaped, -3, -2)
+    cells = np.where(r.diverged_at >= 0, left, r.converged_at).reshape(len(betas), len(rates))
     eigenvalues, quadratic = curvature(surface)
     if not quadratic or eigenvalues.min() <= 0:
         return StabilityMap(rates, betas, cells, None, None, None, tol)
@@ -179,7 +184,8 @@ def stability_map(
 
 class Basins(NamedTuple):
     """Which minimum each start reached: an index into `minima`, −1 diverged, −2 elsewhere
-    (still moving, or stopped somewhere that is not a known minimum)."""
+    (still moving, or stopped somewhere that is not a known minimum), −3 escaped (left the
+    picture with its loss still falling)."""
 
     xs: np.ndarray
     ys: np.ndarray
@@ -206,7 +212,7 @@ def basins(surface, spec, steps, n: int = 200, noise=0.0, seed=0) -> Basins:
         label = np.where(distance[np.arange(len(starts)), nearest] <= radius, nearest, -2)
     else:
         label = np.full(len(starts), -2)
-    label = np.where(r.diverged_at >= 0, -1, label)
+    label = np.where(r.diverged_at >= 0, np.where(r.escaped, -3, -1), label)
     return Basins(xs, ys, label.reshape(n, n), minima, steps)
 
 

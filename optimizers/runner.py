@@ -65,6 +65,7 @@ class SweepResult(NamedTuple):
     diverged_at: np.ndarray
     converged_at: np.ndarray
     final_xy: np.ndarray  # (n, 2)
+    escaped: np.ndarray | None = None  # (n,) bool: of the runs that left, those whose loss fell
 
 
 def trace_count() -> int:
@@ -120,7 +121,11 @@ def sweep(
         "result"
     ]
     return SweepResult(
-        out[:, 2], out[:, 0].astype(np.int32), out[:, 1].astype(np.int32), out[:, 3:5]
+        out[:, 2],
+        out[:, 0].astype(np.int32),
+        out[:, 1].astype(np.int32),
+        out[:, 3:5],
+        out[:, 5] > 0.5,
     )
 
 
@@ -222,19 +227,27 @@ class _Carry(NamedTuple):
 RUNNING = -1.0
 
 
-def _next_status(status, t, healthy, within):
+ESCAPED = -1e7  # escaped at step t: ESCAPED − t (exact in float32 for any MAX_STEPS)
+
+
+def _next_status(status, t, healthy, within, falling):
     """The packed status after step t. Converged means what a numerical analyst means: within
     tolerance from some step to the end of the run, so the step is where the run last entered
-    tolerance, and a run that leaves it is running again. Diverged is final."""
+    tolerance, and a run that leaves it is running again. Leaving the picture is final: an
+    escape when the loss there is finite and below the start's (`falling`), else divergence."""
     running = status > -1.5
     settled = jnp.where(within, jnp.where(status >= 0, status, t + 1), RUNNING)
-    return jnp.where(running & ~healthy, -2 - t, jnp.where(running, settled, status))
+    left = jnp.where(falling, ESCAPED - t, -2 - t)
+    return jnp.where(running & ~healthy, left, jnp.where(running, settled, status))
 
 
 def _status_events(status):
-    """(diverged_at, converged_at) from a packed status; a run that diverged did not converge."""
-    diverged_at = jnp.where(status <= -2, -2 - status, -1).astype(jnp.int32)
-    return diverged_at, jnp.where(status >= 0, status, -1).astype(jnp.int32)
+    """(left_at, converged_at, escaped) from a packed status: the step a run left the picture
+    (−1 if it stayed), when it converged, and whether its leaving was an escape."""
+    escaped = status <= ESCAPED + 0.5
+    left_at = jnp.where(escaped, ESCAPED - status, jnp.where(status <= -2, -2 - status, -1))
+    converged_at = jnp.where(status >= 0, status, -1).astype(jnp.int32)
+    return left_at.astype(jnp.int32), converged_at, escaped
 
 
 def _reads_loss(structure) -> bool:
@@ -331,6 +344,7 @@ def _one_run(
     search = optax.scale_by_backtracking_linesearch(MAX_LINE_SEARCH_STEPS) if line_search else None
     key = jax.random.key(seed)
     noise_scale = noise / jnp.sqrt(options["batch_size"])
+    start_loss = value_fn(start)
 
     def step(c: _Carry, xs):
         t, gaussian = xs
@@ -364,7 +378,9 @@ def _one_run(
         if keep_path:  # a recorded run finds where it diverged in its record, after the loop
             status = c.status
         else:
-            status = _next_status(c.status, t, _healthy(xy, loss, bounds), loss - f_star < tol)
+            falling = jnp.isfinite(loss) & (loss < start_loss)
+            healthy = _healthy(xy, loss, bounds)
+            status = _next_status(c.status, t, healthy, loss - f_star < tol, falling)
         nxt = _Carry(
             xy, loss if track_loss else c.loss, (base_state, search_state), schedule_state, status
         )
@@ -378,7 +394,7 @@ def _one_run(
         return nxt, record
 
     track_loss = _reads_loss(structure)
-    loss = value_fn(start)
+    loss = start_loss
     start_ok = _healthy(start, loss, bounds) & jnp.all(jnp.isfinite(grad_fn(start)))
     loss = jnp.where(start_ok, loss, 0.0)
     status = jnp.where(start_ok, jnp.where(loss - f_star < tol, 0.0, RUNNING), -2.0)
@@ -393,7 +409,7 @@ def _one_run(
     # than a draw per step, and noise fans and batch-noise sweeps are made of little else.
     gaussian = _gaussian(seed, steps) if noisy else jnp.zeros((steps, 0))
     last, path = jax.lax.scan(step, first, (jnp.arange(steps, dtype=jnp.float32), gaussian))
-    diverged_at, converged_at = _status_events(last.status)
+    diverged_at, converged_at, escaped = _status_events(last.status)
     if keep_path:
         diverged_at = _first_unhealthy(path["row"], diverged_at, bounds)
         state = {k: v for k, v in path.items() if k.startswith("state")}
@@ -407,9 +423,8 @@ def _one_run(
     healthy = diverged_at < 0
     final_loss = jnp.where(healthy, value_fn(last.xy), jnp.finfo(jnp.float32).max)
     final_xy = jnp.where(healthy, last.xy, 0.0)
-    return {
-        "result": jnp.stack([diverged_at, converged_at, final_loss, *final_xy])
-    }  # one array: one transfer
+    columns = [diverged_at, converged_at, final_loss, *final_xy, escaped]
+    return {"result": jnp.stack([c.astype(jnp.float32) for c in columns])}  # one transfer
 
 
 def _escaped(rows, diverged_at, start_loss, start_ok):

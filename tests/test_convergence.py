@@ -132,3 +132,15 @@ def test_the_loss_floor_is_float32s_resolution_at_the_minimum():
         expected = 8 * (1 + kappa) * 2.0**-46
         assert landscapes.loss_resolution(bowl(kappa)) == pytest.approx(expected, rel=1e-3)
     assert landscapes.loss_resolution(landscapes.get("saddle")) == 0.0  # no minimum to resolve
+
+
+def test_the_insight_views_tell_escapes_from_divergence_on_a_saddle():
+    saddle, start = landscapes.get("saddle"), (-1.5, 1e-3)
+    rates = np.array([0.01, 0.1, 3.0])  # the last makes |1 − 2η| = 5 along x: a blow-up
+    sweep = insight.rate_sweep(saddle, optimizers.make("sgd"), start, 2000, rates)
+    assert list(sweep.region) == [3, 3, 2]  # escapes, escapes, diverges
+    heavy = optimizers.make("momentum", learning_rate=0.01, momentum=0.5)
+    cells = insight.stability_map(saddle, heavy, start, 2000, rates, np.array([0.0, 0.5]))
+    assert set(cells.steps_to_tol[:, :2].ravel()) == {-3} and (cells.steps_to_tol[:, 2] == -2).all()
+    basins = insight.basins(saddle, optimizers.make("sgd", learning_rate=0.05), 300, n=16)
+    assert (basins.minimum == -3).mean() > 0.9  # nearly every start slides off downhill
