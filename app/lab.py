@@ -83,7 +83,7 @@ class Lab:
     knobs: dict = dataclasses.field(default_factory=dict)
     open_rows: frozenset[int] = frozenset()
     draft: str | None = None
-    draft_error: tuple[str, int] | None = None
+    draft_error: tuple[str, int | None] | None = None  # (message, column; None: no column)
     notices: tuple = ()
 
     @property
@@ -268,8 +268,13 @@ def set_formula(lab: Lab, text) -> Lab:
         landscapes.formula.parse(text)
     except landscapes.FormulaError as error:
         return replace(lab, draft=text, draft_error=(error.message, error.column))
-    lab = replace(lab, draft=None, draft_error=None)
-    return changed_scene(lab, surface=scenes.FORMULA, formula=text.strip())
+    notices: list = []
+    fields = {**lab.scene.to_dict(), "surface": scenes.FORMULA, "formula": text.strip()}
+    scene = scenes.from_dict(fields, notices)
+    if scene.surface != scenes.FORMULA:  # parsed, but no run could start: say so, keep the old
+        point = notices[-1].params
+        return replace(lab, draft=text, draft_error=(Message("formula.not_finite", **point), None))
+    return say(with_scene(replace(lab, draft=None, draft_error=None), scene), *notices)
 
 
 def set_domain(lab: Lab, index: int, value) -> Lab:

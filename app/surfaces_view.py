@@ -221,6 +221,9 @@ def draft_error() -> None:
     if now.draft_error is None or now.scene.surface != scenes.FORMULA:
         return
     message, column = now.draft_error
+    if column is None:  # the whole formula, not a place in it
+        st.error(tr("formula.not_used_whole", error=shown(message)))
+        return
     st.error(tr("formula.not_used", column=column + 1, error=shown(message)))
     st.code(f"{now.draft}\n{' ' * column}^", language=None)
 

@@ -69,7 +69,8 @@ def find_minima(
         return []
     values = np.asarray(values_at(surface.fn, params, ends.astype(np.float32)), np.float64)
     near = _neighbour_values(surface, ends, span, radii=(1e-5, 1e-4, 1e-3))
-    noise = np.abs(_neighbour_values(surface, ends, span, radii=(1e-7,)) - values[:, None])
+    with np.errstate(invalid="ignore"):  # inf − inf where the loss is not finite: dropped below
+        noise = np.abs(_neighbour_values(surface, ends, span, radii=(1e-7,)) - values[:, None])
     tolerance = 4 * noise.max(axis=1) + 5e-7 * (1 + np.abs(values))
     curvature = np.asarray(_hessian_eigenvalues(surface.fn, params, ends.astype(np.float32)))
     convex = curvature[:, 0] >= -1e-3 * np.abs(curvature[:, 1])

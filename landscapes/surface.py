@@ -77,6 +77,12 @@ def values_at(fn, params, points):
     return jax.vmap(lambda p: fn(p, params))(points)
 
 
+def finite_at(surface: Surface, point) -> bool:
+    """Whether the loss is a finite number at `point`: a run can only start where it is."""
+    value = values_at(surface.fn, surface.param_arrays(), np.asarray([point], np.float32))
+    return bool(np.isfinite(value).all())
+
+
 def grid_values(surface: Surface, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Loss on an n×n grid over the domain: (xs, ys, z), z[i, j] = f(xs[j], ys[i])."""
     (x0, x1), (y0, y1) = surface.domain

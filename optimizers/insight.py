@@ -293,6 +293,27 @@ def settled_at(gap: np.ndarray, tol: float) -> int:
     return -1 if outside[-1] == len(gap) - 1 else int(outside[-1]) + 1
 
 
+STATUSES = ("running", "converged", "escaped", "diverged")
+
+
+def run_status(t: Trajectories, tol: float, f_min: float | None) -> np.ndarray:
+    """(n, steps + 1) words, per run and step: "converged" from the step the run comes within
+    `tol` of f_min and stays to the end (`settled_at`), "diverged" or "escaped" after the
+    last step it was in the picture with a finite loss, "running" otherwise."""
+    n, points = t.loss.shape
+    status = np.full((n, points), "running", dtype=object)
+    steps = np.arange(points)
+    for i in range(n):
+        if t.diverged_at[i] >= 0:
+            status[i, steps > t.diverged_at[i]] = "escaped" if t.escapes()[i] else "diverged"
+            continue
+        gap = t.loss[i] - (f_min if f_min is not None else -np.inf)
+        settled = settled_at(gap, tol)
+        if settled >= 0:
+            status[i, settled:] = "converged"
+    return status
+
+
 def leaderboard(t: Trajectories, surface: Surface, start) -> list[dict]:
     """Per run: steps to tolerance, final loss, diverged, distance to the nearest minimum."""
     tol = tolerance(surface, start)

@@ -105,11 +105,33 @@ def main(argv=None) -> int:
             progress=bar,
         )
     except (InputError, ValueError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {one_line(error)}", file=sys.stderr)
         return 2
     print(path)
     return 0
 
 
+def one_line(error: BaseException) -> str:
+    """An error as one line of at most 300 characters: never a traceback, never a page."""
+    lines = str(error).strip().splitlines() or [type(error).__name__]
+    return lines[0][:300]
+
+
+def guarded(argv=None) -> int:
+    """`main`, with anything it did not foresee said in one line (exit 1) instead of a Python
+    traceback: a bug is reported, not dumped on a student's terminal."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001  (the last line of defence, and it says so)
+        print(
+            f"error: unexpected {type(error).__name__}: {one_line(error)} (please report this)",
+            file=sys.stderr,
+        )
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded())

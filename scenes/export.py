@@ -2,8 +2,9 @@
 or SVG, the trajectories as CSV or JSON (the JSON holds the scene too, so it loads back). Used by
 the app and by `python -m scenes`.
 
-Every number written is finite: the runner freezes diverged runs, and exports carry its
-`diverged_at` so a reader can tell a stopped run from a converged one.
+Every number written is real: the data files leave a cell empty (JSON: null) where a value
+does not exist (the start's rate, a diverged run's points after it left), and their status
+column says, per step, whether a run is still running, has converged, escaped or diverged.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import tempfile
 import warnings
 from collections.abc import Callable
 
+import numpy as np
 import vl_convert
 from PIL import Image
 
@@ -24,12 +26,25 @@ import optimizers
 from charts import code, landscape, standalone
 from charts import frames as frame_charts
 from charts.payload import pack
+from optimizers import insight
 from scenes.scene import Scene
 
 FORMATS = ("gif", "mp4", "html", "png", "svg", "csv", "json")
 MAX_SIZE = 1600  # pixels across
 MAX_FRAMES = 1000
-COLUMNS = ("step", "optimizer", "x", "y", "loss", "lr", "grad_x", "grad_y", "update_x", "update_y")
+COLUMNS = (
+    "step",
+    "optimizer",
+    "x",
+    "y",
+    "loss",
+    "lr",
+    "grad_x",
+    "grad_y",
+    "update_x",
+    "update_y",
+    "status",
+)
 
 
 def trajectories(scene: Scene) -> optimizers.Trajectories:
@@ -43,43 +58,53 @@ def trajectories(scene: Scene) -> optimizers.Trajectories:
     )
 
 
-def records(t: optimizers.Trajectories):
-    """One row per run and step, as COLUMNS: step 0 is the start (no rate, gradient or update
-    yet)."""
+def records(t: optimizers.Trajectories, status: np.ndarray):
+    """One row per run and step, as COLUMNS, with None where a value does not exist: the
+    start (step 0) has no rate, gradient or update yet, and after a run left the picture or
+    blew up it has no point, loss, gradient or update (its rate is the schedule's, still
+    readable). `status` is `optimizers.insight.run_status`'s table."""
     n, points = t.loss.shape
     for i in range(n):
+        gone = t.diverged_at[i] if t.diverged_at[i] >= 0 else points
         for s in range(points):
-            before = s - 1
-            lr, g, u = (
-                (0.0, (0.0, 0.0), (0.0, 0.0))
-                if s == 0
-                else (t.lr[i, before], t.grad[i, before], t.update[i, before])
-            )
+            moved = 0 < s <= gone
+            step = (t.lr[i, s - 1], *t.grad[i, s - 1], *t.update[i, s - 1]) if s else (None,) * 5
+            rate, *motion = (_real(v) for v in step)
+            place = (*t.xy[i, s], t.loss[i, s]) if s <= gone else (None,) * 3
             yield (
                 s,
                 t.labels[i],
-                float(t.xy[i, s, 0]),
-                float(t.xy[i, s, 1]),
-                float(t.loss[i, s]),
-                float(lr),
-                float(g[0]),
-                float(g[1]),
-                float(u[0]),
-                float(u[1]),
+                *(_real(v) for v in place),
+                rate,
+                *(motion if moved else (None,) * 4),
+                str(status[i, s]),
             )
 
 
-def to_csv(t: optimizers.Trajectories) -> str:
+def _real(value) -> float | None:
+    """`value` as a float if it is a real, finite number; None (an empty cell, JSON's null)
+    otherwise: a value that does not exist is never written as one that looks real."""
+    return float(value) if value is not None and np.isfinite(value) else None
+
+
+def run_status(scene: Scene, t: optimizers.Trajectories) -> np.ndarray:
+    """Each run's status per step (see `optimizers.insight.run_status`), with the scene's
+    tolerance."""
+    surface = scene.surface_object()
+    return insight.run_status(t, insight.tolerance(surface, scene.start_point()), surface.f_min)
+
+
+def to_csv(scene: Scene, t: optimizers.Trajectories) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(records(t))
+    writer.writerows(records(t, run_status(scene, t)))
     return out.getvalue()
 
 
 def to_json(scene: Scene, t: optimizers.Trajectories) -> str:
     """The scene (reloadable: same format as a preset's "scene") and every run's steps."""
-    rows = list(records(t))
+    rows = list(records(t, run_status(scene, t)))
     steps = t.loss.shape[1]
     runs = [
         {
@@ -237,7 +262,7 @@ def render(
         "html": lambda: html(scene, shown, title, lang),
         "png": lambda: still(scene, shown, step, "png", lang),
         "svg": lambda: still(scene, shown, step, "svg", lang),
-        "csv": lambda: to_csv(t).encode("utf-8"),
+        "csv": lambda: to_csv(scene, t).encode("utf-8"),
         "json": lambda: to_json(scene, t).encode("utf-8"),
     }
     return writers[fmt]()

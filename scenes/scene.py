@@ -8,7 +8,6 @@ hand-edited preset or a mangled link still draws something, and says what it ign
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 
@@ -16,12 +15,14 @@ import i18n
 import landscapes
 import optimizers
 from i18n import Message
+from scenes.checks import bounded, flag, name_in, real, shown, text, unknown_keys, whole
 
 MAX_STEPS = 5000
 MAX_ROWS = 12
 FORMULA = "formula"  # the surface typed by the user: `Scene.formula` over `Scene.domain`
 MAX_DOMAIN = 1e6
 LAYOUTS = ("overlay", "side")
+MAX_LABEL = 60
 PALETTE = (
     "#e6194b",
     "#3cb44b",
@@ -135,6 +136,10 @@ class Scene:
         return out
 
 
+SCENE_FIELDS = tuple(f.name for f in dataclasses.fields(Scene))
+ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Row))
+
+
 def row_colors(rows) -> list[str]:
     """Each row's colour: its own, or the palette's at its place."""
     return [r.color or PALETTE[i % len(PALETTE)] for i, r in enumerate(rows)]
@@ -158,6 +163,7 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
     if not isinstance(data, dict):
         notices.append(Message("notice.scene_mapping"))
         return base
+    unknown_keys(data, SCENE_FIELDS, "scene", notices)
     fields = {}
     surface = data.get("surface", base.surface)
     if surface == FORMULA:
@@ -165,9 +171,9 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
             data.get("formula"), data.get("domain"), notices
         )
         surface = surface if fields["formula"] else base.surface
-    elif surface not in landscapes.names():
+    elif not name_in(surface, landscapes.names()):
         notices.append(
-            Message("notice.surface_unknown", value=repr(str(surface)[:40]), default=base.surface)
+            Message("notice.surface_unknown", value=shown(surface), default=base.surface)
         )
         surface = base.surface
     fields["surface"] = surface
@@ -182,16 +188,16 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
         domain=fields.get("domain"),
     )
     fields["start"] = _start(data.get("start"), shape.base_surface(), notices)
-    fields["steps"] = int(
-        bounded(data.get("steps", base.steps), base.steps, 1, MAX_STEPS, "steps", notices)
+    if surface == FORMULA:  # a built-in surface is finite over its domain (a test checks)
+        fields |= _finite_start(shape.base_surface(), fields["start"], notices)
+    fields["steps"] = whole(
+        data.get("steps", base.steps), base.steps, 1, MAX_STEPS, "steps", notices
     )
     fields["noise"] = bounded(data.get("noise", 0.0), 0.0, 0.0, 100.0, "noise", notices)
-    fields["seed"] = int(bounded(data.get("seed", 0), 0, 0, 2**31 - 1, "seed", notices))
+    fields["seed"] = whole(data.get("seed", 0), 0, 0, 2**31 - 1, "seed", notices)
     layout = data.get("layout", base.layout)
-    if layout not in LAYOUTS:
-        notices.append(
-            Message("notice.layout", value=repr(str(layout)[:20]), choices=", ".join(LAYOUTS))
-        )
+    if not name_in(layout, LAYOUTS):
+        notices.append(Message("notice.layout", value=shown(layout), choices=", ".join(LAYOUTS)))
         layout = base.layout
     fields["layout"] = layout
     rows = data.get("rows", None)
@@ -213,15 +219,16 @@ def row_from_dict(data, notices: list[str]) -> Row:
     if not isinstance(data, dict):
         notices.append(Message("notice.row_mapping"))
         return Row()
+    unknown_keys(data, ROW_FIELDS, "row", notices)
     name = data.get("name", "sgd")
-    if name not in optimizers.CATALOG:
-        notices.append(Message("notice.optimizer_unknown", value=repr(str(name)[:40])))
+    if not name_in(name, optimizers.CATALOG):
+        notices.append(Message("notice.optimizer_unknown", value=shown(name, 40)))
         name = "sgd"
     entry = optimizers.entry(name)
     hyper = _params(data.get("hyper", {}), entry.hyper, name, notices)
     schedule = data.get("schedule", "constant")
-    if schedule not in optimizers.schedules.PARAMS or schedule == "warmup":
-        notices.append(Message("notice.schedule_unknown", value=repr(str(schedule)[:30])))
+    if not name_in(schedule, optimizers.schedules.PARAMS) or schedule == "warmup":
+        notices.append(Message("notice.schedule_unknown", value=shown(schedule)))
         schedule = "constant"
     specs = optimizers.schedules.PARAMS[schedule]
     schedule_params = _params(data.get("schedule_params", {}), specs, schedule, notices)
@@ -237,18 +244,17 @@ def row_from_dict(data, notices: list[str]) -> Row:
         options[key] = bounded(
             data.get(key, spec.default), spec.default, spec.low, spec.high, key, notices
         )
-    label = str(data.get("label", ""))[:60]
-    color = str(data.get("color", ""))
+    color = text(data.get("color", ""), "", 7, "color", notices)
     if color and not _is_hex_color(color):
-        notices.append(Message("notice.color", value=repr(color[:20])))
+        notices.append(Message("notice.color", value=repr(color)))
         color = ""
     return Row(
         name,
         hyper,
         schedule,
         schedule_params,
-        line_search=bool(data.get("line_search", False)),
-        label=label,
+        line_search=flag(data.get("line_search", False), False, "line_search", notices),
+        label=text(data.get("label", ""), "", MAX_LABEL, "label", notices),
         color=color,
         **options,
     )
@@ -258,41 +264,6 @@ def _is_hex_color(text: str) -> bool:
     return (
         len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
     )
-
-
-def as_linked(number: float) -> float:
-    """`number` as a link writes it (six significant digits): a scene holds its numbers so,
-    and its link gives back the very same scene."""
-    return float(f"{number:.6g}")
-
-
-def bounded(value, default, low, high, name, notices):
-    """`value` as a float inside [low, high] (as a link writes it); otherwise `default` (or
-    the clamped value) and a notice."""
-    try:
-        number = as_linked(float(value))
-    except (TypeError, ValueError, OverflowError):
-        notices.append(
-            Message("notice.not_number", name=name, value=repr(str(value)[:30]), default=default)
-        )
-        return default
-    if not math.isfinite(number):
-        notices.append(Message("notice.not_finite", name=name, value=repr(value), default=default))
-        return default
-    if number < low or number > high:
-        clamped = min(max(number, low), high)
-        notices.append(
-            Message(
-                "notice.outside",
-                name=name,
-                value=f"{number:g}",
-                low=f"{low:g}",
-                high=f"{high:g}",
-                used=f"{clamped:g}",
-            )
-        )
-        return clamped
-    return number
 
 
 def _params(values, specs, where, notices) -> dict:
@@ -330,33 +301,54 @@ def _formula(text, domain, notices) -> tuple[str, tuple | None]:
         return "", None
     if domain is None:
         return text.strip(), None
-    try:
-        x0, x1, y0, y1 = (
-            float(v) for v in (domain if len(domain) == 4 else [c for pair in domain for c in pair])
-        )
-    except (TypeError, ValueError):
+    corners = _numbers(domain, 4, "domain")
+    if corners is None:
         notices.append(Message("notice.domain_four"))
         return text.strip(), None
-    if not all(math.isfinite(v) and abs(v) <= MAX_DOMAIN for v in (x0, x1, y0, y1)) or not (
-        x0 < x1 and y0 < y1
-    ):
+    x0, x1, y0, y1 = corners
+    if not all(abs(v) <= MAX_DOMAIN for v in corners) or not (x0 < x1 and y0 < y1):
         notices.append(Message("notice.domain_bad", max=f"{MAX_DOMAIN:g}"))
         return text.strip(), None
     chosen = ((x0, x1), (y0, y1))
     return text.strip(), None if chosen == landscapes.formula.DEFAULT_DOMAIN else chosen
 
 
+def _finite_start(surface: landscapes.Surface, start, notices) -> dict:
+    """Fields that keep a formula's run from starting where its loss is not finite: the
+    surface's own start instead of a given one, or, when that too is not finite, the default
+    surface instead of the formula."""
+    point = start or surface.start
+    if landscapes.surface.finite_at(surface, point):
+        return {}
+    x, y = (f"{v:.4g}" for v in point)
+    if start is not None and landscapes.surface.finite_at(surface, surface.start):
+        notices.append(Message("notice.start_finite", x=x, y=y))
+        return {"start": None}
+    notices.append(Message("notice.formula_not_finite", x=x, y=y, default=Scene().surface))
+    return {"surface": Scene().surface, "formula": "", "domain": None, "start": None}
+
+
+def _numbers(value, count: int, name: str) -> tuple | None:
+    """`count` finite numbers from a list of them (or, for a domain, two pairs); None when
+    the value is not such a list (text is not a list of its characters here)."""
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, list | tuple) and len(v) == 2 for v in value
+    ):
+        value = [c for pair in value for c in pair]
+    if not isinstance(value, list | tuple) or len(value) != count:
+        return None
+    numbers = [real(v, name, None, []) for v in value]  # the caller says what was wrong
+    return None if None in numbers else tuple(numbers)
+
+
 def _start(value, default: landscapes.Surface, notices):
     if value is None:
         return None
-    try:
-        x, y = (float(v) for v in value)
-    except (TypeError, ValueError):
+    point = _numbers(value, 2, "start")
+    if point is None:
         notices.append(Message("notice.start_two"))
         return None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        notices.append(Message("notice.start_finite"))
-        return None
+    x, y = point
     (x0, x1), (y0, y1) = default.domain
     clipped = (float(np.clip(x, x0, x1)), float(np.clip(y, y0, y1)))
     if clipped != (x, y):

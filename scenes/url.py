@@ -110,7 +110,7 @@ def _parse_row(text: str) -> dict:
         elif key in _ROW_OPTIONS or key in ("label", "color"):
             row[key] = value
         elif key == "ls":
-            row["line_search"] = value == "1"
+            row["line_search"] = value
         else:
             row["hyper"][key] = value
     return row

@@ -3,6 +3,7 @@ that open, hold what was asked, reload, and carry no NaN; bad input exits 2 in o
 
 import base64
 import csv
+import io
 import json
 import math
 import pathlib
@@ -17,6 +18,7 @@ from PIL import Image
 
 import scenes
 from charts.payload import unpack
+from optimizers import insight
 from scenes import export
 from scenes.__main__ import main
 from tests.browser import ROOT
@@ -57,18 +59,19 @@ def check(fmt, path, scene):
             scene.steps + 1
         )
         assert all(
-            math.isfinite(float(v))
+            v == "" or math.isfinite(float(v))  # an empty cell: no such value (not a fake one)
             for row in rows[1:]
             for k, v in zip(rows[0], row, strict=True)
-            if k != "optimizer"
+            if k not in ("optimizer", "status")
         )
+        assert {row[-1] for row in rows[1:]} <= set(insight.STATUSES)
     else:
         data = json.loads(
             pathlib.Path(path).read_text()
         )  # json.loads takes NaN: check finiteness below
         assert scenes.from_dict(data["scene"]) == scene
         assert all(
-            math.isfinite(v)
+            v is None or math.isfinite(v)
             for run in data["runs"]
             for step in run["steps"]
             for v in step.values()
@@ -121,16 +124,6 @@ def test_the_html_export_plays_offline_and_shows_a_title_as_text(scene_file, bro
     assert not outside and not dialogs and not errors
     assert out.stat().st_size < 2_000_000  # small enough to email
     context.close()
-
-
-def test_a_diverged_run_is_exported_frozen_and_finite(tmp_path):
-    _, scene, _ = scenes.presets.load("lr_too_small_good_too_large")  # its largest rate diverges
-    data = json.loads(export.to_json(scene, export.trajectories(scene)))
-    diverged = [run for run in data["runs"] if run["diverged_at"] >= 0]
-    assert (
-        diverged
-        and diverged[0]["steps"][-1]["x"] == diverged[0]["steps"][diverged[0]["diverged_at"]]["x"]
-    )
 
 
 @pytest.mark.parametrize(
@@ -213,3 +206,34 @@ def test_an_escaped_run_is_exported_as_escaped_not_diverged():
     runs = json.loads(export.render(scene, "json"))["runs"]
     escaped = [run for run in runs if run["escaped_at"] >= 0]
     assert escaped and all(run["diverged_at"] == -1 for run in escaped)
+
+
+def test_the_data_files_say_each_steps_status_and_leave_what_does_not_exist_empty():
+    """Converged from the step a run comes within tolerance and stays (counted here, from the
+    loss column); a diverged run's rows after its last point in the picture are marked and
+    empty; the start has no rate, gradient or update."""
+    scene = scenes.from_dict(
+        {
+            "surface": "quadratic",
+            "surface_params": {"condition": 50},
+            "steps": 400,
+            "rows": [
+                {"name": "momentum", "hyper": {"learning_rate": 0.05, "momentum": 0.95}},
+                {"name": "sgd", "hyper": {"learning_rate": 0.05}},  # > 2/λmax = 0.04
+            ],
+        }
+    )
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(scene, export.trajectories(scene)))))
+    tol = insight.tolerance(scene.surface_object(), scene.start_point())
+    swinging = [r for r in rows if r["optimizer"].startswith("Momentum")]
+    gaps = [float(r["loss"]) for r in swinging]  # f* = 0
+    stays = next(n for n in range(401) if all(g < tol for g in gaps[n:]))
+    assert [r["status"] for r in swinging] == ["running"] * stays + ["converged"] * (401 - stays)
+    assert 0 < stays < 400
+    blown = [r for r in rows if r["optimizer"].startswith("SGD")]
+    last = max(int(r["step"]) for r in blown if r["x"] != "")
+    assert 0 < last < 400 and all(r["status"] == "running" for r in blown[: last + 1])
+    for r in blown[last + 1 :]:
+        assert r["status"] == "diverged" and float(r["lr"]) == pytest.approx(0.05)
+        assert r["x"] == r["y"] == r["loss"] == r["grad_x"] == r["update_y"] == ""
+    assert all(rows[0][k] == "" for k in ("lr", "grad_x", "grad_y", "update_x", "update_y"))

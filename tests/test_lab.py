@@ -96,6 +96,15 @@ def test_a_formula_that_does_not_parse_stays_in_the_box_and_the_last_good_one_dr
     assert labs.set_formula(bad, "x^2").draft is None
 
 
+def test_a_formula_no_run_could_start_on_stays_in_the_box_with_the_reason():
+    good = labs.set_formula(labs.set_surface(labs.Lab(), scenes.FORMULA), "x^2 + 10*y^2")
+    bad = labs.set_formula(good, "log(x)")  # not finite at the start (−2.1, 2.1), nor anywhere x<0
+    assert bad.scene == good.scene and bad.draft == "log(x)"
+    message, column = bad.draft_error
+    assert message.key == "formula.not_finite" and column is None
+    assert message.to("zh-Hant").startswith("損失在起始點 (-2.1, 2.1)")
+
+
 def test_a_new_surface_starts_from_its_own_parameters_and_start():
     lab = labs.set_surface_param(labs.set_surface(labs.Lab(), "quadratic"), "condition", 50.0)
     lab = labs.set_start(lab, 1.0, 1.0)
