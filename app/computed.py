@@ -46,6 +46,16 @@ def surface_mesh(picture_text: str) -> dict:
     return background.mesh(scenes.from_dict(json.loads(picture_text)).surface_object())
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def has_hatch(picture_text: str) -> bool:
+    """Whether the scene's picture hatches a region where the loss is not finite (only a typed
+    formula can have one: the built-in surfaces are finite over their domains)."""
+    scene = scenes.from_dict(json.loads(picture_text))
+    return scene.surface == scenes.FORMULA and background.not_finite_anywhere(
+        scene.surface_object()
+    )
+
+
 @st.cache_data(show_spinner=False)
 def preset_titles(language: str) -> dict[str, str]:
     titles = {}

@@ -14,7 +14,7 @@ import streamlit as st
 import i18n
 from app import insights_view, network_view, surfaces_view
 from app import lab as labs
-from app.session import control, lab, show_notices, shows, titles, tr
+from app.session import control, guarded, lab, show_notices, shows, titles, tr
 
 VIEWS = {
     "surfaces": surfaces_view.draw,
@@ -49,4 +49,4 @@ def run() -> None:
                 format_func=titles("view."),
             )
     show_notices()
-    VIEWS[lab().view]()
+    guarded(VIEWS[lab().view], lab().view)

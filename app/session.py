@@ -10,14 +10,19 @@ new widgets, drawn from the Lab in the new words.
 
 from __future__ import annotations
 
+import logging
+import pathlib
 import re
+import traceback
 
 import streamlit as st
 
 import i18n
 from app import lab as labs
+from i18n import Message
 
 KEY = "lab"
+LOG = logging.getLogger("loss_landscape_lab")
 
 
 def lab() -> labs.Lab:
@@ -33,8 +38,31 @@ def put(new: labs.Lab) -> None:
 
 
 def act(action, *args, **options) -> None:
-    """Change the Lab by `action(lab, *args, **options)`."""
-    put(action(lab(), *args, **options))
+    """Change the Lab by `action(lab, *args, **options)`; an action that fails in a way nobody
+    foresaw leaves the Lab as it was and says so."""
+    try:
+        put(action(lab(), *args, **options))
+    except Exception as error:  # noqa: BLE001  (the last line of defence, and it says so)
+        put(labs.say(lab(), unforeseen(error, getattr(action, "__name__", "a change"))))
+
+
+def unforeseen(error: Exception, where: str) -> Message:
+    """An error no check foresaw, as one line: in the server's log (type, message, the place
+    it was raised) and, returned, for the page in the reader's language. No traceback is
+    printed or shown: the Lab stays as it was and the next action works."""
+    frames = traceback.extract_tb(error.__traceback__)
+    place = f"{pathlib.Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
+    message = (str(error).strip().splitlines() or [""])[0][:200]
+    LOG.error("unexpected %s in %s at %s: %s", type(error).__name__, where, place, message)
+    return Message("error.unexpected", kind=type(error).__name__)
+
+
+def guarded(draw, where: str) -> None:
+    """`draw()`, with anything it did not foresee shown as one line instead of a traceback."""
+    try:
+        draw()
+    except Exception as error:  # noqa: BLE001  (the last line of defence, and it says so)
+        st.error(shown(unforeseen(error, where)))
 
 
 def widget_key(name: str, by_language: bool = False) -> str:
@@ -61,7 +89,7 @@ def bounded_number(label: str, name: str, value, param, change, help_text=None):
 
 
 def _changed(key: str, change) -> None:
-    put(change(lab(), st.session_state.get(key)))
+    act(change, st.session_state.get(key))
 
 
 def knob(widget, label: str, name: str, *, by_language: bool = False, **kwargs):
@@ -92,7 +120,10 @@ def show_notices() -> None:
     if notices:
         put(labs.replace(lab(), notices=()))
     for notice in notices:
-        st.info(tr("notice.ignored", notice=shown(notice)))
+        if getattr(notice, "key", "").startswith("error."):
+            st.error(shown(notice))
+        else:
+            st.info(tr("notice.ignored", notice=shown(notice)))
 
 
 def shows(control_name: str) -> bool:

@@ -14,6 +14,7 @@ from app.session import (
     act,
     bounded_number,
     control,
+    guarded,
     knob,
     lab,
     lang,
@@ -263,7 +264,12 @@ def move_start(x, y) -> None:
 
 @st.fragment
 def workbench() -> None:
-    """The player and the optimizer rows: a change to a row reruns only this part of the page."""
+    """The player and the optimizer rows: a change to a row reruns only this part of the page
+    (a fragment's reruns skip the page's guard, so it has its own)."""
+    guarded(_workbench, "surfaces")
+
+
+def _workbench() -> None:
     if st.session_state.pop("redraw_page", False):
         st.rerun()
     left, right = st.columns(2)
@@ -304,6 +310,8 @@ def show(scene: scenes.Scene) -> list[str]:
     labels = scene.shown_labels(result.labels, lang())
     colors = scene.colors()
     player.mount(spec, result, box, labels, colors, on_start=move_start, extra=extra, parts=parts)
+    if computed.has_hatch(picture):
+        st.caption(f"▨ {tr('legend.not_finite')}")
     escaped = result.escapes()
     for label, step, escape in zip(labels, result.diverged_at, escaped, strict=True):
         if step >= 0 and escape:  # left the picture while its loss kept falling: the lesson

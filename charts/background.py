@@ -72,6 +72,22 @@ def data_url(image: Image.Image, kind: str, **options) -> str:
     )
 
 
+NOT_FINITE = ((90, 90, 90), (170, 170, 170))  # the hatch where the loss is not finite
+
+
+def hatch(size: tuple[int, int], width: int = 6) -> Image.Image:
+    """Diagonal stripes in NOT_FINITE's two greys: no colour of the loss map, so a region where
+    the loss is not a number is never read as one."""
+    columns, rows = np.meshgrid(np.arange(size[0]), np.arange(size[1]))
+    stripes = ((columns + rows) // width) % 2
+    return Image.fromarray(np.asarray(NOT_FINITE, np.uint8)[stripes], mode="RGB")
+
+
+def not_finite_anywhere(surface: landscapes.Surface, grid: int = 240) -> bool:
+    """Whether the picture of `surface` has a hatched region (its loss not finite there)."""
+    return not np.isfinite(surface.grid(grid)[2]).all()
+
+
 def picture(
     surface: landscapes.Surface,
     size: int = 480,
@@ -79,18 +95,27 @@ def picture(
     levels: int = 14,
     height: int | None = None,
 ) -> Image.Image:
-    """The loss field with its isolines as a size × height RGB image (height: square by default)."""
+    """The loss field with its isolines as a size × height RGB image (height: square by
+    default); where the loss is not finite, a hatch and no isolines."""
     height = height or size
     xs, ys, z = surface.grid(grid)
+    finite = np.isfinite(z)
     field = log_field(z)
     colors = Image.fromarray(COLORMAP[(field * 255).astype(np.uint8)[::-1]], mode="RGB")
     scale = 2  # draw lines at twice the size, then downsample: cheap antialiasing
     canvas = colors.resize((size * scale, height * scale), Image.Resampling.BILINEAR)
+    if not finite.all():
+        holes = Image.fromarray(np.where(finite, 0, 255).astype(np.uint8)[::-1], mode="L")
+        canvas.paste(
+            hatch(canvas.size, 6 * scale), (0, 0), holes.resize(canvas.size, Image.NEAREST)
+        )
     draw = ImageDraw.Draw(canvas, "RGBA")
     (x0, x1), (y0, y1) = surface.domain
     to_px = np.array([size * scale / (x1 - x0), -height * scale / (y1 - y0)])
     origin = np.array([x0, y1])
-    generator = contourpy.contour_generator(xs, ys, field, line_type=contourpy.LineType.Separate)
+    generator = contourpy.contour_generator(
+        xs, ys, np.ma.masked_array(field, ~finite), line_type=contourpy.LineType.Separate
+    )
     for level in np.linspace(0, 1, levels + 2)[1:-1]:
         for line in generator.lines(level):
             points = ((line - origin) * to_px).ravel().tolist()

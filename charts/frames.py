@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 import i18n
 import landscapes
-from charts.background import picture
+from charts.background import hatch, not_finite_anywhere, picture
 
 CROSS = (255, 45, 45)
 # where Linux (Debian's fonts-noto-cjk, fonts-wqy-microhei), macOS and Windows keep one
@@ -63,13 +63,18 @@ class Frames:
         size: int = 600,
         step: str = "step",
         escaped=None,
+        lang: str = "en",
     ):
         (x0, x1), (y0, y1) = surface.domain
         aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
         self.size, self.height = size, int(size * aspect)
-        self.font, chinese = font_for([*labels, step], max(11, size // 40))
+        hatched = i18n.text("legend.not_finite", lang) if not_finite_anywhere(surface) else None
+        entries = [*labels, *([hatched] if hatched else [])]
+        self.font, chinese = font_for([*entries, step], max(11, size // 40))
         self.step_word = step if chinese or not i18n.has_cjk(step) else "step"
-        legend = len(labels) * (self.font.size + 6) + 8
+        if hatched and i18n.has_cjk(hatched) and not chinese:  # no font for it: English
+            hatched = i18n.text("legend.not_finite")
+        legend = len(entries) * (self.font.size + 6) + 8
         self.base = Image.new("RGB", (size, self.height + legend), "white")
         self.base.paste(picture(surface, size, height=self.height), (0, 0))
         scale = np.array([size / (x1 - x0), -self.height / (y1 - y0)])
@@ -88,6 +93,11 @@ class Frames:
             top = self.height + 6 + i * (self.font.size + 6)
             draw.rectangle((8, top, 8 + self.font.size, top + self.font.size), fill=color)
             draw.text((14 + self.font.size, top - 1), str(label), fill="black", font=self.font)
+        if hatched:  # the legend's last entry: what the hatch means
+            top = self.height + 6 + len(labels) * (self.font.size + 6)
+            swatch = hatch((self.font.size, self.font.size), 3)
+            self.base.paste(swatch, (8, top))
+            draw.text((14 + self.font.size, top - 1), hatched, fill="black", font=self.font)
 
     def frame(self, k: int) -> Image.Image:
         """The picture at step k."""

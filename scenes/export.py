@@ -140,11 +140,12 @@ def animation(
         scene.surface_object(),
         t.xy,
         t.diverged_at,
-        t.labels,
+        scene.shown_labels(t.labels, lang),
         scene.colors(),
         size,
         i18n.text("player.step", lang),
         t.escapes(),
+        lang,
     )
     steps = frame_charts.frame_steps(scene.steps, frames)
 

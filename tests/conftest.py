@@ -1,5 +1,8 @@
 """Shared fixtures. JAX runs on the CPU in float32, as in the app. The browser fixtures start
-one app server and one Chromium per test module (tests/browser.py has the helpers)."""
+one app server and one Chromium per test module (tests/browser.py has the helpers).
+
+Every test fails on an exception the page would show: an AppTest run that ends with an
+exception element, a Chromium page that shows one or any traceback text."""
 
 import os
 
@@ -7,8 +10,31 @@ os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import pytest  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from tests.browser import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
+
+_apptest_run = AppTest.run
+
+
+def _run_showing_no_exception(self, *args, **kwargs):
+    """AppTest.run, failing the test when the page shows an exception."""
+    result = _apptest_run(self, *args, **kwargs)
+    assert not result.exception, f"the page shows an exception: {result.exception[0].value}"
+    return result
+
+
+AppTest.run = _run_showing_no_exception
+SHOWN_EXCEPTION = "[data-testid='stException']"
+
+
+def assert_no_traceback(page) -> None:
+    """Neither Streamlit's exception box nor traceback text on a page a test used."""
+    if page.is_closed():
+        return
+    assert page.locator(SHOWN_EXCEPTION).count() == 0, "the page shows an exception"
+    text = page.evaluate("() => document.body ? document.body.innerText : ''")
+    assert "Traceback" not in text and 'File "/' not in text, "the page shows a traceback"
 
 
 @pytest.fixture(scope="module")
@@ -34,4 +60,5 @@ def page(browser):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
+    assert_no_traceback(page)
     context.close()

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 import optimizers
 import scenes
 from app import lab as labs
+from app import main
 
 TIMEOUT = 120
 APP = pathlib.Path(__file__).resolve().parent.parent / "streamlit_app.py"
@@ -226,3 +227,40 @@ def test_the_saddle_lesson_shows_escapes_not_divergence():
     assert not at.exception and not any("diverged" in w.value for w in at.warning)
     escapes = [shown(i.value) for i in at.info if "escaped at step" in shown(i.value)]
     assert escapes and all("not a divergence" in text for text in escapes)
+
+
+def test_an_unforeseen_error_in_a_view_is_one_line_in_the_readers_language(monkeypatch):
+    def broken():
+        raise KeyError("/srv/secret/path.py")
+
+    monkeypatch.setitem(main.VIEWS, "insights", broken)
+    at = app({"view": "insights", "lang": "zh-Hant"})
+    assert [shown(e.value) for e in at.error] == [
+        "發生了程式未預料的錯誤（KeyError）；你的場景保持不變。請回報這個問題。"
+    ]
+    everything = " ".join(str(e.value) for e in [*at.markdown, *at.error, *at.info, *at.caption])
+    assert "secret" not in everything and "Traceback" not in everything
+    at.radio(key=worded("view", at)).set_value("surfaces").run()  # the page still works
+    assert lab(at).view == "surfaces" and not at.error
+
+
+def test_an_unforeseen_error_in_a_change_keeps_the_scene(monkeypatch):
+    at = app({"steps": "80"})
+    before = current_scene(at)
+
+    def broken(lab, name, value):
+        raise ZeroDivisionError("bad")
+
+    monkeypatch.setattr(labs, "set_field", broken)
+    at.number_input(key="w.steps").set_value(120).run()
+    assert current_scene(at) == before
+    assert [shown(e.value) for e in at.error] == [
+        "Something went wrong that the Lab did not foresee (ZeroDivisionError); your scene is"
+        " kept. Please report it."
+    ]
+
+
+def test_a_formula_with_a_region_where_the_loss_is_not_finite_says_what_the_hatch_means():
+    at = app({"surface": "formula", "formula": "log(x + 2.5) + y^2", "lang": "zh-Hans"})
+    assert "▨ 斜线：此处损失不是有限的数" in [c.value for c in at.caption]
+    assert "▨" not in " ".join(c.value for c in app({"lang": "zh-Hans"}).caption)

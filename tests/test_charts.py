@@ -148,3 +148,32 @@ def test_a_noise_fan_chart_carries_each_rows_label_and_only_finite_numbers():
         surface, ["calm", "wild"], fans, ["#e6194b", "#3cb44b"]
     ).to_json()
     assert '"calm"' in spec and '"wild"' in spec and "NaN" not in spec and "Infinity" not in spec
+
+
+def test_where_the_loss_is_not_finite_the_picture_is_hatched_not_painted_as_a_loss():
+    """log(x + 2.5) is not finite left of x = −2.5 (the domain starts at −3): that strip holds
+    only the hatch's two greys, the rest only colours of the loss map."""
+    surface = landscapes.from_formula("log(x + 2.5) + y^2")
+    pixels = np.asarray(background.picture(surface, 240), np.int16)
+    (dark, _, _), (light, _, _) = background.NOT_FINITE
+
+    def near_hatch(block):  # a grey between the hatch's two (its stripes blur into each other)
+        grey = block.max(axis=-1) - block.min(axis=-1) <= 6
+        return grey & (block[..., 0] >= dark - 10) & (block[..., 0] <= light + 10)  # Lanczos rings
+
+    strip = pixels[:, : int(240 * 0.4 / 6) - 2]  # x from −3 to −2.6
+    assert near_hatch(strip).mean() > 0.95
+    assert len({tuple(p) for p in strip.reshape(-1, 3)}) > 2  # stripes, not a flat grey
+    assert near_hatch(pixels[:, 40:]).mean() < 0.01
+    assert background.not_finite_anywhere(surface)
+    assert not background.not_finite_anywhere(landscapes.get("rosenbrock"))
+
+
+def test_the_animations_legend_says_what_the_hatch_means():
+    from charts.frames import Frames
+
+    surface = landscapes.from_formula("log(x + 2.5) + y^2")
+    xy = np.zeros((1, 3, 2))
+    hatched = Frames(surface, xy, [-1], ["run"], ["#ff0000"], 200)
+    plain = Frames(landscapes.get("rosenbrock"), xy, [-1], ["run"], ["#ff0000"], 200)
+    assert hatched.base.height == plain.base.height + hatched.font.size + 6
