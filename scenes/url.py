@@ -17,7 +17,8 @@ from scenes.view import KEYS as VIEW_KEYS
 
 _SCALARS = ("surface", "formula", "l1", "l2", "steps", "noise", "seed", "layout")
 _ROW_OPTIONS = ("clip_norm", "clip_value", "weight_decay", "batch_size")
-MAX_PARAM_LENGTH = 2000
+MAX_PARAM_LENGTH = 2000  # a row or a formula the app writes is far shorter
+LINK_LIMIT = 32_000  # characters: deploy/nginx.conf's header buffer; Tornado takes ~64 K
 
 
 def to_query(scene: Scene) -> dict:
@@ -51,6 +52,8 @@ def from_query(query) -> tuple[Scene, list[str]]:
     data: dict = {}
     for key in query:
         values = query[key] if isinstance(query[key], list) else [query[key]]
+        if any(len(str(v)) > MAX_PARAM_LENGTH for v in values):
+            notices.append(Message("notice.link_long", value=repr(key[:30]), max=MAX_PARAM_LENGTH))
         values = [str(v)[:MAX_PARAM_LENGTH] for v in values]
         if not values:
             continue

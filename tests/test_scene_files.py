@@ -17,6 +17,7 @@ import landscapes
 import scenes
 from scenes.__main__ import guarded
 from scenes.scene import ROW_FIELDS, SCENE_FIELDS
+from tests.browser import ROOT
 
 ANY_JSON = st.recursive(
     st.one_of(
@@ -217,3 +218,38 @@ def test_every_built_in_surface_is_finite_over_its_domain(name):
     for params in [{}, *ends]:
         *_, z = landscapes.grid_values(landscapes.get(name, **params), 41)
         assert np.isfinite(z).all(), params
+
+
+def test_a_link_parameter_too_long_to_read_whole_is_said():
+    scene, notices = scenes.from_query({"o": "sgd;label=" + "a" * 5000, "steps": "70"})
+    assert scene.steps == 70 and scene.rows[0].label == "a" * 60
+    assert (
+        notices[0] == "link: parameter 'o' is longer than 2000 characters; only its start was read"
+    )
+
+
+def test_the_longest_link_the_app_writes_fits_every_server_on_the_way():
+    """Twelve rows with every option and a 60-character Chinese label, a formula of the
+    parser's longest: the query stays under LINK_LIMIT, the header buffer deploy/nginx.conf
+    sets (nginx's default 8 K would refuse it; Tornado refuses a request line past about
+    64 K with HTTP 400, before the app can say anything)."""
+    row = {
+        "name": "adam",
+        "hyper": {"learning_rate": 0.0123457, "b1": 0.912345, "b2": 0.998765, "eps": 1.23457e-7},
+        "schedule": "one_cycle",
+        "schedule_params": {"warmup": 0.123457, "peak": 9.87654},
+        "clip_norm": 1.23457,
+        "clip_value": 2.34568,
+        "weight_decay": 0.0123457,
+        "batch_size": 12.3457,
+        "line_search": True,
+        "label": "標籤" * 30,
+        "color": "#123456",
+    }
+    formula = "0.123456789*x*y+" * 31 + "x"  # 497 characters
+    data = {"surface": "formula", "formula": formula, "start": [0.123457, -1.23457]}
+    notices = []
+    scene = scenes.from_dict({**data, "rows": [row] * scenes.MAX_ROWS}, notices)
+    assert len(scene.rows) == scenes.MAX_ROWS and scene.formula == formula
+    assert 8192 < len(scenes.url.query_string(scene)) < scenes.url.LINK_LIMIT
+    assert "large_client_header_buffers 4 32k;" in (ROOT / "deploy" / "nginx.conf").read_text()
