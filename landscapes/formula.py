@@ -14,6 +14,7 @@ import functools
 import math
 import operator
 import re
+import unicodedata
 from typing import NamedTuple
 
 import jax
@@ -26,6 +27,7 @@ from landscapes.surface import Surface
 MAX_LENGTH = 500  # characters
 MAX_DEPTH = 40  # nested parentheses, calls and signs
 MAX_NODES = 400
+MAX_TOWER = 2  # powers stacked: x^y^2 (x^(y^2)) is two; x^y^x^y is refused
 MAX_EXPONENT = 64  # |n| of a literal exponent: x^1000 only overflows, and says nothing
 MAX_LITERAL = 1e12
 
@@ -62,6 +64,17 @@ _TOKEN = re.compile(
 )
 
 
+_SPACES = " \t\n\r\f\v"  # the spaces _TOKEN skips (ASCII): a no-break space is a character
+
+
+def _character(char: str) -> str:
+    """A character as an error quotes it, with its Unicode name when it is not plain ASCII:
+    a no-break space or a full-width letter looks like the one meant."""
+    if char.isascii() and char.isprintable():
+        return repr(char)
+    return f"{char!r} ({unicodedata.name(char, f'U+{ord(char):04X}')})"
+
+
 class FormulaError(ValueError):
     """What is wrong with a formula and the 0-based column where it was found."""
 
@@ -85,11 +98,11 @@ def _tokens(text: str):
     """(kind, text, column) for each token, lazily, so the parser reports the first problem in
     reading order; anything unexpected is an error at its column."""
     at = 0
-    while text[at:].strip():
+    while text[at:].strip(_SPACES):
         match = _TOKEN.match(text, at)
         if not match:
-            column = at + len(text[at:]) - len(text[at:].lstrip())
-            raise FormulaError("character", column, value=repr(text[column]))
+            column = at + len(text[at:]) - len(text[at:].lstrip(_SPACES))
+            raise FormulaError("character", column, value=_character(text[column]))
         number, name, symbol = match.groups()
         column = match.start(1 if number else 2 if name else 3)
         yield (
@@ -180,6 +193,8 @@ class _Parser:
         self.nested(column)
         exponent = self.sign()  # right-associative: 2^3^2 = 2^(3^2); 2^-1 allowed
         self.depth -= 1
+        if 1 + _tower(exponent) > MAX_TOWER:
+            raise FormulaError("tower", column, max=MAX_TOWER)
         size = _arithmetic(exponent)
         if size is not None and not abs(size) <= MAX_EXPONENT:
             raise FormulaError("exponent", column, value=f"{size:g}", max=MAX_EXPONENT)
@@ -235,6 +250,15 @@ _ARITHMETIC = {
     "div": operator.truediv,
     "pow": operator.pow,
 }
+
+
+def _tower(tree: Node) -> int:
+    """How many powers are stacked in `tree`'s exponents: 1 for x^y, 2 for x^y^z (x^(y^z)),
+    0 without a power. Each level of a tower multiplies what its derivatives cost and lets a
+    tiny change of x move the loss by orders of magnitude, so towers are short."""
+    if tree.kind == "pow":
+        return 1 + _tower(tree.args[1])
+    return max((_tower(a) for a in tree.args), default=0)
 
 
 def _arithmetic(tree: Node) -> float | None:

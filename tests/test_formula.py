@@ -181,3 +181,31 @@ def test_a_formula_scene_round_trips_through_a_link_and_a_bad_one_falls_back():
     notices = []
     fallback = scenes.from_dict({"surface": "formula", "formula": "__import__('os')"}, notices)
     assert fallback.surface == scenes.Scene().surface and "unknown name '__import__'" in notices[0]
+
+
+@pytest.mark.parametrize(
+    "text, column, words",
+    [
+        ("x +\u00a0y", 3, "'\\xa0' (NO-BREAK SPACE)"),
+        ("x\u00a0+ y", 1, "NO-BREAK SPACE"),
+        ("x + y\u3000", 5, "IDEOGRAPHIC SPACE"),
+        ("x + ｙ", 4, "FULLWIDTH LATIN SMALL LETTER Y"),
+    ],
+)
+def test_a_character_that_looks_like_another_is_named_at_its_own_column(text, column, words):
+    with pytest.raises(FormulaError) as error:
+        parse(text)
+    assert error.value.column == column and words in str(error.value)
+
+
+@pytest.mark.parametrize("text", ["x^y^x^y", "x^y^2^2", "2^(x^(y^(x^y)))", "x^y^x^y^x^y^x^y"])
+def test_a_tower_of_powers_is_refused_fast(text):
+    with cpu_clock() as clock, pytest.raises(FormulaError, match="powers stacked"):
+        parse(text)
+    assert clock["seconds"] < 0.05
+
+
+@pytest.mark.parametrize("text", ["x^y^64", "(x^y)^(x^y)", "x^(y^2)^2", "exp(x)^sin(y)^3"])
+def test_two_stacked_powers_are_a_surface(text):
+    tree = parse(text)
+    assert np.isfinite(float(evaluate(tree, jnp.float32(0.5), jnp.float32(0.25))))
