@@ -110,7 +110,7 @@ def rate_sweep(
         {
             "row": label,
             "rate": float(r),
-            "loss": float(max(loss, 1e-12)),
+            "loss": None if d >= 0 else float(max(loss, 1e-12)),  # a diverged run has none
             "diverged": bool(d >= 0),
             "c": color,
             "steps": int(c) if c >= 0 else None,

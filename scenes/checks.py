@@ -19,7 +19,9 @@ FALSE_WORDS = ("0", "false", "no", "off")
 def shown(value, limit: int = 30) -> str:
     """A bad value as a notice quotes it: text and numbers as typed (cut to `limit`), other
     things by their type's name; never more than one line."""
-    if isinstance(value, str | int | float):
+    if isinstance(value, str):
+        return repr(value[:limit])
+    if isinstance(value, int | float):
         return repr(value)[:limit]
     return type(value).__name__
 

@@ -173,7 +173,7 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
         surface = surface if fields["formula"] else base.surface
     elif not name_in(surface, landscapes.names()):
         notices.append(
-            Message("notice.surface_unknown", value=shown(surface), default=base.surface)
+            Message("notice.surface_unknown", value=shown(surface, 40), default=base.surface)
         )
         surface = base.surface
     fields["surface"] = surface
@@ -197,7 +197,9 @@ def from_dict(data, notices: list[str] | None = None) -> Scene:
     fields["seed"] = whole(data.get("seed", 0), 0, 0, 2**31 - 1, "seed", notices)
     layout = data.get("layout", base.layout)
     if not name_in(layout, LAYOUTS):
-        notices.append(Message("notice.layout", value=shown(layout), choices=", ".join(LAYOUTS)))
+        notices.append(
+            Message("notice.layout", value=shown(layout, 20), choices=", ".join(LAYOUTS))
+        )
         layout = base.layout
     fields["layout"] = layout
     rows = data.get("rows", None)
