@@ -349,6 +349,7 @@ def leaderboard_view(scene, scene_json, labels) -> None:
     rows = insight.leaderboard(
         t._replace(labels=labels), scene.surface_object(), scene.start_point()
     )
+    rows = [{**row, "status": tr(f"status.{row['status']}")} for row in rows]
     table = pd.DataFrame(rows).rename(columns={k: tr(f"insight.column.{k}") for k in rows[0]})
     st.dataframe(table, hide_index=True)
     st.download_button(

@@ -315,24 +315,29 @@ def run_status(t: Trajectories, tol: float, f_min: float | None) -> np.ndarray:
 
 
 def leaderboard(t: Trajectories, surface: Surface, start) -> list[dict]:
-    """Per run: steps to tolerance, final loss, diverged, distance to the nearest minimum."""
+    """Per run: its status at the end (`run_status`), steps to tolerance, final loss, where it
+    diverged or escaped, distance to the nearest minimum. A run that left the picture has no
+    final loss or distance (None: an empty cell), not those of the last point it was at."""
     tol = tolerance(surface, start)
     f_min = surface.f_min
     minima = np.asarray(surface.minima, np.float64).reshape(-1, 2)
+    status = run_status(t, tol, f_min)[:, -1]
     rows = []
     for i, label in enumerate(t.labels):
         gap = t.loss[i] - (f_min if f_min is not None else -np.inf)
-        settled = settled_at(gap, tol) if t.diverged_at[i] < 0 else -1
+        stayed = t.diverged_at[i] < 0
+        settled = settled_at(gap, tol) if stayed else -1
         end = t.xy[i, -1]
         rows.append(
             {
                 "run": label,
+                "status": str(status[i]),
                 "steps_to_tol": settled if settled >= 0 else None,
-                "final_loss": float(t.loss[i, -1]),
+                "final_loss": float(t.loss[i, -1]) if stayed else None,
                 "diverged_at": int(t.diverged_at[i]) if t.diverged()[i] else None,
                 "escaped_at": int(t.diverged_at[i]) if t.escapes()[i] else None,
                 "distance": float(np.linalg.norm(minima - end, axis=1).min())
-                if len(minima)
+                if len(minima) and stayed
                 else None,
             }
         )

@@ -128,6 +128,8 @@ def test_the_leaderboard_reports_every_run():
         and rows[0]["distance"] < 1e-2
     )
     assert rows[1]["diverged_at"] is not None and rows[1]["steps_to_tol"] is None
+    assert [r["status"] for r in rows] == ["converged", "diverged"]
+    assert rows[1]["final_loss"] is None and rows[1]["distance"] is None  # it has none
 
 
 def test_basins_stay_within_their_step_budget():
