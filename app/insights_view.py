@@ -14,13 +14,14 @@ import streamlit as st
 
 import optimizers
 import scenes
-from app import computed
+from app import admission, computed
 from app import lab as labs
 from app.session import act, control, keep_link, knob, lab, lang, plain, titles, tr
 from charts import insight as charts
-from optimizers import insight, rules
+from optimizers import cost, insight, rules
 
 TOOLS = labs.TOOLS
+BUDGET = cost.BUDGET_SECONDS  # of computing per request, whatever its sizes
 
 
 def _scene(scene_json: str) -> scenes.Scene:
@@ -32,19 +33,21 @@ def _spec(scene_json: str, row: int):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def rate_sweep(scene_json: str, row: int, n: int):
+def rate_sweep(scene_json: str, row: int, n: int, budget: float):
     scene = _scene(scene_json)
     surface = scene.surface_object()
     rates = insight.rate_grid(surface, n)
-    return insight.rate_sweep(
-        surface,
-        _spec(scene_json, row),
-        scene.start_point(),
-        scene.steps,
-        rates,
-        scene.noise,
-        scene.seed,
-    )
+    with admission.heavy():
+        return insight.rate_sweep(
+            surface,
+            _spec(scene_json, row),
+            scene.start_point(),
+            scene.steps,
+            rates,
+            scene.noise,
+            scene.seed,
+            budget,
+        )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -54,17 +57,19 @@ def stability(scene_json: str, row: int, n_rates: int, n_betas: int):
     rates, betas = insight.rate_grid(surface, n_rates), np.linspace(0.0, 0.99, n_betas)
     spec = _spec(scene_json, row)
     start = scene.start_point()
-    return insight.stability_map(
-        surface, spec, start, scene.steps, rates, betas, scene.noise, scene.seed
-    )
+    with admission.heavy():
+        return insight.stability_map(
+            surface, spec, start, scene.steps, rates, betas, scene.noise, scene.seed, BUDGET
+        )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def basins(scene_json: str, row: int, n: int):
+def basins(scene_json: str, row: int, n: int, budget: float):
     scene = _scene(scene_json)
-    return insight.basins(
-        scene.surface_object(), _spec(scene_json, row), scene.steps, n, scene.noise, scene.seed
-    )
+    spec = _spec(scene_json, row)
+    surface = scene.surface_object()
+    with admission.heavy():
+        return insight.basins(surface, spec, scene.steps, n, scene.noise, scene.seed, budget)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -80,9 +85,10 @@ def range_test(scene_json: str, row: int, start_lr: float, end_lr: float):
 def noise_fans(scene_json: str, rows: tuple[int, ...], noise: float, seeds: int):
     scene = _scene(scene_json)
     specs = [_spec(scene_json, row) for row in rows]
-    return insight.noise_fans(
-        scene.surface_object(), specs, scene.start_point(), scene.steps, noise, seeds
-    )
+    with admission.heavy():
+        return insight.noise_fans(
+            scene.surface_object(), specs, scene.start_point(), scene.steps, noise, seeds, BUDGET
+        )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -120,10 +126,20 @@ def draw() -> None:
     TOOL_VIEWS[lab().tool](scene, scene_json, labels)
 
 
+def say_cut(used: int, asked: int) -> None:
+    """Say so when a view's runs took fewer steps than the scene asks for (to stay within the
+    request's time budget, or the basins' step count): never a silent reduction."""
+    if used < asked:
+        st.info(tr("insight.cut", used=used, asked=asked, seconds=f"{BUDGET:g}"))
+
+
 def with_progress(items, work):
     """`work(item)` for each item under a progress bar; a changed input stops the run between
     items."""
-    bar = st.progress(0.0, text=tr("insight.working"))
+    queue = admission.ahead()
+    bar = st.progress(
+        0.0, text=tr("insight.waiting", ahead=queue) if queue else tr("insight.working")
+    )
     results = []
     for done, item in enumerate(items, start=1):
         results.append(work(item))
@@ -143,7 +159,9 @@ def set_rate(row: int, rate: float, label: str) -> None:
 
 def sweep_view(scene, scene_json, labels) -> None:
     n = knob(st.select_slider, tr("insight.rates"), "sweep_n", options=[200, 400, 1000, 2000])
-    sweeps = with_progress(range(len(scene.rows)), lambda i: rate_sweep(scene_json, i, n))
+    share = BUDGET / len(scene.rows)  # the request's budget, shared by its rows
+    sweeps = with_progress(range(len(scene.rows)), lambda i: rate_sweep(scene_json, i, n, share))
+    say_cut(min(s.steps for s in sweeps), scene.steps)
     names = [tr(f"insight.region.{r}") for r in ("small", "good", "diverges", "escapes")]
     chart = charts.rate_sweep(
         dict(zip(labels, sweeps, strict=True)),
@@ -177,6 +195,7 @@ def stability_view(scene, scene_json, labels) -> None:
         return
     row = chosen_row("stability_row", rows, labels)
     result = with_progress([row], lambda i: stability(scene_json, i, 80, 40))[0]
+    say_cut(result.steps, scene.steps)
     chart = charts.stability_map(result, lang())
     event = st.altair_chart(chart, on_select="rerun", key="stability_chart", selection_mode="cell")
     picked = picked_point(event, "cell")
@@ -235,11 +254,9 @@ def set_cell(row: int, picked: dict, label: str) -> None:
 
 def basins_view(scene, scene_json, labels) -> None:
     n = knob(st.select_slider, tr("insight.grid"), "basins_n", options=[100, 200, 300])
-    results = with_progress(range(len(scene.rows)), lambda i: basins(scene_json, i, n))
-    if results[0].steps < scene.steps:
-        st.info(
-            tr("insight.basins_cut", steps=results[0].steps, budget=f"{insight.BASIN_BUDGET:,}")
-        )
+    share = BUDGET / len(scene.rows)
+    results = with_progress(range(len(scene.rows)), lambda i: basins(scene_json, i, n, share))
+    say_cut(min(r.steps for r in results), scene.steps)
     columns = st.columns(min(len(results), 3))
     for i, (result, label) in enumerate(zip(results, labels, strict=True)):
         columns[i % len(columns)].image(charts.basin_picture(result), caption=label)
@@ -339,6 +356,7 @@ def fan_view(scene, scene_json, labels) -> None:
         return
     chosen = tuple(rows)
     fans = with_progress([chosen], lambda rows: noise_fans(scene_json, rows, noise, seeds))[0]
+    say_cut(fans[0].xy.shape[1] - 1, scene.steps)
     names, colors = [labels[i] for i in rows], [scene.colors()[i] for i in rows]
     st.altair_chart(charts.noise_fans(scene.surface_object(), names, fans, colors, lang()))
     st.caption(tr("insight.fan_note", seeds=seeds))
@@ -367,7 +385,8 @@ def tune_view(scene, scene_json, labels) -> None:
     st.caption(tr("insight.tune_note", steps=scene.steps))
     if not st.button(tr("insight.tune"), key="tune"):
         return
-    sweeps = with_progress(range(len(scene.rows)), lambda i: rate_sweep(scene_json, i, 400))
+    share = BUDGET / len(scene.rows)
+    sweeps = with_progress(range(len(scene.rows)), lambda i: rate_sweep(scene_json, i, 400, share))
     for i, sweep in enumerate(sweeps):
         act(labs.set_rate, i, sweep.best())
     rates = ", ".join(

@@ -15,6 +15,7 @@ import jax
 import numpy as np
 
 from landscapes import Surface
+from optimizers import cost
 from optimizers.runner import Trajectories, points, run, sweep
 from optimizers.schedules import schedule as make_schedule
 from optimizers.spec import Spec
@@ -77,6 +78,7 @@ class RateSweep(NamedTuple):
     converged_at: np.ndarray
     diverged_at: np.ndarray
     region: np.ndarray
+    steps: int = 0  # the steps each rate ran: the scene's, or fewer to stay within a budget
 
     def best(self) -> float:
         """The rate that converged soonest, else the one with the lowest final loss."""
@@ -86,11 +88,15 @@ class RateSweep(NamedTuple):
         return float(self.rates[np.argmin(self.final_loss)])
 
 
-def rate_sweep(surface, spec, start, steps, rates=None, noise=0.0, seed=0) -> RateSweep:
+def rate_sweep(
+    surface, spec, start, steps, rates=None, noise=0.0, seed=0, budget=None
+) -> RateSweep:
     """Every rate in one vmapped run. Regions come from the data: a rate diverges, converges
-    to tolerance within `steps` (good), or neither (too small, or too slow to settle)."""
+    to tolerance within `steps` (good), or neither (too small, or too slow to settle). With a
+    `budget` (seconds), a sweep that would take longer runs fewer steps (`.steps` says)."""
     rates = rate_grid(surface) if rates is None else np.asarray(rates, np.float64)[:MAX_RATES]
     start = surface.start if start is None else start
+    steps = cost.within_budget(surface, spec, len(rates), steps, budget)
     r = sweep(
         surface,
         vary(spec, learning_rate=rates),
@@ -103,7 +109,7 @@ def rate_sweep(surface, spec, start, steps, rates=None, noise=0.0, seed=0) -> Ra
     region = np.where(
         r.escaped, 3, np.where(r.diverged_at >= 0, 2, np.where(r.converged_at >= 0, 1, 0))
     )
-    return RateSweep(rates, r.final_loss, r.converged_at, r.diverged_at, region)
+    return RateSweep(rates, r.final_loss, r.converged_at, r.diverged_at, region, steps)
 
 
 def moving_rate(surface, spec, start, steps: int) -> float:
@@ -138,6 +144,7 @@ class StabilityMap(NamedTuple):
     optimum: tuple[float, float] | None  # (rate, β) of fastest heavy-ball convergence (Polyak)
     lam_min: float | None = None
     tol: float = 0.0  # the loss above the minimum that counts as converged
+    steps: int = 0  # the steps each cell ran: the scene's, or fewer to stay within a budget
 
     def fastest(self) -> tuple[int, int] | None:
         """(row, column) of the cell that converged in the fewest steps, or None."""
@@ -158,12 +165,14 @@ class StabilityMap(NamedTuple):
 
 
 def stability_map(
-    surface, spec, start, steps, rates=None, betas=None, noise=0.0, seed=0
+    surface, spec, start, steps, rates=None, betas=None, noise=0.0, seed=0, budget=None
 ) -> StabilityMap:
-    """Learning rate × momentum (`spec` must have a `momentum` hyperparameter) in one run."""
+    """Learning rate × momentum (`spec` must have a `momentum` hyperparameter) in one run;
+    with a `budget` (seconds), fewer steps when the map would take longer (`.steps`)."""
     rates = rate_grid(surface, 120) if rates is None else np.asarray(rates, np.float64)
     betas = np.linspace(0.0, 0.99, 60) if betas is None else np.asarray(betas, np.float64)
     start = surface.start if start is None else start
+    steps = cost.within_budget(surface, spec, len(rates) * len(betas), steps, budget)
     grid = vary(spec, learning_rate=rates[None, :], momentum=betas[:, None])
     tol = tolerance(surface, start)
     r = sweep(surface, grid, start, steps, tol, noise, seed)
@@ -171,7 +180,7 @@ def stability_map(
     cells = np.where(r.diverged_at >= 0, left, r.converged_at).reshape(len(betas), len(rates))
     eigenvalues, quadratic = curvature(surface)
     if not quadratic or eigenvalues.min() <= 0:
-        return StabilityMap(rates, betas, cells, None, None, None, tol)
+        return StabilityMap(rates, betas, cells, None, None, None, tol, steps)
     lam_min, lam_max = float(eigenvalues.min()), float(eigenvalues.max())
     kappa = lam_max / lam_min
     optimum = (
@@ -179,7 +188,7 @@ def stability_map(
         ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2,
     )
     optimum = (float(optimum[0]), float(optimum[1]))
-    return StabilityMap(rates, betas, cells, lam_max, optimum, lam_min, tol)
+    return StabilityMap(rates, betas, cells, lam_max, optimum, lam_min, tol, steps)
 
 
 class Basins(NamedTuple):
@@ -191,19 +200,20 @@ class Basins(NamedTuple):
     ys: np.ndarray
     minimum: np.ndarray  # (len(ys), len(xs))
     minima: np.ndarray
-    steps: int  # the steps each start ran: the scene's, or fewer to stay within BASIN_BUDGET
+    steps: int  # the steps each start ran: the scene's, or fewer (BASIN_BUDGET, a time budget)
 
 
-def basins(surface, spec, steps, n: int = 200, noise=0.0, seed=0) -> Basins:
+def basins(surface, spec, steps, n: int = 200, noise=0.0, seed=0, budget=None) -> Basins:
     """A grid of n × n starts over the domain, all run in one batch (at most BASIN_BUDGET steps
-    in all: a long scene's basins use its first steps)."""
+    in all, and with a `budget`, as many as fit in it: a long scene's basins use its first
+    steps)."""
     n = int(np.clip(n, 8, MAX_GRID))
     steps = int(min(steps, max(50, BASIN_BUDGET // (n * n))))
+    steps = cost.within_budget(surface, spec, n * n, steps, budget)
     (x0, x1), (y0, y1) = surface.domain
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
     starts = np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2).astype(np.float32)
-    batch = vary(spec, learning_rate=np.full(len(starts), spec.hyper["learning_rate"]))
-    r = sweep(surface, batch, starts, steps, 0.0, noise, seed)
+    r = cost.chunked_sweep(surface, spec, starts, steps, noise, seed)
     minima = np.asarray(surface.minima, np.float64).reshape(-1, 2)
     radius = 0.02 * max(x1 - x0, y1 - y0)
     if len(minima):
@@ -269,10 +279,17 @@ class Fan(NamedTuple):
     high: np.ndarray
 
 
-def noise_fans(surface, specs, start, steps, noise, seeds: int = FAN_SEEDS) -> list[Fan]:
+def noise_fans(
+    surface, specs, start, steps, noise, seeds: int = FAN_SEEDS, budget=None
+) -> list[Fan]:
     """One fan per configuration in `specs`, all in one batch: seed k of a fan is the run
-    `run(surface, spec, start, steps, noise, k)` would draw."""
+    `run(surface, spec, start, steps, noise, k)` would draw (its first steps, when a `budget`
+    in seconds cuts them: each fan's paths show how many)."""
     seeds = int(np.clip(seeds, 2, MAX_SEEDS))
+    if budget is not None:
+        steps = min(
+            cost.within_budget(surface, s, seeds, steps, budget / len(specs)) for s in specs
+        )
     xy, loss, _ = points(surface, specs, start, steps, noise, list(range(seeds)))
     # Nearest-rank quantiles of each configuration's seeds at each step: one sort (of contiguous
     # rows, twice as fast as along the strided axis) instead of three selections.
