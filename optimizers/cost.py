@@ -9,14 +9,13 @@ The cost of one optimizer step of one run depends on the surface and on the spec
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import numpy as np
 
 from landscapes.surface import Surface
 from optimizers.runner import sweep
-from optimizers.spec import Spec
+from optimizers.spec import Spec, vary
 
 BUDGET_SECONDS = 5.0  # of computing for one request of an insight view, all its rows together
 PROBE_RUNS, PROBE_STEPS = 4096, 128  # large enough that per-call overhead is a small share
@@ -30,14 +29,18 @@ def seconds_per_run_step(surface: Surface, spec: Spec) -> float:
     (the first one compiles), once per process."""
     key = (surface.name, surface.title, surface.domain, spec.structure)
     if key not in _MEASURED:
-        rates = np.full(PROBE_RUNS, spec.hyper["learning_rate"])
-        probe = dataclasses.replace(spec, hyper={**spec.hyper, "learning_rate": rates})
+        probe = _copies(spec, PROBE_RUNS)
         starts = spread_starts(surface, PROBE_RUNS)
         sweep(surface, probe, starts, PROBE_STEPS)
         began = time.perf_counter()
         sweep(surface, probe, starts, PROBE_STEPS)
         _MEASURED[key] = (time.perf_counter() - began) / (PROBE_RUNS * PROBE_STEPS)
     return _MEASURED[key]
+
+
+def _copies(spec: Spec, count: int) -> Spec:
+    """`count` copies of `spec` as one batch (its rate as an array)."""
+    return vary(spec, learning_rate=np.full(count, spec.hyper["learning_rate"]))
 
 
 def spread_starts(surface: Surface, count: int) -> np.ndarray:
@@ -75,8 +78,6 @@ def chunked_sweep(surface: Surface, spec: Spec, starts, steps: int, noise=0.0, s
     for first in range(0, len(starts), PROBE_RUNS):
         chunk = starts[first : first + PROBE_RUNS]
         padded = np.concatenate([chunk, np.repeat(chunk[-1:], PROBE_RUNS - len(chunk), 0)])
-        rates = np.full(PROBE_RUNS, spec.hyper["learning_rate"])
-        batch = dataclasses.replace(spec, hyper={**spec.hyper, "learning_rate": rates})
-        result = sweep(surface, batch, padded, steps, 0.0, noise, seed)
+        result = sweep(surface, _copies(spec, PROBE_RUNS), padded, steps, 0.0, noise, seed)
         parts.append([np.asarray(field)[: len(chunk)] for field in result])
     return type(result)(*(np.concatenate(column) for column in zip(*parts, strict=True)))

@@ -18,7 +18,7 @@ from landscapes import Surface
 from optimizers import cost
 from optimizers.runner import Trajectories, points, run, sweep
 from optimizers.schedules import schedule as make_schedule
-from optimizers.spec import Spec
+from optimizers.spec import vary
 
 MAX_RATES = 2000
 MAX_GRID = 300  # basins: starts per side
@@ -28,11 +28,6 @@ MAX_SEEDS = 256
 FAN_SEEDS = 256
 # optimizer steps per basin picture (about a second here); more steps are cut
 BASIN_BUDGET = 200_000_000
-
-
-def vary(spec: Spec, **values) -> Spec:
-    """`spec` with some hyperparameters replaced by (array) values: one batch of configurations."""
-    return dataclasses.replace(spec, hyper={**spec.hyper, **values}, label=None)
 
 
 def rate_grid(surface: Surface, n: int = 400, decades: float = 1.5) -> np.ndarray:

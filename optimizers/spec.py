@@ -180,3 +180,8 @@ def _short(key: str) -> str:
 def _scalar(value) -> str:
     arr = np.asarray(value)
     return f"{float(arr):.3g}" if arr.ndim == 0 else "…"
+
+
+def vary(spec: Spec, **values) -> Spec:
+    """`spec` with some hyperparameters replaced by (array) values: one batch of configurations."""
+    return dataclasses.replace(spec, hyper={**spec.hyper, **values}, label=None)
