@@ -185,3 +185,28 @@ def test_a_seeded_random_journey_keeps_the_link_on_the_scene(page, server):
         assert scene.surface == "quadratic" and scene.surface_params == {"condition": 50.0}
         assert ("view=" + view in page.url) == (view != "surfaces")
         no_error_on(page)
+
+
+@pytest.mark.parametrize(
+    "lang, hatch",
+    [
+        ("en", "hatched: the loss is not finite there"),
+        ("zh-Hant", "斜線：此處損失不是有限的數"),
+        ("zh-Hans", "斜线：此处损失不是有限的数"),
+    ],
+)
+def test_a_hatched_formula_survives_a_visit_to_insights_a_reload_and_says_what_it_means(
+    page, server, lang, hatch
+):
+    formula = urllib.parse.quote("log(x + 2.5) + y^2")
+    open_app(page, server, f"?surface=formula&formula={formula}&lang={lang}")
+    expect(page.get_by_text(f"▨ {hatch}")).to_be_visible(timeout=60_000)
+    scene = linked_scene(page)
+    switch_view(page, lang, "insights")
+    page.wait_for_url(re.compile(r"view=insights"), timeout=60_000)
+    switch_view(page, lang, "surfaces")
+    page.reload()
+    page.wait_for_selector(READY, timeout=90_000)
+    expect(page.get_by_text(f"▨ {hatch}")).to_be_visible(timeout=60_000)
+    assert linked_scene(page) == scene and scene.surface == "formula"
+    settle(page)
