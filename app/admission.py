@@ -13,7 +13,14 @@ import contextlib
 import os
 import threading
 
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from app import session
+from optimizers import cost
+
 SLOTS = max(1, (os.cpu_count() or 2) // 2)  # XLA spreads one batch over two cores
+WAKE_SECONDS = 0.2  # a queued request looks this often whether its page is still there
 _slots = threading.BoundedSemaphore(SLOTS)
 _lock = threading.Lock()
 _count = {"running": 0, "waiting": 0}
@@ -21,19 +28,34 @@ _count = {"running": 0, "waiting": 0}
 
 @contextlib.contextmanager
 def heavy():
-    """Hold one of the SLOTS while computing; wait in turn when all are taken."""
+    """Hold one of the SLOTS while computing, interruptible between the parts of its sweeps;
+    wait in turn when all are taken, and leave the queue when the page is gone."""
     with _lock:
         _count["waiting"] += 1
-    _slots.acquire()
+    try:
+        while not _slots.acquire(timeout=WAKE_SECONDS):
+            stop_if_asked()
+    finally:
+        with _lock:
+            _count["waiting"] -= 1
     with _lock:
-        _count["waiting"] -= 1
         _count["running"] += 1
     try:
-        yield
+        with cost.interruptible(stop_if_asked):
+            yield
     finally:
         with _lock:
             _count["running"] -= 1
         _slots.release()
+
+
+def stop_if_asked() -> None:
+    """End this script run here if its page closed or its input changed: reading the session
+    state is one of Streamlit's yield points, where a pending stop or rerun raises Streamlit's
+    own control exception, and the run ends as it would at any st call (cached work is then
+    not kept). Outside a script run (a test's thread) nothing asks."""
+    if get_script_run_ctx() is not None:
+        _ = session.KEY in st.session_state
 
 
 def ahead() -> int:

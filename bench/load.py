@@ -11,8 +11,6 @@ core can serve at a given pace of interaction.
 """
 
 import argparse
-import os
-import pathlib
 import statistics
 import time
 
@@ -20,7 +18,7 @@ from playwright.sync_api import sync_playwright
 
 from bench.timing import report
 from deploy.classroom import app_process
-from tests.browser import CHROMIUM_ARGS, READY, chromium_path
+from tests.browser import CHROMIUM_ARGS, READY, chromium_path, process_stats
 
 SCENE = "?surface=rosenbrock&steps=300&o=sgd;learning_rate=0.001&o=momentum;learning_rate=0.001&o=adam;learning_rate=0.05"  # noqa: E501
 WATCH = """() => {  // from the key press to the first frame that shows the new runs
@@ -37,17 +35,6 @@ WATCH = """() => {  // from the key press to the first frame that shows the new 
 def rate(session: int, change: int) -> float:
     """A learning rate no other session ever uses: the session is in the 4th–5th digits."""
     return round(0.001 + session * 1e-5 + (change % 50) * 1e-7 + 1e-7, 10)
-
-
-def process_stats(pid: int) -> tuple[float, float]:
-    """(peak RSS in MB, CPU seconds used) of a process, from /proc."""
-    proc = pathlib.Path(f"/proc/{pid}")
-    status = dict(
-        line.split(":", 1) for line in (proc / "status").read_text().splitlines() if ":" in line
-    )
-    fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return int(status["VmHWM"].split()[0]) / 1024, cpu
 
 
 def open_session(browser, url, i):

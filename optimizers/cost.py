@@ -9,7 +9,10 @@ The cost of one optimizer step of one run depends on the surface and on the spec
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -20,6 +23,9 @@ from optimizers.spec import Spec, vary
 BUDGET_SECONDS = 5.0  # of computing for one request of an insight view, all its rows together
 PROBE_RUNS, PROBE_STEPS = 4096, 128  # large enough that per-call overhead is a small share
 LEAST_STEPS = 10  # a reduced request still shows something
+PART_SECONDS = 0.25  # of computing between two chances to stop (a page closed, an input changed)
+LEAST_PART = 64  # runs: smaller parts would spend their time on calls, not on steps
+_stop_check: contextvars.ContextVar = contextvars.ContextVar("stop_check", default=None)
 _MEASURED: dict[tuple, float] = {}
 
 
@@ -68,16 +74,54 @@ def within_budget(surface: Surface, spec: Spec, runs: int, steps: int, budget: f
     return affordable_steps(seconds_per_run_step(surface, spec), runs, steps, budget)
 
 
-def chunked_sweep(surface: Surface, spec: Spec, starts, steps: int, noise=0.0, seed=0):
-    """`sweep` of `spec` from each of `starts` (one run each), in batches of the probe's size
-    (the last one padded): the measured cost per run-step then holds exactly (a batch of
-    90,000 runs costs about three times as much a run-step as the probe's), and every batch
-    after the first reuses its compiled program."""
-    starts = np.asarray(starts, np.float32)
+def part_size(per_run_step: float, steps: int) -> int:
+    """The runs of one part of a sweep: the most, halving from PROBE_RUNS down to LEAST_PART,
+    that take at most PART_SECONDS at `per_run_step` seconds a run-step."""
+    size = PROBE_RUNS
+    while size > LEAST_PART and size * steps * per_run_step > PART_SECONDS:
+        size //= 2
+    return size
+
+
+@contextlib.contextmanager
+def interruptible(check: Callable[[], None]):
+    """Call `check` before each part of every sweep run inside: it raises to stop the work
+    (the app's does when the page closed or its input changed)."""
+    token = _stop_check.set(check)
+    try:
+        yield
+    finally:
+        _stop_check.reset(token)
+
+
+def checkpoint() -> None:
+    """Where a long computation may be stopped: runs the `interruptible` check, if any."""
+    check = _stop_check.get()
+    if check is not None:
+        check()
+
+
+def sweep_in_parts(
+    surface: Surface, spec: Spec, start, steps: int, tol=0.0, noise=0.0, seed=0, budget=None
+):
+    """`sweep` of every configuration of `spec` from `start` (one point, or one per run), in
+    parts with a `checkpoint` before each, the last one padded. With a `budget` (the cost is
+    measured) a part takes at most PART_SECONDS, so work nobody waits for stops that soon;
+    without, parts are of PROBE_RUNS. Each part after the first reuses its compiled program,
+    and parts keep the measured cost true (a batch of 90,000 runs costs about three times as
+    much a run-step as the probe's)."""
+    start = np.asarray(surface.start if start is None else start, np.float32)
+    total = max(spec.size, len(start) if start.ndim == 2 else 1)
+    batch = spec if spec.size == total else _copies(spec, total)
+    size = PROBE_RUNS
+    if budget is not None:
+        size = part_size(seconds_per_run_step(surface, spec), steps)
+    size = min(total, size)
     parts = []
-    for first in range(0, len(starts), PROBE_RUNS):
-        chunk = starts[first : first + PROBE_RUNS]
-        padded = np.concatenate([chunk, np.repeat(chunk[-1:], PROBE_RUNS - len(chunk), 0)])
-        result = sweep(surface, _copies(spec, PROBE_RUNS), padded, steps, 0.0, noise, seed)
-        parts.append([np.asarray(field)[: len(chunk)] for field in result])
+    for first in range(0, total, size):
+        checkpoint()
+        index = np.minimum(np.arange(first, first + size), total - 1)
+        part_start = start[index] if start.ndim == 2 else start
+        result = sweep(surface, batch.part(index), part_start, steps, tol, noise, seed)
+        parts.append([np.asarray(field)[: total - first] for field in result])
     return type(result)(*(np.concatenate(column) for column in zip(*parts, strict=True)))

@@ -16,7 +16,7 @@ import numpy as np
 
 from landscapes import Surface
 from optimizers import cost
-from optimizers.runner import Trajectories, points, run, sweep
+from optimizers.runner import Trajectories, points, run
 from optimizers.schedules import schedule as make_schedule
 from optimizers.spec import vary
 
@@ -92,7 +92,7 @@ def rate_sweep(
     rates = rate_grid(surface) if rates is None else np.asarray(rates, np.float64)[:MAX_RATES]
     start = surface.start if start is None else start
     steps = cost.within_budget(surface, spec, len(rates), steps, budget)
-    r = sweep(
+    r = cost.sweep_in_parts(
         surface,
         vary(spec, learning_rate=rates),
         start,
@@ -100,6 +100,7 @@ def rate_sweep(
         tolerance(surface, start),
         noise,
         seed,
+        budget,
     )
     region = np.where(
         r.escaped, 3, np.where(r.diverged_at >= 0, 2, np.where(r.converged_at >= 0, 1, 0))
@@ -170,7 +171,7 @@ def stability_map(
     steps = cost.within_budget(surface, spec, len(rates) * len(betas), steps, budget)
     grid = vary(spec, learning_rate=rates[None, :], momentum=betas[:, None])
     tol = tolerance(surface, start)
-    r = sweep(surface, grid, start, steps, tol, noise, seed)
+    r = cost.sweep_in_parts(surface, grid, start, steps, tol, noise, seed, budget)
     left = np.where(r.escaped, -3, -2)
     cells = np.where(r.diverged_at >= 0, left, r.converged_at).reshape(len(betas), len(rates))
     eigenvalues, quadratic = curvature(surface)
@@ -208,7 +209,7 @@ def basins(surface, spec, steps, n: int = 200, noise=0.0, seed=0, budget=None) -
     (x0, x1), (y0, y1) = surface.domain
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
     starts = np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2).astype(np.float32)
-    r = cost.chunked_sweep(surface, spec, starts, steps, noise, seed)
+    r = cost.sweep_in_parts(surface, spec, starts, steps, 0.0, noise, seed, budget)
     minima = np.asarray(surface.minima, np.float64).reshape(-1, 2)
     radius = 0.02 * max(x1 - x0, y1 - y0)
     if len(minima):
@@ -277,23 +278,39 @@ class Fan(NamedTuple):
 def noise_fans(
     surface, specs, start, steps, noise, seeds: int = FAN_SEEDS, budget=None
 ) -> list[Fan]:
-    """One fan per configuration in `specs`, all in one batch: seed k of a fan is the run
+    """One fan per configuration in `specs`, all in one batch (or in parts of a few seeds
+    each, with a `budget`, that can be stopped between): seed k of a fan is the run
     `run(surface, spec, start, steps, noise, k)` would draw (its first steps, when a `budget`
     in seconds cuts them: each fan's paths show how many)."""
     seeds = int(np.clip(seeds, 2, MAX_SEEDS))
+    group = seeds  # seeds a batch: all, or fewer so that work nobody waits for can stop
     if budget is not None:
         steps = min(
             cost.within_budget(surface, s, seeds, steps, budget / len(specs)) for s in specs
         )
-    xy, loss, _ = points(surface, specs, start, steps, noise, list(range(seeds)))
+        slowest = max(cost.seconds_per_run_step(surface, s) for s in specs)
+        group = max(1, min(seeds, cost.part_size(slowest, steps) // len(specs)))
+    xy, loss = _fan_paths(surface, specs, start, steps, noise, seeds, group)
     # Nearest-rank quantiles of each configuration's seeds at each step: one sort (of contiguous
     # rows, twice as fast as along the strided axis) instead of three selections.
-    ordered = np.sort(
-        np.ascontiguousarray(loss.reshape(-1, seeds, loss.shape[-1]).transpose(0, 2, 1))
-    )
+    ordered = np.sort(np.ascontiguousarray(loss.transpose(0, 2, 1)))
     low, median, high = (ordered[..., round(q * (seeds - 1))] for q in (0.1, 0.5, 0.9))
-    runs = xy.reshape(-1, seeds, *xy.shape[1:])
-    return [Fan(*parts) for parts in zip(runs, median, low, high, strict=True)]
+    return [Fan(*parts) for parts in zip(xy, median, low, high, strict=True)]
+
+
+def _fan_paths(surface, specs, start, steps, noise, seeds: int, group: int):
+    """Paths (specs, seeds, steps + 1, 2) and losses (specs, seeds, steps + 1) of seeds 0 …
+    seeds − 1 of each spec, `group` seeds at a time (the last group padded with its last
+    seed), with a `cost.checkpoint` before each group."""
+    xy, loss = [], []
+    for first in range(0, seeds, group):
+        cost.checkpoint()
+        chosen = np.minimum(np.arange(first, first + group), seeds - 1)
+        part_xy, part_loss, _ = points(surface, specs, start, steps, noise, chosen.tolist())
+        kept = min(group, seeds - first)
+        xy.append(part_xy.reshape(len(specs), group, *part_xy.shape[1:])[:, :kept])
+        loss.append(part_loss.reshape(len(specs), group, -1)[:, :kept])
+    return np.concatenate(xy, axis=1), np.concatenate(loss, axis=1)
 
 
 def settled_at(gap: np.ndarray, tol: float) -> int:

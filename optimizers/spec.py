@@ -82,6 +82,24 @@ class Spec:
             "schedule": jax.tree.map(flat, self.schedule.values()),
         }
 
+    def part(self, index) -> Spec:
+        """The configurations at flat positions `index` of this batch, as a batch of their own:
+        a long sweep runs in parts, with a chance to stop between them."""
+        shape = self._shape()
+
+        def take(v):
+            if np.ndim(v) == 0:
+                return v
+            return np.broadcast_to(np.asarray(v), shape).reshape(-1)[index]
+
+        return dataclasses.replace(
+            self,
+            hyper={k: take(v) for k, v in self.hyper.items()},
+            options={k: take(v) for k, v in self.options.items()},
+            schedule=_part_of_schedule(self.schedule, take),
+            label=None,
+        )
+
     def labels(self) -> list[str]:
         """One label per configuration; batch members are told apart by their varying values."""
         base = self.label or self.describe()
@@ -116,6 +134,11 @@ class Spec:
         if self.line_search:
             extras.append("Armijo line search")
         return parts[0] + (f" ({', '.join(extras)})" if extras else "")
+
+
+def _part_of_schedule(schedule: Schedule, take) -> Schedule:
+    then = None if schedule.then is None else _part_of_schedule(schedule.then, take)
+    return schedule._replace(params={k: take(v) for k, v in schedule.params.items()}, then=then)
 
 
 def make(

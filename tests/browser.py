@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import pathlib
 import shutil
 
 from deploy.classroom import ROOT, app_process  # noqa: F401 (ROOT: the tests read files under it)
@@ -26,6 +28,17 @@ def chromium_path() -> str:
             "Chromium is missing: run `make test` (it installs Debian's chromium) or apt-get install chromium"  # noqa: E501
         )
     return path
+
+
+def process_stats(pid: int) -> tuple[float, float]:
+    """(peak RSS in MB, CPU seconds used) of a process, from /proc."""
+    proc = pathlib.Path(f"/proc/{pid}")
+    status = dict(
+        line.split(":", 1) for line in (proc / "status").read_text().splitlines() if ":" in line
+    )
+    fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return int(status["VmHWM"].split()[0]) / 1024, cpu
 
 
 @contextlib.contextmanager

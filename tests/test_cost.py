@@ -4,6 +4,7 @@ machine, by running fewer steps, and says so; a request that fits is not cut."""
 import threading
 import time
 
+import numpy as np
 import pytest
 
 import landscapes
@@ -105,3 +106,95 @@ def test_an_ordinary_change_does_not_wait_behind_heavy_work():
         release.set()
         for thread in threads:
             thread.join()
+
+
+def test_a_sweep_in_parts_gives_what_one_batch_gives(monkeypatch):
+    """Parts of 64 runs (the last one padded; fans: 32 seeds of two rows) against one batch:
+    rate sweep, stability map, basins and noise fans, field by field."""
+    surface, spec = landscapes.get("rosenbrock"), optimizers.make("momentum", learning_rate=1e-3)
+    rates, betas = insight.rate_grid(surface, 150), [0.0, 0.5, 0.9]
+    whole = (
+        insight.rate_sweep(surface, spec, None, 200, rates),
+        insight.stability_map(surface, spec, None, 200, rates, betas),
+        insight.basins(surface, spec, 200, n=12),
+        insight.noise_fans(surface, [spec, HEAVY], None, 50, 0.5, seeds=40),
+    )
+    monkeypatch.setattr(cost, "PART_SECONDS", 0.0)  # the smallest parts
+    monkeypatch.setattr(cost, "seconds_per_run_step", lambda surface, spec: 1e-9)
+    parts = (
+        insight.rate_sweep(surface, spec, None, 200, rates, budget=5.0),
+        insight.stability_map(surface, spec, None, 200, rates, betas, budget=5.0),
+        insight.basins(surface, spec, 200, n=12, budget=5.0),
+        insight.noise_fans(surface, [spec, HEAVY], None, 50, 0.5, seeds=40, budget=5.0),
+    )
+    for one, other in zip([*whole[:3], *whole[3]], [*parts[:3], *parts[3]], strict=True):
+        for field, a, b in zip(one._fields, one, other, strict=True):
+            np.testing.assert_array_equal(np.asarray(a, object), np.asarray(b, object), field)
+
+
+def test_a_part_takes_at_most_the_part_seconds_at_the_measured_cost():
+    assert cost.part_size(1e-9, 1000) == cost.PROBE_RUNS  # 4 ms for 4096 runs: no need to cut
+    # 1 µs a run-step, 1000 steps: 0.25 s buys 250 runs → the power of two below, 128
+    assert cost.part_size(1e-6, 1000) == 128
+    assert cost.part_size(1e-3, 1000) == cost.LEAST_PART
+
+
+def test_work_stops_at_the_first_checkpoint_after_it_is_asked_to(monkeypatch):
+    """Each part of a sweep is preceded by the check: asked to stop before the third part,
+    the sweep has run two parts and runs no more."""
+    monkeypatch.setattr(cost, "PART_SECONDS", 0.0)
+    monkeypatch.setattr(cost, "seconds_per_run_step", lambda surface, spec: 1e-9)
+    swept, checks = [], []
+    real_sweep = cost.sweep
+    monkeypatch.setattr(cost, "sweep", lambda *a: swept.append(1) or real_sweep(*a))
+
+    class PageClosed(Exception):
+        pass
+
+    def check():
+        checks.append(1)
+        if len(checks) == 3:
+            raise PageClosed
+
+    surface = landscapes.get("quadratic")
+    with cost.interruptible(check), pytest.raises(PageClosed):
+        insight.basins(surface, optimizers.make("sgd"), 100, n=20, budget=5.0)  # 400 starts
+    assert len(swept) == 2
+    insight.basins(surface, optimizers.make("sgd"), 100, n=20, budget=5.0)  # outside: no check
+    assert len(checks) == 3 and len(swept) == 2 + 7  # 400 starts in parts of 64
+
+
+def test_a_request_waiting_for_a_slot_leaves_the_queue_when_its_page_is_gone(monkeypatch):
+    release, gone, outcome = threading.Event(), threading.Event(), []
+
+    def hold():
+        with admission.heavy():
+            release.wait(10)
+
+    def page_gone():
+        if gone.is_set():
+            raise RuntimeError("the page closed")
+
+    def wait_in_line():
+        try:
+            with admission.heavy():
+                outcome.append("computed")
+        except RuntimeError as error:
+            outcome.append(str(error))
+
+    monkeypatch.setattr(admission, "stop_if_asked", page_gone)
+    holders = [threading.Thread(target=hold) for _ in range(admission.SLOTS)]
+    for thread in holders:
+        thread.start()
+    time.sleep(0.1)
+    waiter = threading.Thread(target=wait_in_line)
+    waiter.start()
+    time.sleep(0.1)
+    assert admission.ahead() == 2  # the waiter, and one more asking now
+    gone.set()
+    waiter.join(2 * admission.WAKE_SECONDS + 1)
+    assert outcome == ["the page closed"] and admission.ahead() == 1
+    release.set()
+    for thread in holders:
+        thread.join()
+    assert admission.ahead() == 0
