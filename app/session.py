@@ -18,6 +18,7 @@ import traceback
 import streamlit as st
 
 import i18n
+from app import admission
 from app import lab as labs
 from i18n import Message
 
@@ -60,7 +61,8 @@ def unforeseen(error: Exception, where: str) -> Message:
 def guarded(draw, where: str) -> None:
     """`draw()`, with anything it did not foresee shown as one line instead of a traceback."""
     try:
-        draw()
+        with admission.light():
+            draw()
     except Exception as error:  # noqa: BLE001  (the last line of defence, and it says so)
         st.error(shown(unforeseen(error, where)))
 

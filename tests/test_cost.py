@@ -198,3 +198,28 @@ def test_a_request_waiting_for_a_slot_leaves_the_queue_when_its_page_is_gone(mon
     for thread in holders:
         thread.join()
     assert admission.ahead() == 0
+
+
+def test_heavy_work_gives_way_while_another_page_is_being_drawn():
+    """Between its parts heavy work waits for pages being drawn for others (here 0.3 s;
+    at most LONGEST_PAUSE at a time), never for its own page."""
+    drawing = threading.Event()
+
+    def draw_a_page():
+        with admission.light():
+            drawing.set()
+            time.sleep(0.3)
+
+    other = threading.Thread(target=draw_a_page)
+    other.start()
+    drawing.wait(5)
+    began = time.monotonic()
+    with admission.light(), admission.heavy():  # its own page: drawing, and not in the way
+        cost.checkpoint()
+    waited = time.monotonic() - began
+    other.join()
+    assert 0.2 < waited < admission.LONGEST_PAUSE
+    began = time.monotonic()
+    with admission.light(), admission.heavy():
+        cost.checkpoint()
+    assert time.monotonic() - began < 0.1
