@@ -144,7 +144,9 @@ class Player {
     if (keys[event.key]) { event.preventDefault(); keys[event.key](); }
   }
 
-  play() { if (this.step >= this.steps) this.seek(0); this.playing = true; this.sync(); }
+  play() { if (this.step >= this.steps) this.seek(0); this.playing = true; this.sync(); this.wake(); }
+  // The clock runs only while playing: a paused player costs its page nothing per frame.
+  wake() { if (this.frame === null) { this.last = null; this.frame = requestAnimationFrame((t) => this.tick(t)); } }
   pause() { this.playing = false; this.sync(); }
 
   seek(k) {
@@ -153,6 +155,7 @@ class Player {
   }
 
   tick(now) {
+    if (!this.playing) { this.frame = null; return; }
     const dt = this.last === null ? 0 : Math.min((now - this.last) / 1000, 0.1);
     this.last = now;
     if (this.playing && this.view && this.steps > 0) {

@@ -279,3 +279,23 @@ def test_a_loss_curve_at_machine_precision_is_drawn_on_the_floor_not_as_noise(pa
     floor, low, high = drawn
     assert 1e-11 < floor < 1e-8  # Rosenbrock at (1, 1): a few float32 steps give ~2e-10
     assert low == high == floor  # the last 200 steps flicker below it in the data: flat here
+
+
+COUNT_FRAMES = """window.__frameRequests = 0;
+const request = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = (cb) => { window.__frameRequests += 1; return request(cb); };"""
+
+
+def test_a_paused_player_asks_for_no_frames_and_play_starts_its_clock_again(page, server):
+    """A paused page costs nothing per frame (20 paused pages took most of a core), and
+    play runs the clock again from where it stood."""
+    page.add_init_script(COUNT_FRAMES)
+    open_app(page, server)
+    page.get_by_role("button", name="pause").click()
+    page.wait_for_timeout(300)
+    held, asked = step(page), page.evaluate("() => window.__frameRequests")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.__frameRequests") == asked and step(page) == held
+    page.get_by_role("button", name="play").click()
+    page.wait_for_function(f"() => window.__lll.players[0].step > {held + 5}", timeout=10_000)
+    assert page.evaluate("() => window.__frameRequests") > asked + 5
