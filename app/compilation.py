@@ -10,7 +10,6 @@ import pathlib
 
 import jax
 
-MAX_BYTES = 512 * 2**20  # the least recently used programs go first past this
 CACHE = pathlib.Path(
     os.environ.get("LLL_COMPILE_CACHE", pathlib.Path.home() / ".cache" / "loss-landscape-lab")
 )
@@ -18,9 +17,8 @@ CACHE = pathlib.Path(
 
 def keep_compiled_programs(directory: pathlib.Path = CACHE) -> None:
     """Read and write compiled programs under `directory`, every one of them (ours take 0.1
-    to 3 s each to compile and a few kB on disk), at most MAX_BYTES. Call before the first
-    compilation."""
+    to 3 s each to compile, and take a few kB each on disk: 5 MB after tests/test_app.py). Call
+    before the first compilation."""
     jax.config.update("jax_compilation_cache_dir", str(directory))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
-    jax.config.update("jax_compilation_cache_max_size", MAX_BYTES)
