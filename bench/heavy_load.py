@@ -24,12 +24,12 @@ import time
 from playwright.async_api import TimeoutError as PageTimeout
 from playwright.async_api import async_playwright
 
-from bench.load import SCENE, WATCH, rate
+from bench.budget import NAMES as HEAVY_ROWS
+from bench.load import SCENE, WATCH, rate, shows_rate
 from bench.timing import report
 from deploy.classroom import app_process
 from tests.browser import CHROMIUM_ARGS, READY, chromium_path, process_stats
 
-HEAVY_ROWS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 HEAVY_PATIENCE = 120.0  # seconds a heavy user waits (in a queue of five) before asking anew
 BASELINE_SECONDS = 30.0
 P95_MS, IDLE_CPU_SECONDS, PEAK_MB = 1000, 0.5, 2500
@@ -37,8 +37,8 @@ VIEWPORT = {"width": 1100, "height": 900}
 
 
 def heavy_scene(session: int, change: int) -> str:
-    """Twelve rows, six optimizers with line search and a plateau schedule, each with and
-    without clipping (twelve structures, as in the report)."""
+    """bench.budget's twelve rows as a link: six optimizers with line search and a plateau
+    schedule, each with and without clipping (twelve structures, as in the report)."""
     lr = f"{rate(session, change):g}"
     rows = [
         f"o={name};learning_rate={lr};s=plateau;ls=1{clip}"
@@ -106,8 +106,7 @@ async def ordinary_change(page, value: float) -> float | None:
     await page.evaluate(WATCH)
     await field.press("Enter")
     await page.wait_for_function("() => window.__doneAt !== null", timeout=60_000, polling=50)
-    legend = await page.locator(".lll-legend li").first.inner_text()
-    if f"lr={value:.3g}" not in legend.replace(" ", "") and f"lr={value:g}" not in legend:
+    if not shows_rate(await page.locator(".lll-legend li").first.inner_text(), value):
         return None
     return await page.evaluate("() => window.__doneAt - window.__keyAt")
 

@@ -59,11 +59,16 @@ def change(page, value):
     field.press("Enter")
 
 
+def shows_rate(legend: str, value: float) -> bool:
+    """Whether a legend entry names the learning rate `value` (the session's own)."""
+    return f"lr={value:.3g}" in legend.replace(" ", "") or f"lr={value:g}" in legend
+
+
 def settle(page, value, timeout=60.0) -> float | None:
     """The change's latency in ms once drawn; checks the session sees its own rate."""
     page.wait_for_function("() => window.__doneAt !== null", timeout=timeout * 1000, polling=50)
     legend = page.locator(".lll-legend li").first.inner_text()
-    if f"lr={value:.3g}" not in legend.replace(" ", "") and f"lr={value:g}" not in legend:
+    if not shows_rate(legend, value):
         raise AssertionError(f"a session shows {legend!r}, expected its own rate {value:g}")
     return page.evaluate("() => window.__doneAt - window.__keyAt")
 
