@@ -68,11 +68,14 @@ def preset_titles(language: str) -> dict[str, str]:
 @st.cache_data(show_spinner=False)
 def surface_titles(language: str) -> dict[str, str]:
     """'Kind · Title' for every surface, in teaching order of kinds, in `language`."""
-    surfaces = {n: landscapes.get(n) for n in landscapes.names()}
-    order = sorted(surfaces, key=lambda n: (landscapes.KINDS.index(surfaces[n].kind), n))
+
+    def teaching_order(name: str):
+        return landscapes.KINDS.index(landscapes.kind(name)), name
+
+    order = sorted(landscapes.names(), key=teaching_order)
     word = functools.partial(i18n.text, lang=language)
     named = {}
     for n in order:
-        title = word(f"surface.{n}.title", english=surfaces[n].title)
-        named[n] = f"{word(f'kind.{surfaces[n].kind}')} · {title}"
+        title = word(f"surface.{n}.title", english=landscapes.title(n))
+        named[n] = f"{word(f'kind.{landscapes.kind(n)}')} · {title}"
     return {**named, scenes.FORMULA: f"{word('kind.custom')} · {word('formula.own')}"}

@@ -3,6 +3,7 @@
 s = landscapes.get("rosenbrock")          # or get("quadratic", condition=50, angle=30)
 s(jnp.array([x, y]))                      # loss, traceable
 landscapes.names(kind="saddle")           # what there is, by what it teaches
+landscapes.title("rosenbrock"), landscapes.kind("rosenbrock")   # known without building
 landscapes.from_formula("x^2 + 10*y^2", ((-3, 3), (-3, 3)))   # typed by a user, parsed safely
 """
 
@@ -11,7 +12,17 @@ from landscapes.custom import from_function, regularized
 from landscapes.evaluate import find_minima, loss_resolution
 from landscapes.formula import FormulaError, from_formula
 from landscapes.param import Param
-from landscapes.surface import KINDS, Surface, get, grid_values, kinds, names, param_specs
+from landscapes.surface import (
+    KINDS,
+    Surface,
+    get,
+    grid_values,
+    kind,
+    kinds,
+    names,
+    param_specs,
+    title,
+)
 
 __all__ = [
     "KINDS",
@@ -24,8 +35,10 @@ __all__ = [
     "get",
     "grid_values",
     "loss_resolution",
+    "kind",
     "kinds",
     "names",
     "param_specs",
     "regularized",
+    "title",
 ]

@@ -11,11 +11,10 @@ def _himmelblau(xy, p):
     return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
 
 
-@register("many_minima")
+@register("many_minima", title="Himmelblau")
 def himmelblau():
     return describe(
         _himmelblau,
-        title="Himmelblau",
         domain=((-5, 5), (-5, 5)),
         start=(0.0, 0.0),
         minima=[
@@ -39,11 +38,10 @@ def _six_hump_camel(xy, p):
     return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
 
 
-@register("many_minima")
+@register("many_minima", title="Six-hump camel")
 def six_hump_camel():
     return describe(
         _six_hump_camel,
-        title="Six-hump camel",
         domain=((-2.5, 2.5), (-1.5, 1.5)),
         start=(-1.5, -1.2),
         minima=[
@@ -69,11 +67,10 @@ def _three_hump_camel(xy, p):
     return 2 * x**2 - 1.05 * x**4 + x**6 / 6 + x * y + y**2
 
 
-@register("many_minima")
+@register("many_minima", title="Three-hump camel")
 def three_hump_camel():
     return describe(
         _three_hump_camel,
-        title="Three-hump camel",
         domain=((-2.5, 2.5), (-2.5, 2.5)),
         start=(-2.2, 2.0),
         minima=[
@@ -99,12 +96,11 @@ _ST_LOW, _ST_HIGH = -2.903534, 2.746803
 _ST_V = {_ST_LOW: -39.166166, _ST_HIGH: -25.029447}
 
 
-@register("many_minima")
+@register("many_minima", title="Styblinski–Tang")
 def styblinski_tang():
     corners = [(a, b) for a in (_ST_LOW, _ST_HIGH) for b in (_ST_LOW, _ST_HIGH)]
     return describe(
         _styblinski_tang,
-        title="Styblinski–Tang",
         domain=((-5, 5), (-5, 5)),
         start=(0.4, 0.6),
         minima=[((a, b), _ST_V[a] + _ST_V[b]) for a, b in corners],
@@ -123,11 +119,10 @@ def _mccormick(xy, p):
     return jnp.sin(x + y) + (x - y) ** 2 - 1.5 * x + 2.5 * y + 1
 
 
-@register("many_minima")
+@register("many_minima", title="McCormick")
 def mccormick():
     return describe(
         _mccormick,
-        title="McCormick",
         domain=((-1.5, 4), (-3, 4)),
         start=(3.5, 3.5),
         minima=[((-0.547198, -1.547198), -1.913223), ((2.594395, 1.594395), 1.228370)],
@@ -147,11 +142,10 @@ def _branin(xy, p):
     return (y - b * x**2 + c * x - 6) ** 2 + 10 * (1 - t) * jnp.cos(x) + 10
 
 
-@register("many_minima")
+@register("many_minima", title="Branin")
 def branin():
     return describe(
         _branin,
-        title="Branin",
         domain=((-5, 10), (0, 15)),
         start=(0.0, 14.0),
         minima=[
@@ -187,11 +181,10 @@ def _noisy_hills(xy, p):
     return 0.05 * jnp.sum(xy**2) - jnp.sum(wells) + 1.0
 
 
-@register("many_minima")
+@register("many_minima", title="Gaussian hills")
 def noisy_hills():
     return describe(
         _noisy_hills,
-        title="Gaussian hills",
         domain=((-3, 3), (-3, 3)),
         start=(0.0, 2.6),
         minima=[

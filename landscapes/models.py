@@ -79,6 +79,7 @@ def _batch(n: int) -> Param:
 
 @register(
     "model",
+    title="Linear regression (house prices)",
     standardize=Param(
         0.0, 0.0, 1.0, toggle=True, help="scale the floor area to mean 0, standard deviation 1"
     ),
@@ -89,7 +90,6 @@ def linear_regression(standardize, batch):
     half = (1.5, 150.0) if not standardize else (100.0, 100.0)
     return describe(
         _linear,
-        title="Linear regression (house prices)",
         domain=((w - half[0], w + half[0]), (b - half[1], b + half[1])),
         start=(w - 0.8 * half[0], b + 0.8 * half[1])
         if not standardize
@@ -135,12 +135,11 @@ def logistic_optimum() -> tuple[tuple[float, float], float]:
     return (float(w[0]), float(w[1])), float(np.mean(np.logaddexp(0.0, -t * (x @ w))))
 
 
-@register("model", batch=_batch(len(LABELS)))
+@register("model", batch=_batch(len(LABELS)), title="Logistic regression (two weights)")
 def logistic_regression(batch):
     optimum, best = logistic_optimum()
     return describe(
         _logistic,
-        title="Logistic regression (two weights)",
         domain=((-4.0, 4.0), (-4.0, 4.0)),
         start=(-3.2, 3.2),
         minima=[(optimum, best)],

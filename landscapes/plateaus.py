@@ -12,11 +12,14 @@ def _flat_well(xy, p):
     return 1.0 - jnp.exp(-jnp.sum(xy**2) / p["width"] ** 2)
 
 
-@register("plateau", width=Param(1.0, 0.3, 3.0, help="radius of the well"))
+@register(
+    "plateau",
+    width=Param(1.0, 0.3, 3.0, help="radius of the well"),
+    title="Flat plateau with a well",
+)
 def flat_well(width):
     return describe(
         _flat_well,
-        title="Flat plateau with a well",
         domain=((-3, 3), (-3, 3)),
         start=(2.2, 1.6),
         minima=[((0.0, 0.0), 0.0)],
@@ -35,11 +38,10 @@ def _easom(xy, p):
     return -jnp.cos(x) * jnp.cos(y) * jnp.exp(-((x - jnp.pi) ** 2 + (y - jnp.pi) ** 2))
 
 
-@register("plateau")
+@register("plateau", title="Easom")
 def easom():
     return describe(
         _easom,
-        title="Easom",
         domain=((-1, 7), (-1, 7)),
         start=(1.0, 5.0),
         minima=[((np.pi, np.pi), -1.0)],
@@ -61,11 +63,10 @@ def _goldstein_price(xy, p):
     return a * b
 
 
-@register("plateau")
+@register("plateau", title="Goldstein–Price")
 def goldstein_price():
     return describe(
         _goldstein_price,
-        title="Goldstein–Price",
         domain=((-2, 2), (-2, 2)),
         start=(-1.2, 1.5),
         minima=[
@@ -95,11 +96,10 @@ def _tanh_plateau(xy, p):
 _TANH_TARGET = float(np.arctanh(0.9) / 2)
 
 
-@register("plateau")
+@register("plateau", title="Saturated tanh plateau")
 def tanh_plateau():
     return describe(
         _tanh_plateau,
-        title="Saturated tanh plateau",
         domain=((-3, 3), (-3, 3)),
         start=(-2.5, -1.5),
         minima=[((_TANH_TARGET, _TANH_TARGET), 0.0)],
@@ -132,6 +132,7 @@ def _cliff_minimum(height: float, steepness: float) -> float:
 
 @register(
     "cliff",
+    title="Cliff",
     height=Param(10.0, 0.0, 50.0, help="height of the wall"),
     steepness=Param(20.0, 2.0, 100.0, log=True, help="how abruptly the wall rises"),
 )
@@ -140,7 +141,6 @@ def cliff(height, steepness):
     value = 0.05 * (x_min - 2.0) ** 2 + height / (1.0 + np.exp(steepness * x_min))
     return describe(
         _cliff,
-        title="Cliff",
         domain=((-4, 4), (-3, 3)),
         start=(-3.5, 1.5),
         minima=[((x_min, 0.0), value)],

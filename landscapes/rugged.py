@@ -17,11 +17,10 @@ def _rastrigin(xy, p):
     return 20.0 + jnp.sum(xy**2 - 10.0 * jnp.cos(TWO_PI * xy))
 
 
-@register("many_minima")
+@register("many_minima", title="Rastrigin")
 def rastrigin():
     return describe(
         _rastrigin,
-        title="Rastrigin",
         domain=((-5.12, 5.12), (-5.12, 5.12)),
         start=(3.7, -4.2),
         minima=[((0.0, 0.0), 0.0)],
@@ -42,11 +41,10 @@ def _ackley(xy, p):
     return -20.0 * jnp.exp(-0.2 * r) - jnp.exp(waves) + np.e + 20.0
 
 
-@register("many_minima")
+@register("many_minima", title="Ackley")
 def ackley():
     return describe(
         _ackley,
-        title="Ackley",
         domain=((-5, 5), (-5, 5)),
         start=(3.2, -3.8),
         minima=[((0.0, 0.0), 0.0)],
@@ -73,11 +71,10 @@ def _levi_n13(xy, p):
     )
 
 
-@register("many_minima")
+@register("many_minima", title="Lévi N.13")
 def levi_n13():
     return describe(
         _levi_n13,
-        title="Lévi N.13",
         domain=((-2, 4), (-2, 4)),
         start=(-1.4, 3.3),
         minima=[((1.0, 1.0), 0.0)],
@@ -100,11 +97,10 @@ def _schaffer_n2(xy, p):
     return 0.5 + (jnp.sin(x**2 - y**2) ** 2 - 0.5) / (1 + 0.001 * r2) ** 2
 
 
-@register("many_minima")
+@register("many_minima", title="Schaffer N.2")
 def schaffer_n2():
     return describe(
         _schaffer_n2,
-        title="Schaffer N.2",
         domain=((-4, 4), (-4, 4)),
         start=(2.5, 1.0),
         minima=[((0.0, 0.0), 0.0)],
@@ -124,12 +120,11 @@ def _holder_table(xy, p):
     return -jnp.abs(jnp.sin(x) * jnp.cos(y) * jnp.exp(jnp.abs(1 - safe_norm(xy) / np.pi)))
 
 
-@register("many_minima")
+@register("many_minima", title="Hölder table")
 def holder_table():
     corners = [(sx * 8.055023, sy * 9.66459) for sx in (1, -1) for sy in (1, -1)]
     return describe(
         _holder_table,
-        title="Hölder table",
         domain=((-10, 10), (-10, 10)),
         start=(1.5, 2.0),
         minima=[(c, -19.208502) for c in corners],
@@ -154,11 +149,10 @@ def _eggholder(xy, p):
     return (a + b) / 100.0
 
 
-@register("many_minima")
+@register("many_minima", title="Eggholder (rescaled)")
 def eggholder():
     return describe(
         _eggholder,
-        title="Eggholder (rescaled)",
         domain=((-1, 1), (-1, 1)),
         start=(0.3, 0.2),
         minima=[((0.8583613, 0.8866746), -9.35338)],
@@ -182,12 +176,11 @@ def _cross_in_tray(xy, p):
     return -0.0001 * jnp.exp(0.1 * log_bump)
 
 
-@register("many_minima")
+@register("many_minima", title="Cross-in-tray")
 def cross_in_tray():
     corners = [(sx * 1.349406, sy * 1.349406) for sx in (1, -1) for sy in (1, -1)]
     return describe(
         _cross_in_tray,
-        title="Cross-in-tray",
         domain=((-4, 4), (-4, 4)),
         start=(0.2, 3.6),
         minima=[(c, -2.062612) for c in corners],

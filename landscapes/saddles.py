@@ -8,11 +8,10 @@ def _saddle(xy, p):
     return x**2 - y**2
 
 
-@register("saddle")
+@register("saddle", title="Saddle x² − y²")
 def saddle():
     return describe(
         _saddle,
-        title="Saddle x² − y²",
         domain=((-2, 2), (-2, 2)),
         start=(-1.8, 0.02),
         minima=[],
@@ -32,11 +31,10 @@ def _monkey_saddle(xy, p):
     return x**3 - 3 * x * y**2
 
 
-@register("saddle")
+@register("saddle", title="Monkey saddle")
 def monkey_saddle():
     return describe(
         _monkey_saddle,
-        title="Monkey saddle",
         domain=((-2, 2), (-2, 2)),
         start=(1.5, 0.1),
         minima=[],
@@ -56,11 +54,10 @@ def _double_well(xy, p):
     return (x**2 - 1) ** 2 + y**2
 
 
-@register("saddle")
+@register("saddle", title="Double well")
 def double_well():
     return describe(
         _double_well,
-        title="Double well",
         domain=((-2, 2), (-1.5, 1.5)),
         start=(0.01, 1.4),
         minima=[((-1.0, 0.0), 0.0), ((1.0, 0.0), 0.0)],

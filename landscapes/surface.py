@@ -96,19 +96,22 @@ def grid_values(surface: Surface, n: int = 200) -> tuple[np.ndarray, np.ndarray,
 class _Entry(NamedTuple):
     factory: Callable[..., Surface]
     kind: str
+    title: str
     param_specs: Mapping[str, Param]
 
 
 _REGISTRY: dict[str, _Entry] = {}
 
 
-def register(kind: str, **param_specs: Param):
-    """Decorator: add a surface factory `f(**params) -> Surface` under its function name."""
+def register(kind: str, *, title: str, **param_specs: Param):
+    """Decorator: add a surface factory `f(**params) -> Surface` under its function name. Kind
+    and title live here, not in the factory, so a menu can list surfaces without building any
+    (some train a network to define themselves)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
 
     def add(factory):
-        _REGISTRY[factory.__name__] = _Entry(factory, kind, dict(param_specs))
+        _REGISTRY[factory.__name__] = _Entry(factory, kind, title, dict(param_specs))
         return factory
 
     return add
@@ -123,6 +126,16 @@ def kinds() -> list[str]:
     """The kinds that have at least one registered surface, in teaching order."""
     present = {e.kind for e in _REGISTRY.values()}
     return [k for k in KINDS if k in present]
+
+
+def kind(name: str) -> str:
+    """What surface `name` teaches (one of KINDS), without building it."""
+    return _entry(name).kind
+
+
+def title(name: str) -> str:
+    """Surface `name`'s English title, without building it."""
+    return _entry(name).title
 
 
 def param_specs(name: str) -> Mapping[str, Param]:
@@ -155,6 +168,7 @@ def _built(name: str, params: tuple) -> Surface:
     return dataclasses.replace(
         surface,
         name=name,
+        title=surface.title or entry.title,
         kind=entry.kind,
         params=values,
         param_specs=entry.param_specs,
@@ -164,7 +178,6 @@ def _built(name: str, params: tuple) -> Surface:
 def describe(
     fn,
     *,
-    title,
     domain,
     start,
     minima,
@@ -174,8 +187,10 @@ def describe(
     minima_complete=True,
     minibatch=None,
     axes=("x", "y"),
+    title="",
 ):
-    """A Surface from a factory's facts; `get` fills in name, kind and parameters.
+    """A Surface from a factory's facts; `get` fills in name, kind, parameters and (unless given
+    here) the registered title.
 
     `minima` is a list of ((x, y), value) pairs: each known minimum inside the domain.
     """

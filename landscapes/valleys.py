@@ -11,11 +11,10 @@ def _sphere(xy, p):
     return jnp.sum(xy**2)
 
 
-@register("bowl")
+@register("bowl", title="Sphere")
 def sphere():
     return describe(
         _sphere,
-        title="Sphere",
         domain=((-2, 2), (-2, 2)),
         start=(-1.6, 1.2),
         minima=[((0, 0), 0.0)],
@@ -36,13 +35,13 @@ def _quadratic(xy, p):
 
 @register(
     "valley",
+    title="Ill-conditioned quadratic",
     condition=Param(10.0, 1.0, 1000.0, log=True, help="ratio of largest to smallest curvature"),
     angle=Param(0.0, -90.0, 90.0, help="rotation of the valley's axes, in degrees"),
 )
 def quadratic(condition, angle):
     return describe(
         _quadratic,
-        title="Ill-conditioned quadratic",
         domain=((-2, 2), (-2, 2)),
         start=(-1.8, 1.2),
         minima=[((0, 0), 0.0)],
@@ -67,13 +66,13 @@ def _rosenbrock(xy, p):
 
 @register(
     "valley",
+    title="Rosenbrock's banana",
     a=Param(1.0, -1.5, 1.5, help="the minimum sits at (a, a²)"),
     b=Param(100.0, 1.0, 1000.0, log=True, help="steepness of the valley walls"),
 )
 def rosenbrock(a, b):
     return describe(
         _rosenbrock,
-        title="Rosenbrock's banana",
         domain=((-2, 2), (-1, 3)),
         start=(-1.5, 2.0),
         minima=[((a, a * a), 0.0)],
@@ -92,11 +91,10 @@ def _long_valley(xy, p):
     return 0.01 * (x - 4.0) ** 2 + 5.0 * (y - 0.3 * jnp.sin(x)) ** 2
 
 
-@register("valley")
+@register("valley", title="Long winding valley")
 def long_valley():
     return describe(
         _long_valley,
-        title="Long winding valley",
         domain=((-5, 5), (-1.5, 1.5)),
         start=(-4.5, 1.2),
         minima=[((4.0, 0.3 * float(jnp.sin(4.0))), 0.0)],
@@ -116,11 +114,10 @@ def _beale(xy, p):
     return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
 
 
-@register("valley")
+@register("valley", title="Beale")
 def beale():
     return describe(
         _beale,
-        title="Beale",
         domain=((-4.5, 4.5), (-4.5, 4.5)),
         start=(1.0, 1.5),
         minima=[((3.0, 0.5), 0.0)],
@@ -140,11 +137,10 @@ def _booth(xy, p):
     return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2
 
 
-@register("bowl")
+@register("bowl", title="Booth")
 def booth():
     return describe(
         _booth,
-        title="Booth",
         domain=((-10, 10), (-10, 10)),
         start=(-8.0, -8.0),
         minima=[((1.0, 3.0), 0.0)],
@@ -163,11 +159,10 @@ def _matyas(xy, p):
     return 0.26 * (x**2 + y**2) - 0.48 * x * y
 
 
-@register("valley")
+@register("valley", title="Matyas")
 def matyas():
     return describe(
         _matyas,
-        title="Matyas",
         domain=((-10, 10), (-10, 10)),
         start=(-8.0, 6.0),
         minima=[((0.0, 0.0), 0.0)],
@@ -187,11 +182,10 @@ def _zakharov(xy, p):
     return x**2 + y**2 + s**2 + s**4
 
 
-@register("bowl")
+@register("bowl", title="Zakharov")
 def zakharov():
     return describe(
         _zakharov,
-        title="Zakharov",
         domain=((-5, 5), (-5, 5)),
         start=(-4.0, 4.0),
         minima=[((0.0, 0.0), 0.0)],
@@ -210,11 +204,10 @@ def _bukin_n6(xy, p):
     return 100.0 * safe_sqrt(jnp.abs(y - 0.01 * x**2)) + 0.01 * jnp.abs(x + 10.0)
 
 
-@register("valley")
+@register("valley", title="Bukin N.6")
 def bukin_n6():
     return describe(
         _bukin_n6,
-        title="Bukin N.6",
         domain=((-15, -5), (-3, 3)),
         start=(-6.0, 2.0),
         minima=[((-10.0, 1.0), 0.0)],

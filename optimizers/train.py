@@ -348,4 +348,4 @@ def register_slice() -> None:
     here, so landscapes can't define it without importing optimizers). Called once by
     `optimizers/__init__.py`."""
     if "network_slice" not in landscapes_names():
-        register("model", **SLICE_PARAMS)(network_slice)
+        register("model", title="Network loss slice", **SLICE_PARAMS)(network_slice)
