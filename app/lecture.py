@@ -78,6 +78,8 @@ def export_menu(scene: scenes.Scene, title: str) -> None:
         with right:
             fps = whole(tr("export.fps"), "export_fps", 1, 60, 1)
         st.caption(tr("export.duration", seconds=f"{frames / fps:.1f}"))
+        if exports.falls_back("png", lang()):
+            st.caption(f":warning: {tr('export.no_cjk_font')}")
         chosen = lab().knob("export_step")  # None: the last step, as the steps change
         step = scene.steps if chosen is None else min(int(chosen), scene.steps)
         control(
@@ -89,7 +91,9 @@ def export_menu(scene: scenes.Scene, title: str) -> None:
             min_value=0,
             max_value=scene.steps,
         )
+        curve = knob(st.checkbox, tr("export.curve"), "export_curve", help=tr("export.curve_help"))
         options = {
+            "curve": bool(curve),
             "size": size,
             "frames": frames,
             "fps": fps,
@@ -144,7 +148,9 @@ def share(scene: scenes.Scene) -> None:
         return
     base = (st.context.url or "").split("?")[0]
     scene_query = scenes.query_string(scene)
-    with st.expander(tr("share.title"), icon=":material/link:"):
+    with lazy_panel(tr("share.title"), ":material/link:", "share") as panel:
+        if not panel.open:
+            return
         st.caption(tr("share.link"))
         st.code(f"{base}?{scene_query}{_flags(views.View(lang()))}", language=None)
         hide = knob(
@@ -167,6 +173,13 @@ def share(scene: scenes.Scene) -> None:
         st.code(iframe, language="html")
 
 
+def lazy_panel(label: str, icon: str, name: str):
+    """An expander whose content is made only while it is open (opening it reruns): a closed
+    panel costs the page nothing, where three highlighted links or a dozen formulas would
+    take a quarter of a second of the browser's first draw."""
+    return st.expander(label, icon=icon, key=f"panel.{name}", on_change="rerun")
+
+
 def _flags(view: views.View) -> str:
     return "".join(f"&{k}={v}" for k, v in views.to_query(view).items())
 
@@ -175,7 +188,9 @@ def formula_panel(scene: scenes.Scene, labels: list[str]) -> None:
     """The surface's formula and each run's update rule and schedule, with the values that run."""
     if not shows("formulas"):
         return
-    with st.expander(tr("formulas.title"), icon=":material/function:"):
+    with lazy_panel(tr("formulas.title"), ":material/function:", "formulas") as panel:
+        if not panel.open:
+            return
         surface = scene.surface_object()
         st.markdown(
             f"**{tr('formulas.surface')}** · {plain(named('surface', scene.surface, 'title', surface.title))}"  # noqa: E501

@@ -16,6 +16,10 @@ from app import insights_view, network_view, surfaces_view
 from app import lab as labs
 from app.session import control, guarded, lab, show_notices, shows, titles, tr
 
+# Streamlit leaves a 6rem band above the first element; the picture needs the room more
+PAGE_CSS = """<style>
+div[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+</style>"""
 VIEWS = {
     "surfaces": surfaces_view.draw,
     "insights": insights_view.draw,
@@ -25,6 +29,7 @@ VIEWS = {
 
 def run() -> None:
     st.set_page_config(page_title="Loss Landscape Lab", page_icon="⛰️", layout="wide")
+    st.html(PAGE_CSS)
     lab()  # the first run reads the link
     with st.sidebar:
         if shows("lang"):

@@ -55,14 +55,14 @@ def stop(process: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def app_process(port: int | None = None, script: str = "streamlit_app.py", timeout: float = 90.0):
-    """One app process on a loopback port (a free one by default); yields (url, process)."""
+    """One app process on a loopback port (a free one by default); yields (url, process). The
+    app itself starts warmed (`app.serve`); any other script with plain `streamlit run`."""
     port = port or free_port()
+    launcher = ["app.serve"] if script == "streamlit_app.py" else ["streamlit", "run", script]
     command = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        script,
+        *launcher,
         "--server.port",
         str(port),
         "--server.address",

@@ -22,6 +22,13 @@ def app(query: dict | None = None) -> AppTest:
     return at.run()
 
 
+def open_panels(at: AppTest) -> AppTest:
+    """Open the share and formula panels (their content is made only while they are open)."""
+    for name in ("share", "formulas"):
+        at.session_state[f"panel.{name}"] = True
+    return at.run()
+
+
 def shown(markdown: str) -> str:
     """What a reader sees of an element's Markdown source (the app escapes user text)."""
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")

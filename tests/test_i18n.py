@@ -14,7 +14,7 @@ import optimizers
 import scenes
 from app import lab as labs
 from charts.code import PLAYER_WORDS
-from tests.test_app import APP, TIMEOUT, lab
+from tests.test_app import APP, TIMEOUT, lab, open_panels
 
 CHINESE = ("zh-Hant", "zh-Hans")
 # Values that are the same in every language: names of methods and data sets, pure notation.
@@ -175,10 +175,10 @@ def test_the_whole_app_renders_in_each_language(lang, view):
     at.query_params.update(lang=lang, view=view, surface="rosenbrock")
     at.run()
     assert not at.exception
-    if view == "surfaces":  # open every row's "more" panel, so its settings render too
+    if view == "surfaces":  # open every row's "more" panel and the lecture panels
         for row_id in lab(at).row_ids:
             at.session_state["lab"] = labs.set_open(lab(at), row_id, True)
-        at.run()
+        open_panels(at)
         assert not at.exception
     assert set() == i18n.MISSING
     assert english_left(at) == []

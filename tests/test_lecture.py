@@ -11,7 +11,7 @@ import optimizers
 import scenes
 from optimizers import rules
 from scenes import view
-from tests.test_app import app, current_scene, lab, worded
+from tests.test_app import app, current_scene, lab, open_panels, worded
 
 LESSON = {
     "surface": "quadratic",
@@ -23,7 +23,8 @@ def test_the_formula_panel_shows_each_rule_with_the_values_that_run():
     at = app(
         {**LESSON, "o": [*LESSON["o"], "adam;learning_rate=0.003;s=step;s.every=25;s.factor=0.3"]}
     )
-    latex = [e.value.strip("$\n") for e in at.latex]
+    assert not any(r"\theta -" in e.value for e in at.latex)  # a closed panel makes no rules
+    latex = [e.value.strip("$\n") for e in open_panels(at).latex]
     assert not at.exception
     assert any(r"\theta - {\color{#d62728}0.05}\, g" in t for t in latex)  # SGD at 0.05
     assert any(
@@ -85,7 +86,8 @@ def test_view_flags_round_trip_and_bad_ones_are_reported():
 
 def test_the_share_panel_offers_a_lesson_link_and_an_iframe_snippet():
     at = app(LESSON)
-    at.multiselect(key=worded("share_hide")).set_value(["lr", "sidebar"]).run()
+    assert not at.code  # a closed panel makes no links
+    open_panels(at).multiselect(key=worded("share_hide")).set_value(["lr", "sidebar"]).run()
     codes = [c.value for c in at.code]
     lesson = next(c for c in codes if "lr_hide=true" in c)
     assert "sidebar_hide=true" in lesson and "&o=" in lesson
