@@ -51,26 +51,33 @@ class Overlay {
     this.canvas.addEventListener("mouseleave", () => (this.tip.hidden = true));
   }
 
+  // Lay the canvas exactly over the Vega view's canvas, in the view's own (unscaled) pixels:
+  // the player scales the whole picture to the space it has (a CSS transform), and the
+  // backing store follows the screen's pixels, so trails stay sharp at any scale.
   fit() {
-    const box = this.view.container().querySelector("canvas").getBoundingClientRect();
+    const vega = this.view.container().querySelector("canvas");
+    const box = vega.getBoundingClientRect();
     const frame = this.canvas.parentElement.getBoundingClientRect(); // the overlay's containing block
-    this.width = box.width; this.height = box.height;
-    this.dpr = window.devicePixelRatio || 1;
+    this.width = vega.offsetWidth || box.width; this.height = vega.offsetHeight || box.height;
+    this.scale = box.width / this.width || 1;
+    this.ratio = (window.devicePixelRatio || 1) * this.scale;
     Object.assign(this.canvas.style, {
-      left: `${box.left - frame.left}px`, top: `${box.top - frame.top}px`, width: `${box.width}px`, height: `${box.height}px`,
+      left: `${(box.left - frame.left) / this.scale}px`, top: `${(box.top - frame.top) / this.scale}px`,
+      width: `${this.width}px`, height: `${this.height}px`,
     });
-    this.canvas.width = Math.round(box.width * this.dpr);
-    this.canvas.height = Math.round(box.height * this.dpr);
+    this.canvas.width = Math.round(this.width * this.ratio);
+    this.canvas.height = Math.round(this.height * this.ratio);
   }
 
   clear() {
-    this.ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    this.ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
     this.ctx.clearRect(0, 0, this.width, this.height);
   }
 
+  // An event's position in the view's own pixels.
   local(event) {
     const box = this.canvas.getBoundingClientRect();
-    return [event.clientX - box.left, event.clientY - box.top];
+    return [(event.clientX - box.left) / this.scale, (event.clientY - box.top) / this.scale];
   }
 
   showTip(point, px, py) {
@@ -256,14 +263,18 @@ function axisPosition(kind, lo, hi) {
   return (v) => (t(v) - a) / span;
 }
 
-// A y domain covering `values` (finite; positive for log axes), widened to whole decades on log axes.
+// A y domain covering `values` (finite; positive for log axes), padded so that no value lies
+// on the frame (a constant rate, a loss at its floor), and widened to whole decades on log axes.
 function domainOf(values, kind) {
   let lo = Infinity, hi = -Infinity;
   for (const v of values) if (Number.isFinite(v) && (kind !== "log" || v > 0)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   if (!(lo <= hi)) return kind === "log" ? [0.1, 10] : [-1, 1];
-  if (kind !== "log") return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
-  const [a, b] = [Math.floor(Math.log10(lo)), Math.ceil(Math.log10(hi))];
-  return [10 ** a, 10 ** Math.max(b, a + 1)];
+  if (kind !== "log") {
+    const pad = lo === hi ? Math.max(Math.abs(lo) * 0.1, 1) : (hi - lo) * 0.05;
+    return [lo - pad, hi + pad];
+  }
+  const [a, b] = [Math.floor(Math.log10(lo) - 0.1), Math.ceil(Math.log10(hi) + 0.1)];
+  return [10 ** a, 10 ** b];
 }
 
 // Loss and learning rate against step, every run, with a cursor at the current step. The
@@ -310,7 +321,7 @@ class Curves extends Overlay {
     const { lines } = this;
     lines.width = this.canvas.width; lines.height = this.canvas.height;
     const ctx = lines.getContext("2d");
-    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
     ctx.lineWidth = 1.6 * this.thick;
     ctx.lineJoin = "round";
     const width = this.header.steps + 1;

@@ -84,10 +84,14 @@ const TEMPLATE = `
     <label><input type="checkbox" class="lll-loop" checked> <span data-text="loop">loop</span></label>
   </div>
   <ul class="lll-legend"></ul>
-  <div class="lll-view"></div>
-  <div class="lll-3d"></div>
-  <div class="lll-curves"></div>
+  <div class="lll-stage">
+    <div class="lll-box lll-landscape"><div class="lll-view"></div></div>
+    <div class="lll-3d"></div>
+    <div class="lll-box lll-curves-box"><div class="lll-curves"></div></div>
+  </div>
 </div>`;
+const WIDE = 1100; // px of player width from which the curves sit beside the landscape
+const LARGEST = 1.6; // the most a picture is enlarged (its canvas is drawn at its spec's size)
 
 class Player {
   constructor(root) {
@@ -106,7 +110,36 @@ class Player {
     this.el(".lll-player").tabIndex = 0;
     this.el(".lll-player").addEventListener("keydown", (e) => this.onKey(e));
     this.frame = requestAnimationFrame((t) => this.tick(t));
+    this.resizing = new ResizeObserver(() => this.fitToSpace());
+    this.resizing.observe(this.el(".lll-player"));
+    this.onWindow = () => this.fitToSpace();
+    window.addEventListener("resize", this.onWindow);
     hub().players.push(this);
+  }
+
+  // Size the picture to the space it has: the landscape and the curves beside each other on
+  // wide players, stacked on narrow ones; each scaled to its box's width, and the landscape
+  // also to the window's height, so the whole plot can be seen at once.
+  fitToSpace() {
+    const width = this.el(".lll-stage").clientWidth;
+    if (!this.view || !width) return;
+    const wide = width >= WIDE;
+    this.el(".lll-stage").classList.toggle("lll-wide", wide);
+    const room = Math.max(window.innerHeight - this.el(".lll-controls").offsetHeight - 40, 200);
+    const landscape = wide ? width * 0.6 : width;
+    this.scaleBox(".lll-landscape", ".lll-view", landscape, room);
+    this.scaleBox(".lll-curves-box", ".lll-curves", wide ? width - landscape - 16 : width, Infinity);
+    for (const overlay of [this.trails, this.curveLines]) overlay.fit();
+    if (this.trails.pixels) this.trails.draw(Math.max(this.step, 0));
+    if (this.curveLines.panels) this.curveLines.render();
+  }
+
+  scaleBox(box, inner, width, height) {
+    const content = this.el(inner);
+    const natural = [content.offsetWidth, content.offsetHeight];
+    const scale = Math.min(width / natural[0], height / natural[1], LARGEST);
+    content.style.transform = `scale(${scale})`;
+    Object.assign(this.el(box).style, { width: `${natural[0] * scale}px`, height: `${natural[1] * scale}px` });
   }
 
   // Titles, labels and texts in the reader's language (textContent and attributes: never HTML).
@@ -240,6 +273,7 @@ class Player {
     if (this.surface3d) this.surface3d.thick = this.thick;
     await this.curveLines.setData(header, data.paths);
     if (this.header !== header) return; // newer data arrived while the axes were redrawn
+    this.fitToSpace(); // the curves' axis labels may have grown with the new data
     this.position = Math.min(this.position, this.steps);
     this.step = -1;
     this.show(Math.floor(this.position));
@@ -262,11 +296,14 @@ class Player {
     this.trails = new Trails(this.el(".lll-view"), this.view, (x, y) => this.setTrigger && this.setTrigger("start", { x, y }));
     this.curveLines = new Curves(this.el(".lll-curves"), this.curvesResult.view, specs.curves.usermeta.loss);
     this.setWords(this.words);
+    this.fitToSpace();
     return this.specKey === key;
   }
 
   destroy() {
     cancelAnimationFrame(this.frame);
+    this.resizing.disconnect();
+    window.removeEventListener("resize", this.onWindow);
     if (this.pageKeys) document.removeEventListener("keydown", this.pageKeys);
     for (const result of [this.result, this.curvesResult]) if (result) result.finalize();
     for (const overlay of [this.trails, this.curveLines]) if (overlay) overlay.remove();
