@@ -58,6 +58,7 @@ KNOBS = MappingProxyType(
         "export_frames": 150,
         "export_fps": 25,
         "export_step": None,  # None: the last step
+        "export_curve": False,
         "share_hide": (),
         "net_slice_run": 0,
         "net_slice_pca": "random",

@@ -317,18 +317,36 @@ def scene_specs(
     }
 
 
+def legend(labels, colors) -> alt.LayerChart:
+    """The runs' colours and labels, one row each (static pictures; the player has its own)."""
+    runs = enumerate(zip(labels, colors, strict=True))
+    rows = alt.Data(values=[{"k": k, "label": str(t), "c": c} for k, (t, c) in runs])
+    y = alt.Y("k:O", axis=None)
+    swatch = alt.Chart(rows).mark_point(filled=True, size=120, opacity=1)
+    text = alt.Chart(rows).mark_text(align="left", dx=12, fontSize=12)
+    return alt.layer(
+        swatch.encode(x=alt.value(6), y=y, color=alt.Color("c:N", scale=None)),
+        text.encode(x=alt.value(6), y=y, text="label:N"),
+    ).properties(width=300, height=20 * len(labels))
+
+
 def scene_chart(
     surface: landscapes.Surface,
     layout: str = "overlay",
     n_series: int = 1,
     size: int = 520,
     lang: str = "en",
+    runs: tuple[list, list] | None = None,
 ):
-    """The whole picture as one static chart (for files and the naive benchmark baseline)."""
-    chart = alt.vconcat(
+    """The whole picture as one static chart (for files and the naive benchmark baseline);
+    `runs` = (labels, colours) adds their legend."""
+    parts = [
         panels(surface, layout, n_series, size, lang=lang),
         curves(surface, width=max(240, size // 2 - 30), lang=lang),
-    )
+    ]
+    if runs is not None:
+        parts.insert(1, legend(*runs))
+    chart = alt.vconcat(*parts)
     return _configure(
         chart.add_params(STEP, LAST_STEP).properties(datasets=background_data(surface)), resize=True
     )
@@ -367,7 +385,7 @@ def filled_scene_chart(
         }
         for i, d in enumerate(t.diverged_at)
     ]
-    spec = scene_chart(surface, layout, n, lang=lang).to_dict()
+    spec = scene_chart(surface, layout, n, lang=lang, runs=(t.labels, colors)).to_dict()
     spec["datasets"].update(paths=values, ends=ends)
     for param in spec["params"]:
         param["value"] = {"step": int(step), "last_step": max(points - 1, 1)}.get(

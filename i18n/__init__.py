@@ -85,5 +85,11 @@ def shown(value, lang: str) -> str:
     return value.to(lang) if isinstance(value, Message) else str(value)
 
 
+def own_words(value: str, lang: str) -> str:
+    """A text the Lab wrote as data (a preset's run labels, under `words.<text>` in the tables)
+    in `lang`; any other text, such as a label a user typed, as it is."""
+    return table(lang).get(f"words.{value}", value)
+
+
 def has_cjk(value: str) -> bool:
     return bool(re.search(r"[\u3400-\u9fff]", value))

@@ -84,11 +84,16 @@ def main(argv=None) -> int:
     render.add_argument(
         "--lang", choices=list(i18n.LANGS), default="en", help="language of the picture's words"
     )
+    render.add_argument(
+        "--curve", action="store_true", help="GIF/MP4: the loss curves under the picture"
+    )
     args = parser.parse_args(argv)
     if args.command == "list":
         for name in presets.names():
             print(f"{name}\t{presets.load(name)[0]['title']}")
         return 0
+    if export.falls_back(args.format, args.lang):
+        print(f"note: {i18n.text('export.no_cjk_font', args.lang)}", file=sys.stderr)
     try:
         title, scene = load(args.source)
         bar = progress_bar if args.format in ("gif", "mp4") and sys.stderr.isatty() else None
@@ -103,6 +108,7 @@ def main(argv=None) -> int:
             title=title,
             lang=args.lang,
             progress=bar,
+            curve=args.curve,
         )
     except (InputError, ValueError, OSError) as error:
         print(f"error: {one_line(error)}", file=sys.stderr)

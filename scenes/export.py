@@ -30,6 +30,7 @@ from optimizers import insight
 from scenes.scene import Scene
 
 FORMATS = ("gif", "mp4", "html", "png", "svg", "csv", "json")
+PICTURES = ("gif", "mp4", "png")  # text drawn here, with this machine's fonts
 MAX_SIZE = 1600  # pixels across
 MAX_FRAMES = 1000
 COLUMNS = (
@@ -132,10 +133,16 @@ def still(scene: Scene, t: optimizers.Trajectories, step: int, fmt: str, lang: s
 
 
 def animation(
-    scene: Scene, t, size: int, frames: int, lang: str = "en", progress: Callable | None = None
+    scene: Scene,
+    t,
+    size: int,
+    frames: int,
+    lang: str = "en",
+    progress: Callable | None = None,
+    curve: bool = False,
 ):
     """(last frame, the frames one by one): `frames` evenly spaced steps drawn over a background
-    drawn once; `progress(fraction)` after each."""
+    drawn once (`curve`: with the loss curves under it); `progress(fraction)` after each."""
     painter = frame_charts.Frames(
         scene.surface_object(),
         t.xy,
@@ -146,6 +153,7 @@ def animation(
         i18n.text("player.step", lang),
         t.escapes(),
         lang,
+        loss=t.loss if curve else None,
     )
     steps = frame_charts.frame_steps(scene.steps, frames)
 
@@ -159,10 +167,17 @@ def animation(
 
 
 def gif(
-    scene: Scene, t, size=600, frames=150, fps=25, lang="en", progress: Callable | None = None
+    scene: Scene,
+    t,
+    size=600,
+    frames=150,
+    fps=25,
+    lang="en",
+    progress: Callable | None = None,
+    curve: bool = False,
 ) -> bytes:
     """The animation as a looping GIF, `fps` frames a second, one palette for every frame."""
-    last, pictures = animation(scene, t, size, frames, lang, progress)
+    last, pictures = animation(scene, t, size, frames, lang, progress, curve)
     palette = _palette(last, scene.colors())  # one palette for all: no flicker
     images = [picture.quantize(palette=palette, dither=0) for picture in pictures]
     out = io.BytesIO()
@@ -178,12 +193,19 @@ def gif(
 
 
 def mp4(
-    scene: Scene, t, size=600, frames=150, fps=25, lang="en", progress: Callable | None = None
+    scene: Scene,
+    t,
+    size=600,
+    frames=150,
+    fps=25,
+    lang="en",
+    progress: Callable | None = None,
+    curve: bool = False,
 ) -> bytes:
     """The animation as H.264 video (yuv420p, so every player and slide program takes it)."""
     import imageio_ffmpeg  # the ffmpeg binary comes with this package (imported only when needed)
 
-    last, pictures = animation(scene, t, size, frames, lang, progress)
+    last, pictures = animation(scene, t, size, frames, lang, progress, curve)
     width, height = (last.width + 1) // 2 * 2, (last.height + 1) // 2 * 2  # H.264 wants even sizes
     with tempfile.TemporaryDirectory() as folder:
         path = pathlib.Path(folder) / "scene.mp4"
@@ -243,9 +265,11 @@ def render(
     title: str = "",
     lang: str = "en",
     progress: Callable | None = None,
+    curve: bool = False,
 ) -> bytes:
     """The file's bytes for `scene` as `fmt` (`title` heads an HTML page; `lang` is the language
-    of a picture's or page's words); sizes and counts outside their caps raise ValueError."""
+    of a picture's or page's words; `curve` puts the loss curves under an animation); sizes and
+    counts outside their caps raise ValueError."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
     if not (16 <= size <= MAX_SIZE and 1 <= frames <= MAX_FRAMES and 1 <= fps <= 60):
@@ -254,12 +278,13 @@ def render(
     if not 0 <= step <= scene.steps:
         raise ValueError(f"step must be within 0–{scene.steps}")
     t = trajectories(scene)
+    lang = picture_language(fmt, lang)
     shown = t._replace(
         labels=scene.shown_labels(t.labels, lang)
     )  # pictures speak the reader's language
     writers = {
-        "gif": lambda: gif(scene, shown, size, frames, fps, lang, progress),
-        "mp4": lambda: mp4(scene, shown, size, frames, fps, lang, progress),
+        "gif": lambda: gif(scene, shown, size, frames, fps, lang, progress, curve),
+        "mp4": lambda: mp4(scene, shown, size, frames, fps, lang, progress, curve),
         "html": lambda: html(scene, shown, title, lang),
         "png": lambda: still(scene, shown, step, "png", lang),
         "svg": lambda: still(scene, shown, step, "svg", lang),
@@ -267,6 +292,18 @@ def render(
         "json": lambda: to_json(scene, t).encode("utf-8"),
     }
     return writers[fmt]()
+
+
+def picture_language(fmt: str, lang: str) -> str:
+    """The language a file of `fmt` can speak here: a picture drawn on this machine falls
+    back to English when no installed font writes Chinese (`falls_back` says so first)."""
+    return "en" if falls_back(fmt, lang) else lang
+
+
+def falls_back(fmt: str, lang: str) -> bool:
+    """Whether a `fmt` file asked for in `lang` will be in English for want of a Chinese font
+    (SVG and HTML carry text for the reader's own fonts)."""
+    return fmt in PICTURES and lang != "en" and frame_charts.cjk_font() is None
 
 
 def export(scene: Scene, fmt: str, path, **options) -> pathlib.Path:

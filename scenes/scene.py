@@ -113,11 +113,15 @@ class Scene:
 
     def shown_labels(self, labels, lang: str = "en") -> list[str]:
         """The runs' labels for pictures in `lang`: an automatic label's optimizer name (and
-        "Armijo line search") translated; a typed label as typed. Data files keep English."""
+        "Armijo line search") translated, and a preset's labels; a typed label as typed. Data
+        files keep English."""
         shown = []
         for row, label in zip(self.rows, labels, strict=True):
             title = optimizers.entry(row.name).title
-            if row.label or lang == "en" or not label.startswith(title):
+            if row.label:
+                shown.append(i18n.own_words(label, lang))
+                continue
+            if lang == "en" or not label.startswith(title):
                 shown.append(label)
                 continue
             rest = label[len(title) :].replace(

@@ -13,10 +13,12 @@ import sys
 import xml.etree.ElementTree as ElementTree
 
 import imageio_ffmpeg
+import numpy as np
 import pytest
 from PIL import Image
 
 import scenes
+from charts import landscape
 from charts.payload import unpack
 from optimizers import insight
 from scenes import export
@@ -237,3 +239,68 @@ def test_the_data_files_say_each_steps_status_and_leave_what_does_not_exist_empt
         assert r["status"] == "diverged" and float(r["lr"]) == pytest.approx(0.05)
         assert r["x"] == r["y"] == r["loss"] == r["grad_x"] == r["update_y"] == ""
     assert all(rows[0][k] == "" for k in ("lr", "grad_x", "grad_y", "update_x", "update_y"))
+
+
+def test_nice_ticks_are_one_two_or_five_times_a_power_of_ten():
+    """Heckbert's "nice numbers for graph labels" (Graphics Gems, 1990): ticks 1, 2 or 5
+    times a power of ten apart, inside the range."""
+    from charts.frames import nice_ticks
+
+    assert nice_ticks(-2, 2) == [-2, -1, 0, 1, 2]
+    assert nice_ticks(0, 1) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert nice_ticks(-4.5, 4.5) == [-4, -2, 0, 2, 4]
+    assert nice_ticks(0.3, 2.7, 3) == [1.0, 2.0]  # a step of 2.4 / 2 = 1.2 rounds to 1
+
+
+def test_a_presets_labels_speak_the_readers_language_in_every_picture():
+    _, scene, _ = scenes.presets.load("lr_too_small_good_too_large")
+    t = export.trajectories(scene)
+    assert scene.shown_labels(t.labels, "zh-Hant") == [
+        "太小 (0.005)",
+        "剛好 (0.08)",
+        "太大 (0.105)",
+    ]
+    assert scene.shown_labels(t.labels, "zh-Hans") == [
+        "太小 (0.005)",
+        "刚好 (0.08)",
+        "太大 (0.105)",
+    ]
+    typed = scenes.from_dict({"rows": [{"name": "sgd", "label": "too small, says me"}]})
+    assert typed.shown_labels(["too small, says me"], "zh-Hant") == ["too small, says me"]
+
+
+def test_a_still_has_a_legend_of_the_runs_in_their_colours():
+    _, scene, _ = scenes.presets.load("lr_too_small_good_too_large")
+    t = export.trajectories(scene)
+    labels = scene.shown_labels(t.labels, "zh-Hant")
+    spec = landscape.filled_scene_chart(
+        scene.surface_object(), scene.layout, t._replace(labels=labels), scene.colors(), 10
+    )
+    rows = spec["vconcat"][1]["data"]["values"]  # under the picture, above the curves
+    assert [(r["label"], r["c"]) for r in rows] == list(zip(labels, scene.colors(), strict=True))
+
+
+def test_an_animation_has_axes_and_can_carry_its_loss_curves():
+    from charts import frames
+
+    _, scene, _ = scenes.presets.load("lr_too_small_good_too_large")
+    t = export.trajectories(scene)
+    args = (scene.surface_object(), t.xy, t.diverged_at, t.labels, scene.colors(), 300)
+    plain, curved = frames.Frames(*args), frames.Frames(*args, loss=t.loss)
+    assert plain.left > 0 and curved.frame(0).height > plain.frame(0).height + 60
+    (left, top, right, bottom), _, _ = curved.curve
+    early, late = (np.asarray(curved.frame(k))[top:bottom, left:right] for k in (0, scene.steps))
+    green = frames.rgb(scene.colors()[1])  # the good rate's curve is drawn as the steps go by
+    assert not (early == green).all(axis=-1).any() and (late == green).all(axis=-1).sum() > 50
+    axis = np.asarray(plain.frame(0))[plain.top : plain.top + plain.height, : plain.left - 8]
+    assert (axis < 100).all(axis=-1).sum() > 30  # tick values written left of the picture
+
+
+def test_pictures_fall_back_to_english_where_no_font_writes_chinese(monkeypatch):
+    from charts import frames
+
+    monkeypatch.setattr(frames, "cjk_font", lambda *a: None)
+    assert export.picture_language("png", "zh-Hant") == "en"
+    assert export.picture_language("gif", "zh-Hans") == "en"
+    assert export.picture_language("svg", "zh-Hant") == "zh-Hant"  # the reader's fonts draw it
+    assert not export.falls_back("png", "en")
