@@ -6,6 +6,7 @@ draws; each computation is cached and shared across sessions.
 
 from __future__ import annotations
 
+import functools
 import json
 
 import numpy as np
@@ -22,6 +23,7 @@ from optimizers import cost, insight, rules
 
 TOOLS = labs.TOOLS
 BUDGET = cost.BUDGET_SECONDS  # of computing per request, whatever its sizes
+setting = functools.partial(knob, hide="insight")  # a tool's setting: `insight_hide` hides them all
 
 
 def _scene(scene_json: str) -> scenes.Scene:
@@ -116,6 +118,7 @@ def draw() -> None:
         lab().tool,
         labs.set_tool,
         by_language=True,
+        hide="tool",
         options=TOOLS,
         horizontal=True,
         format_func=titles("insight.tool."),
@@ -158,7 +161,7 @@ def set_rate(row: int, rate: float, label: str) -> None:
 
 
 def sweep_view(scene, scene_json, labels) -> None:
-    n = knob(st.select_slider, tr("insight.rates"), "sweep_n", options=[200, 400, 1000, 2000])
+    n = setting(st.select_slider, tr("insight.rates"), "sweep_n", options=[200, 400, 1000, 2000])
     share = BUDGET / len(scene.rows)  # the request's budget, shared by its rows
     sweeps = with_progress(range(len(scene.rows)), lambda i: rate_sweep(scene_json, i, n, share))
     say_cut(min(s.steps for s in sweeps), scene.steps)
@@ -253,7 +256,7 @@ def set_cell(row: int, picked: dict, label: str) -> None:
 
 
 def basins_view(scene, scene_json, labels) -> None:
-    n = knob(st.select_slider, tr("insight.grid"), "basins_n", options=[100, 200, 300])
+    n = setting(st.select_slider, tr("insight.grid"), "basins_n", options=[100, 200, 300])
     share = BUDGET / len(scene.rows)
     results = with_progress(range(len(scene.rows)), lambda i: basins(scene_json, i, n, share))
     say_cut(min(r.steps for r in results), scene.steps)
@@ -274,7 +277,7 @@ def chosen_row(name: str, rows, labels) -> int:
     kept = lab().knob(name)
     if kept not in rows:
         act(labs.set_knob, name, rows[0])
-    return knob(
+    return setting(
         st.selectbox,
         tr("insight.row"),
         name,
@@ -289,7 +292,7 @@ def range_view(scene, scene_json, labels) -> None:
     with left:
         row = chosen_row("range_row", range(len(labels)), labels)
     with middle:
-        start_lr = knob(
+        start_lr = setting(
             st.number_input,
             tr("schedule_param.start_lr"),
             "range_lo",
@@ -298,7 +301,7 @@ def range_view(scene, scene_json, labels) -> None:
             format="%g",
         )
     with right:
-        end_lr = knob(
+        end_lr = setting(
             st.number_input,
             tr("schedule_param.end_lr"),
             "range_hi",
@@ -330,7 +333,7 @@ def fan_view(scene, scene_json, labels) -> None:
     if lab().knob("fan_noise") is None:
         act(labs.set_knob, "fan_noise", float(scene.noise or 1.0))
     with left:
-        rows = knob(
+        rows = setting(
             st.multiselect,
             tr("insight.rows"),
             "fan_rows",
@@ -339,7 +342,7 @@ def fan_view(scene, scene_json, labels) -> None:
             format_func=labels.__getitem__,
         )
     with middle:
-        noise = knob(
+        noise = setting(
             st.number_input,
             tr("sidebar.noise"),
             "fan_noise",
@@ -348,7 +351,7 @@ def fan_view(scene, scene_json, labels) -> None:
             format="%g",
         )
     with right:
-        seeds = knob(
+        seeds = setting(
             st.slider, tr("insight.seeds"), "fan_seeds", min_value=4, max_value=insight.MAX_SEEDS
         )
     if not rows:
@@ -406,7 +409,7 @@ def explain_view(scene, scene_json, labels) -> None:
         if lab().knob("explain_step") > last:
             act(labs.set_knob, "explain_step", last)
         if last > 0:
-            k = knob(st.slider, tr("insight.step"), "explain_step", min_value=0, max_value=last)
+            k = setting(st.slider, tr("insight.step"), "explain_step", min_value=0, max_value=last)
         else:  # a one-step scene: nothing to slide over
             k = 0
     named_series = {tr(f"insight.series.{name}"): values for name, values in series.items()}

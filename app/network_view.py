@@ -6,6 +6,7 @@ Thin UI: the settings live in the Lab, `optimizers.train` runs, `charts.network`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
@@ -20,6 +21,10 @@ from charts import network as network_charts
 from landscapes import network
 from optimizers import train
 from scenes import playground
+
+# the view's settings: `network_hide` hides them all (their values stay)
+setting = functools.partial(knob, hide="network")
+setting_control = functools.partial(control, hide="network")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -69,7 +74,7 @@ def network_change(name: str, kind):
 
 def sidebar(settings: dict) -> None:
     with st.sidebar:
-        control(
+        setting_control(
             st.selectbox,
             tr("net.exercise"),
             "exercise",
@@ -81,7 +86,7 @@ def sidebar(settings: dict) -> None:
             format_func=titles("net."),
             placeholder=tr("net.choose_exercise"),
         )
-        control(
+        setting_control(
             st.selectbox,
             tr("net.dataset"),
             "net_dataset",
@@ -91,7 +96,7 @@ def sidebar(settings: dict) -> None:
             options=network.DATASETS,
             format_func=titles("net.dataset."),
         )
-        control(
+        setting_control(
             st.slider,
             tr("net.noise"),
             "net_noise",
@@ -101,7 +106,7 @@ def sidebar(settings: dict) -> None:
             max_value=0.5,
             step=playground.NOISE_STEP,
         )
-        control(
+        setting_control(
             st.select_slider,
             tr("net.hidden"),
             "net_hidden",
@@ -109,7 +114,7 @@ def sidebar(settings: dict) -> None:
             network_change("hidden", int),
             options=playground.HIDDEN,
         )
-        control(
+        setting_control(
             st.number_input,
             tr("net.epochs"),
             "net_epochs",
@@ -119,7 +124,7 @@ def sidebar(settings: dict) -> None:
             max_value=1000,
             step=50,
         )
-        control(
+        setting_control(
             st.number_input,
             tr("sidebar.seed"),
             "net_seed",
@@ -188,7 +193,7 @@ def loss_slice(settings: dict, result) -> None:
     st.subheader(tr("net.slice_title"))
     if lab().knob("net_slice_run") >= len(rows):
         act(labs.set_knob, "net_slice_run", 0)
-    choice = knob(
+    choice = setting(
         st.selectbox,
         tr("chart.run"),
         "net_slice_run",
@@ -196,7 +201,7 @@ def loss_slice(settings: dict, result) -> None:
         options=list(range(len(rows))),
         format_func=lambda i: f"{i + 1}. {result.labels[i]}",
     )
-    directions = knob(
+    directions = setting(
         st.radio,
         tr("net.directions"),
         "net_slice_pca",

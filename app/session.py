@@ -71,10 +71,15 @@ def widget_key(name: str, by_language: bool = False) -> str:
     return f"w.{lab().lang}.{name}" if by_language else f"w.{name}"
 
 
-def control(widget, label: str, name: str, value, change, *, by_language=False, **kwargs):
+def control(
+    widget, label: str, name: str, value, change, *, by_language=False, hide=None, **kwargs
+):
     """Draw `widget` showing `value` (read from the Lab); a change by the user runs
     `change(lab, new_value)` and the Lab it returns is the session's. `by_language`: the
-    widget shows worded choices (selectbox, radio, ...), so its key carries the language."""
+    widget shows worded choices (selectbox, radio, ...), so its key carries the language.
+    `hide`: the link's `<hide>_hide` flag that leaves the widget out (its value stays)."""
+    if hide is not None and not shows(hide):
+        return value
     key = widget_key(name, by_language)
     st.session_state[key] = (
         list(value) if isinstance(value, tuple) else value
@@ -94,7 +99,7 @@ def _changed(key: str, change) -> None:
     act(change, st.session_state.get(key))
 
 
-def knob(widget, label: str, name: str, *, by_language: bool = False, **kwargs):
+def knob(widget, label: str, name: str, *, by_language: bool = False, hide=None, **kwargs):
     """A widget for one of a view's own settings (`lab.KNOBS`); returns its value."""
     control(
         widget,
@@ -103,6 +108,7 @@ def knob(widget, label: str, name: str, *, by_language: bool = False, **kwargs):
         lab().knob(name),
         lambda now, value: labs.set_knob(now, name, value),
         by_language=by_language,
+        hide=hide,
         **kwargs,
     )
     return lab().knob(name)

@@ -274,9 +274,9 @@ def _workbench() -> None:
         st.rerun()
     left, right = st.columns(2)
     with left:
-        knob(st.toggle, tr("parts.toggle"), "parts", help=tr("parts.help"))
+        knob(st.toggle, tr("parts.toggle"), "parts", help=tr("parts.help"), hide="parts")
     with right:
-        knob(st.toggle, tr("view3d.toggle"), "view3d", help=tr("view3d.help"))
+        knob(st.toggle, tr("view3d.toggle"), "view3d", help=tr("view3d.help"), hide="view3d")
     scene = lab().scene
     labels = show(scene)
     st.subheader(tr("rows.title"))
@@ -303,6 +303,7 @@ def show(scene: scenes.Scene) -> list[str]:
         "text": code.player_words(lang()),
         "present": present,
         "lookahead": [row.name == "nesterov" for row in scene.rows],
+        "hide": [c for c in ("speed", "loop") if not now.shows(c)],
     }
     if now.knob("view3d"):
         extra["mesh"] = computed.surface_mesh(picture)

@@ -78,10 +78,10 @@ const TEMPLATE = `
     <button type="button" data-act="forward" data-word="forward">${ICONS.forward}</button>
     <input type="range" class="lll-scrub" min="0" max="1" value="0" data-word="step">
     <span class="lll-counter">0 / 0</span>
-    <label><span data-text="speed">speed</span> <select class="lll-speed">
+    <label class="lll-speed-control"><span data-text="speed">speed</span> <select class="lll-speed">
       <option value="0.25">¼×</option><option value="0.5">½×</option><option value="1" selected>1×</option>
       <option value="2">2×</option><option value="4">4×</option></select></label>
-    <label><input type="checkbox" class="lll-loop" checked> <span data-text="loop">loop</span></label>
+    <label class="lll-loop-control"><input type="checkbox" class="lll-loop" checked> <span data-text="loop">loop</span></label>
   </div>
   <ul class="lll-legend"></ul>
   <div class="lll-stage">
@@ -261,6 +261,7 @@ class Player {
     this.thick = header.present ? 2 : 1;
     this.el(".lll-player").classList.toggle("lll-present", Boolean(header.present));
     this.setWords(header.text || {});
+    for (const name of ["speed", "loop"]) this.el(`.lll-${name}-control`).hidden = (header.hide || []).includes(name);
     if ((header.present || header.page_keys) && !this.pageKeys) this.listenToPage();
     if (header.spec_key !== this.specKey && !(await this.mountViews(header.spec_key))) return;
     this.header = header;

@@ -31,6 +31,13 @@ CONTROLS = (
     "formulas",
     "link",
     "export",
+    "parts",
+    "view3d",
+    "speed",
+    "loop",
+    "tool",
+    "insight",
+    "network",
 )
 TRUE = ("1", "true", "yes", "on")
 NETWORK_KEYS = ("net.dataset", "net.noise", "net.hidden", "net.epochs", "net.seed", "net.row")

@@ -129,3 +129,26 @@ def test_every_schedule_formula_shows_its_values(kind):
     shown = rules.schedule(kind, params, 0.0123, steps=400)
     assert "0.0123" in shown or kind in ("range_test", "plateau")  # these two do not start from η₀
     assert "{\\color" in shown
+
+
+@pytest.mark.parametrize(
+    ("query", "gone"),
+    [
+        ({"parts_hide": "true", "view3d_hide": "true"}, ("parts", "view3d")),
+        ({"view": "insights", "tool_hide": "true"}, ("tool",)),
+        ({"view": "insights", "insight_hide": "true"}, ("sweep_n",)),
+        ({"view": "network", "network_hide": "true"}, ("net_dataset", "net_epochs", "exercise")),
+    ],
+)
+def test_every_control_has_a_flag_that_hides_it_and_keeps_its_value(query, gone):
+    shown = app({k: v for k, v in query.items() if k == "view"})
+    hidden = app(query)
+
+    def keys(at):
+        kinds = ("toggle", "radio", "selectbox", "select_slider", "number_input", "slider")
+        return {str(w.key) for kind in kinds for w in getattr(at, kind)}
+
+    for name in gone:
+        assert any(name in key for key in keys(shown)), name  # there without the flag
+        assert not any(name in key for key in keys(hidden)), name
+    assert current_scene(hidden) == current_scene(shown)

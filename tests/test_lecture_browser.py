@@ -106,3 +106,13 @@ def test_script_and_latex_payloads_are_shown_as_text_everywhere(page, server):
     assert page.evaluate("window.__pwned") is None
     assert page.locator("img[src='x'], a[href^='javascript']").count() == 0
     assert page.errors == []
+
+
+def test_a_lesson_link_can_hide_the_players_speed_and_loop_and_the_switches(page, server):
+    open_app(page, server, TWO_RUNS + "&speed_hide=true&loop_hide=true&view3d_hide=true")
+    expect(page.locator(".lll-speed-control")).to_be_hidden()
+    expect(page.locator(".lll-loop-control")).to_be_hidden()
+    expect(page.get_by_text("3-D view")).to_have_count(0)
+    expect(page.get_by_text("Show the parts of each step")).to_be_visible()
+    expect(page.locator(".lll-counter")).to_be_visible()  # the rest of the player stays
+    assert page.errors == []
