@@ -16,9 +16,11 @@ from app import insights_view, network_view, surfaces_view
 from app import lab as labs
 from app.session import control, guarded, lab, show_notices, shows, titles, tr
 
-# Streamlit leaves a 6rem band above the first element; the picture needs the room more
+# Streamlit leaves a 6rem band above the first element (the picture needs the room more),
+# and a formula wider than the sidebar would be cut off: it scrolls instead
 PAGE_CSS = """<style>
 div[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+section[data-testid="stSidebar"] .katex-display { overflow-x: auto; overflow-y: hidden; }
 </style>"""
 VIEWS = {
     "surfaces": surfaces_view.draw,

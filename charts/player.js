@@ -290,7 +290,8 @@ class Player {
     if (this.specKey !== key) return false;
     for (const result of [this.result, this.curvesResult]) if (result) result.finalize();
     for (const overlay of [this.trails, this.curveLines]) if (overlay) overlay.remove();
-    const options = { actions: false, renderer: "canvas", logLevel: 1, config: themeConfig(this.root, this.thick) };
+    this.theme = themeConfig(this.root, this.thick); // the page's colours: light or dark theme
+    const options = { actions: false, renderer: "canvas", logLevel: 1, config: this.theme };
     this.result = await embed(this.el(".lll-view"), specs.landscape, options);
     this.curvesResult = await embed(this.el(".lll-curves"), specs.curves, options);
     this.view = this.result.view;

@@ -2,6 +2,8 @@
 closed, a laptop and a wide screen. No sideways scrolling, the whole plot inside the window,
 the player usable by tap; the curves beside the plot only where there is room."""
 
+import re
+
 import pytest
 
 from tests.browser import READY, open_app, step
@@ -100,3 +102,46 @@ def test_the_picture_refits_when_the_window_changes(page, server):
         page.wait_for_timeout(100)
     assert_fits(page)
     assert page.locator(READY).count() == 1
+
+
+def luminance(color: str) -> float:
+    """WCAG 2's relative luminance of a CSS rgb()/rgba() colour: each sRGB channel c in [0, 1]
+    is linearised as c / 12.92 when c ≤ 0.04045, else ((c + 0.055) / 1.055) ** 2.4, and
+    L = 0.2126 R + 0.7152 G + 0.0722 B."""
+    channels = [float(v) / 255 for v in re.findall(r"[\d.]+", color)[:3]]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2's contrast ratio (L1 + 0.05) / (L2 + 0.05), the lighter over the darker."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_player_is_as_readable_in_the_dark_theme_as_in_the_light_one(browser, server, scheme):
+    """Streamlit follows the system's colour scheme; the player's words and Vega's axes
+    take the theme's text colour, at WCAG AA contrast (4.5:1) on its background."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
+    page = context.new_page()
+    page.errors = []
+    try:
+        open_app(page, server)
+        background = page.evaluate(
+            "() => getComputedStyle(document.querySelector(\"[data-testid='stApp']\")).backgroundColor"  # noqa: E501
+        )
+        dark = luminance(background) < 0.2
+        assert dark == (scheme == "dark")
+        counter = page.locator(".lll-counter").evaluate("(el) => getComputedStyle(el).color")
+        axis = page.evaluate("() => window.__lll.players[0].theme.axis.labelColor")
+        axis = page.evaluate(
+            "(c) => { const e = document.createElement('span'); e.style.color = c;"
+            " document.body.append(e); const v = getComputedStyle(e).color;"
+            " e.remove(); return v; }",
+            axis,
+        )
+        assert contrast(counter, background) >= 4.5 and contrast(axis, background) >= 4.5
+        assert page.errors == []
+    finally:
+        context.close()
