@@ -71,7 +71,7 @@ GALLERY := classic_beale lr_too_small_good_too_large momentum_vs_nesterov_ravine
 gallery: $(VENV)/.runtime
 	mkdir -p assets/gallery
 	for preset in $(GALLERY); do \
-	  $(BIN)/python -m scenes render $$preset --format gif --out assets/gallery/$$preset.gif --size 360 --frames 90 --fps 15 || exit 1; \
+	  $(BIN)/python -m scenes render $$preset --format gif --out assets/gallery/$$preset.gif --size 420 --frames 90 --fps 15 --curve || exit 1; \
 	done
 
 clean:

@@ -34,10 +34,11 @@ def cjk_font(candidates=CJK_FONTS) -> str | None:
     return next((path for path in candidates if pathlib.Path(path).is_file()), None)
 
 
-def font_for(texts, size: int, candidates=CJK_FONTS):
-    """(font, can_write_chinese): a CJK font when some text needs one and one is installed,
-    else Pillow's own font (which has no Chinese glyphs)."""
-    path = cjk_font(candidates) if any(i18n.has_cjk(str(t)) for t in texts) else None
+def font_for(size: int, candidates=CJK_FONTS):
+    """(font, can_write_chinese): an installed CJK font when there is one (it also has the
+    signs Pillow's own font lacks, such as − in "loss − f*"), else Pillow's own font, which
+    has no Chinese glyphs."""
+    path = cjk_font(candidates)
     if path:
         return ImageFont.truetype(path, size), True
     return ImageFont.load_default(size=size), False
@@ -104,13 +105,14 @@ class Frames:
         hatched = i18n.text("legend.not_finite", lang) if not_finite_anywhere(surface) else None
         curve_key = "chart.loss_gap" if surface.f_min is not None else "chart.loss_symlog"
         curve_title = i18n.text(curve_key, lang)
-        entries = [*labels, *([hatched] if hatched else []), curve_title]
-        self.font, chinese = font_for([*entries, step], max(11, size // 40))
+        self.font, chinese = font_for(max(11, size // 40))
         self.step_word = step if chinese or not i18n.has_cjk(step) else "step"
         if hatched and i18n.has_cjk(hatched) and not chinese:  # no font for it: English
             hatched = i18n.text("legend.not_finite")
         if i18n.has_cjk(curve_title) and not chinese:
             curve_title = i18n.text(curve_key)
+        if not chinese:  # Pillow's own font has no minus sign
+            curve_title = curve_title.replace("−", "-")
         fs = self.font.size
         self.left, self.top = int(fs * 3.8), 6  # room for the y axis's values
         aspect = min(max((y1 - y0) / (x1 - x0), 0.45), 1.3)
