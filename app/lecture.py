@@ -72,7 +72,7 @@ def export_menu(scene: scenes.Scene, title: str) -> None:
     with st.popover(tr("export.button"), icon=":material/download:"):
         left, middle, right = st.columns(3)
         with left:
-            size = whole(tr("export.width"), "export_size", 120, exports.MAX_SIZE, 40)
+            size = whole(tr("export.width"), "export_size", exports.MIN_SIZE, exports.MAX_SIZE, 40)
         with middle:
             frames = whole(tr("export.frames"), "export_frames", 2, exports.MAX_FRAMES, 10)
         with right:

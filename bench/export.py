@@ -69,7 +69,7 @@ def main():
     times = median_seconds_interleaved(
         {
             "ours": lambda: (out / "ours.gif").write_bytes(
-                export.gif(scene, t, args.size, args.frames)
+                export.gif(scene, export.animation(scene, t, args.size, args.frames))
             ),
             "matplotlib": lambda: matplotlib_gif(
                 scene, t, out / "matplotlib.gif", args.frames, args.size

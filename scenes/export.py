@@ -31,7 +31,7 @@ from scenes.scene import Scene
 
 FORMATS = ("gif", "mp4", "html", "png", "svg", "csv", "json")
 PICTURES = ("gif", "mp4", "png")  # text drawn here, with this machine's fonts
-MAX_SIZE = 1600  # pixels across
+MIN_SIZE, MAX_SIZE = 120, 1600  # pixels across, axes included
 MAX_FRAMES = 1000
 COLUMNS = (
     "step",
@@ -166,18 +166,10 @@ def animation(
     return painter.frame(steps[-1]), each()
 
 
-def gif(
-    scene: Scene,
-    t,
-    size=600,
-    frames=150,
-    fps=25,
-    lang="en",
-    progress: Callable | None = None,
-    curve: bool = False,
-) -> bytes:
-    """The animation as a looping GIF, `fps` frames a second, one palette for every frame."""
-    last, pictures = animation(scene, t, size, frames, lang, progress, curve)
+def gif(scene: Scene, animated, fps=25) -> bytes:
+    """`animated` (see `animation`) as a looping GIF, `fps` frames a second, one palette for
+    every frame."""
+    last, pictures = animated
     palette = _palette(last, scene.colors())  # one palette for all: no flicker
     images = [picture.quantize(palette=palette, dither=0) for picture in pictures]
     out = io.BytesIO()
@@ -192,20 +184,12 @@ def gif(
     return out.getvalue()
 
 
-def mp4(
-    scene: Scene,
-    t,
-    size=600,
-    frames=150,
-    fps=25,
-    lang="en",
-    progress: Callable | None = None,
-    curve: bool = False,
-) -> bytes:
-    """The animation as H.264 video (yuv420p, so every player and slide program takes it)."""
+def mp4(animated, fps=25) -> bytes:
+    """`animated` (see `animation`) as H.264 video (yuv420p, so every player and slide program
+    takes it)."""
     import imageio_ffmpeg  # the ffmpeg binary comes with this package (imported only when needed)
 
-    last, pictures = animation(scene, t, size, frames, lang, progress, curve)
+    last, pictures = animated
     width, height = (last.width + 1) // 2 * 2, (last.height + 1) // 2 * 2  # H.264 wants even sizes
     with tempfile.TemporaryDirectory() as folder:
         path = pathlib.Path(folder) / "scene.mp4"
@@ -272,8 +256,8 @@ def render(
     counts outside their caps raise ValueError."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
-    if not (16 <= size <= MAX_SIZE and 1 <= frames <= MAX_FRAMES and 1 <= fps <= 60):
-        raise ValueError(f"size must be 16–{MAX_SIZE}, frames 1–{MAX_FRAMES}, fps 1–60")
+    if not (MIN_SIZE <= size <= MAX_SIZE and 1 <= frames <= MAX_FRAMES and 1 <= fps <= 60):
+        raise ValueError(f"size must be {MIN_SIZE}–{MAX_SIZE}, frames 1–{MAX_FRAMES}, fps 1–60")
     step = scene.steps if step is None else step
     if not 0 <= step <= scene.steps:
         raise ValueError(f"step must be within 0–{scene.steps}")
@@ -282,9 +266,13 @@ def render(
     shown = t._replace(
         labels=scene.shown_labels(t.labels, lang)
     )  # pictures speak the reader's language
+
+    def animated():
+        return animation(scene, shown, size, frames, lang, progress, curve)
+
     writers = {
-        "gif": lambda: gif(scene, shown, size, frames, fps, lang, progress, curve),
-        "mp4": lambda: mp4(scene, shown, size, frames, fps, lang, progress, curve),
+        "gif": lambda: gif(scene, animated(), fps),
+        "mp4": lambda: mp4(animated(), fps),
         "html": lambda: html(scene, shown, title, lang),
         "png": lambda: still(scene, shown, step, "png", lang),
         "svg": lambda: still(scene, shown, step, "svg", lang),

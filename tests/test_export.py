@@ -303,3 +303,12 @@ def test_pictures_fall_back_to_english_where_no_font_writes_chinese(monkeypatch)
     assert export.picture_language("gif", "zh-Hans") == "en"
     assert export.picture_language("svg", "zh-Hant") == "zh-Hant"  # the reader's fonts draw it
     assert not export.falls_back("png", "en")
+
+
+@pytest.mark.parametrize("size", [export.MIN_SIZE, 300])
+def test_the_smallest_animation_still_has_room_for_its_picture(size):
+    scene = scenes.from_dict({"surface": "sphere", "steps": 5})
+    with Image.open(io.BytesIO(export.render(scene, "gif", size=size, frames=3))) as image:
+        assert image.size[0] == size
+    with pytest.raises(ValueError, match="size must be"):
+        export.render(scene, "gif", size=export.MIN_SIZE - 1)
