@@ -10,15 +10,15 @@ warm-up (the first visitor then waits for it).
 
 from __future__ import annotations
 
+import pathlib
 import sys
 
 from streamlit.web import cli
 
 from app import warm
 from app.compilation import keep_compiled_programs
-from deploy.classroom import ROOT
 
-SCRIPT = ROOT / "streamlit_app.py"
+SCRIPT = pathlib.Path(__file__).resolve().parent.parent / "streamlit_app.py"
 
 
 def main(options: list[str]) -> None:

@@ -10,13 +10,13 @@ from app.surfaces_view import PLAYER_SIZE
 from charts import code
 
 
-def first_picture(scene: scenes.Scene | None = None, language: str = "en") -> None:
-    """Compute what the landing page shows for `scene` (the default one if None): its runs,
-    the player's specs and Vega runtime, the hatch test and the menus. The results are thrown
+def first_picture() -> None:
+    """Compute what the landing page shows (the default scene, in English): its runs, the
+    player's specs and Vega runtime, the hatch test and the menus. The results are thrown
     away (Streamlit's caches belong to the server's runtime, which does not exist yet); XLA's
     compiled programs and the imported modules stay, and they are what the first visitor
     waited for."""
-    scene = scene or scenes.Scene()
+    scene, language = scenes.Scene(), "en"
     code.runtime_js()
     picture = computed.picture_json(scene)
     computed.scene_spec.__wrapped__(picture, len(scene.rows), PLAYER_SIZE[False], language)

@@ -142,12 +142,13 @@ def animation(
     curve: bool = False,
 ):
     """(last frame, the frames one by one): `frames` evenly spaced steps drawn over a background
-    drawn once (`curve`: with the loss curves under it); `progress(fraction)` after each."""
+    drawn once (`curve`: with the loss curves under it); `progress(fraction)` after each. The
+    runs are labelled as `t` says (`render` gives it the labels in the reader's language)."""
     painter = frame_charts.Frames(
         scene.surface_object(),
         t.xy,
         t.diverged_at,
-        scene.shown_labels(t.labels, lang),
+        t.labels,
         scene.colors(),
         size,
         i18n.text("player.step", lang),
