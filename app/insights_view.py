@@ -105,7 +105,9 @@ def internals(scene_json: str, row: int):
 TOOL_VIEWS = {}  # filled below: tool name -> its view
 
 
-def draw() -> None:
+def draw(place) -> None:
+    """The insights view (no settings of its own: `place`, its sidebar slot, stays empty)."""
+    del place
     scene = lab().scene
     scene_json = computed.scene_json(scene)
     st.title(tr("view.insights"))

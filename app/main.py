@@ -9,6 +9,8 @@ and embeds keep working and the link is written from the Lab alone.
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 import i18n
@@ -56,4 +58,14 @@ def run() -> None:
                 format_func=titles("view."),
             )
     show_notices()
-    guarded(VIEWS[lab().view], lab().view)
+    view = lab().view
+    guarded(functools.partial(VIEWS[view], view_sidebar(view)), view)
+
+
+def view_sidebar(view: str):
+    """The shown view's place in the sidebar: a slot per view, the others left empty, so that
+    another view's settings go at once instead of lingering greyed while a long run trains
+    (Streamlit drops an element nobody rewrote only when the run ends; one of another kind at
+    its place replaces it)."""
+    slots = {name: st.sidebar.empty() for name in VIEWS}
+    return slots[view].container()

@@ -72,8 +72,8 @@ def network_change(name: str, kind):
     return lambda now, value: labs.set_network(now, name, kind(value))
 
 
-def sidebar(settings: dict) -> None:
-    with st.sidebar:
+def sidebar(place, settings: dict) -> None:
+    with place:
         setting_control(
             st.selectbox,
             tr("net.exercise"),
@@ -161,11 +161,12 @@ def table(rows: list[dict]) -> None:
     )
 
 
-def draw() -> None:
+def draw(place) -> None:
+    """The network view, its settings in `place` (the sidebar's slot)."""
     settings = lab().network
     st.title(tr("view.network"))
     st.caption(tr("net.intro"))
-    sidebar(settings)
+    sidebar(place, settings)
     table(settings["rows"])
     keep_link()
     settings = lab().network
@@ -176,14 +177,14 @@ def draw() -> None:
     curves = network_charts.training_curves(
         result.train_loss, result.test_loss, result.labels, colors, lang()
     )
-    st.altair_chart(curves, width="content")
+    st.altair_chart(curves, width="stretch")
     data = network.data(settings["dataset"], settings["noise"], settings["seed"])
     grid = st.columns(3)
     for i, (row, label) in enumerate(zip(rows, result.labels, strict=True)):
         output = train.decision(result.weights[i, -1], row["activation"], settings["hidden"])
         title = tr("net.test_loss", i=i + 1, loss=f"{result.test_loss[i, -1]:.3f}")
         boundary = network_charts.decision_boundary(output, 6.0, data.test_points, data.test_y)
-        grid[i % 3].image(boundary, caption=f"{title} · {label}")
+        grid[i % 3].image(boundary, caption=f"{title} · {label}", width="stretch")
     loss_slice(settings, result)
 
 

@@ -32,16 +32,17 @@ from optimizers import insight
 PLAYER_SIZE = {False: 520, True: 700}  # px; presentation mode draws larger
 
 
-def draw() -> None:
+def draw(place) -> None:
+    """The surfaces view, its settings in `place` (the sidebar's slot)."""
     lecture.presentation()
-    sidebar()
+    sidebar(place)
     draft_error()
     workbench()
 
 
-def sidebar() -> None:
+def sidebar(place) -> None:
     """The scene's settings; a control the link hides is not drawn, so it can't change."""
-    with st.sidebar:
+    with place:
         st.title("Loss Landscape Lab")
         if shows("preset"):
             preset_menu()

@@ -14,15 +14,18 @@ BLUE_ORANGE = ["#f59322", "#e8eaeb", "#0877bd"]  # the Playground's colours for 
 
 
 def training_curves(
-    train_loss, test_loss, labels, colors, lang: str = "en", width: int = 520, height: int = 220
+    train_loss, test_loss, labels, colors, lang: str = "en", height: int = 260
 ) -> alt.Chart:
-    """Training (solid) and test (dashed) loss per epoch for every configuration, log scale."""
+    """Training (solid) and test (dashed) loss per epoch for every configuration, log scale,
+    as wide as its container. A loss that is not a positive finite number has no point (a
+    diverged run's line ends where it left), never a stand-in value."""
     sets = [word("train", lang), word("test", lang)]
     rows = [
-        {"epoch": e, "loss": float(max(v, 1e-8)), "run": label, "set": name}
+        {"epoch": e, "loss": float(v), "run": label, "set": name}
         for losses, name in zip((train_loss, test_loss), sets, strict=True)
-        for label, curve in zip(labels, np.nan_to_num(losses, nan=1e3, posinf=1e3), strict=True)
+        for label, curve in zip(labels, np.asarray(losses, np.float64), strict=True)
         for e, v in enumerate(curve)
+        if np.isfinite(v) and v > 0
     ]
     return (
         alt.Chart(alt.Data(values=rows))
@@ -34,12 +37,13 @@ def training_curves(
                 "run:N",
                 title=word("run", lang),
                 scale=alt.Scale(domain=list(labels), range=list(colors)),
-                legend=alt.Legend(orient="right", labelLimit=320),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=480),
             ),
             strokeDash=alt.StrokeDash(
                 "set:N",
                 title=word("set", lang),
                 scale=alt.Scale(domain=sets, range=[[1, 0], [4, 3]]),
+                legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
             tooltip=[
                 alt.Tooltip("run:N", title=word("run", lang)),
@@ -48,12 +52,16 @@ def training_curves(
                 alt.Tooltip("loss:Q", title=word("loss", lang), format=".4g"),
             ],
         )
-        .properties(width=width, height=height)
+        .properties(
+            width="container",
+            height=height,
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        )
     )
 
 
 def decision_boundary(
-    output: np.ndarray, extent: float, xy: np.ndarray, labels: np.ndarray, size: int = 220
+    output: np.ndarray, extent: float, xy: np.ndarray, labels: np.ndarray, size: int = 360
 ) -> Image.Image:
     """The network's output over [-extent, extent]² as a picture (orange −1 … white 0 … blue +1)
     with the data points on top. A picture, not a chart: nine of these as Vega rects were slow."""
@@ -71,7 +79,8 @@ def decision_boundary(
     for (x, y), t in zip(xy, labels, strict=True):
         px, py = (x + extent) / (2 * extent) * size, (extent - y) / (2 * extent) * size
         colour = tuple(int(c) for c in palette[2 if t > 0 else 0])
-        draw.ellipse((px - 2.5, py - 2.5, px + 2.5, py + 2.5), fill=colour, outline="white")
+        r = size / 90
+        draw.ellipse((px - r, py - r, px + r, py + r), fill=colour, outline="white")
     return picture
 
 

@@ -237,7 +237,7 @@ def test_the_saddle_lesson_shows_escapes_not_divergence():
 
 
 def test_an_unforeseen_error_in_a_view_is_one_line_in_the_readers_language(monkeypatch):
-    def broken():
+    def broken(place):
         raise KeyError("/srv/secret/path.py")
 
     monkeypatch.setitem(main.VIEWS, "insights", broken)

@@ -185,6 +185,22 @@ def test_the_network_view_draws_curves_boundaries_and_a_slice(page, server):
     assert page.errors == []
 
 
+def test_another_view_replaces_the_sidebar_settings_at_once_not_after_training(page, server):
+    """Streamlit drops elements a run did not rewrite only when the run ends; the network
+    view's training takes seconds, and the surfaces' settings must not linger meanwhile."""
+    open_app(page, server, "?net.seed=424242&net.epochs=1000")  # trained by no other test
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Regularization (L1 / L2)").wait_for()
+    page.get_by_text("A network on data").click()
+    sidebar.get_by_text("Noise", exact=True).wait_for()
+    assert page.get_by_text("is at the origin").count() == 0  # still training
+    assert sidebar.get_by_text("Regularization (L1 / L2)").count() == 0
+    page.get_by_text("is at the origin").wait_for(timeout=180_000)
+    page.get_by_text("Optimizers on surfaces").click()
+    sidebar.get_by_text("Regularization (L1 / L2)").wait_for()
+    assert sidebar.get_by_text("Noise", exact=True).count() == 0 and page.errors == []
+
+
 def test_a_network_link_trains_its_configurations_and_the_address_bar_keeps_them(page, server):
     page.goto(
         server

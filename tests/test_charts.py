@@ -4,6 +4,7 @@ import base64
 import csv
 import io
 import json
+import math
 from types import SimpleNamespace
 
 import numpy as np
@@ -15,6 +16,7 @@ import optimizers
 import optimizers.insight
 from charts import background, landscape, payload
 from charts import insight as insight_charts
+from charts import network as network_charts
 
 
 def _params(spec):
@@ -177,3 +179,20 @@ def test_the_animations_legend_says_what_the_hatch_means():
     hatched = Frames(surface, xy, [-1], ["run"], ["#ff0000"], 200)
     plain = Frames(landscapes.get("rosenbrock"), xy, [-1], ["run"], ["#ff0000"], 200)
     assert hatched.base.height == plain.base.height + hatched.font.size + 6
+
+
+def test_a_diverged_network_run_ends_its_curve_and_no_stand_in_loss_is_drawn():
+    """A loss that is NaN, infinite or not positive has no point on the log-scale curves:
+    the run's line ends where it left (it was drawn at a made-up 1000 before)."""
+    train = np.array([[0.5, 0.2, np.nan, np.inf], [0.4, 0.3, 0.2, 0.1]])
+    test = np.array([[0.6, 0.3, np.inf, np.nan], [0.5, 0.0, 0.3, 0.2]])
+    chart = network_charts.training_curves(train, test, ["a", "b"], ["#f00", "#00f"]).to_dict()
+    points = {(p["run"], p["set"], p["epoch"]): p["loss"] for p in chart["data"]["values"]}
+    assert sorted(k for k in points if k[0] == "a") == [
+        ("a", "test", 0),
+        ("a", "test", 1),
+        ("a", "train", 0),
+        ("a", "train", 1),
+    ]
+    assert ("b", "test", 1) not in points and len(points) == 4 + 7
+    assert all(math.isfinite(v) and v > 0 for v in points.values())

@@ -92,6 +92,31 @@ def test_the_plot_fits_the_screen_and_the_player_answers_a_tap(browser, server, 
         context.close()
 
 
+@pytest.mark.parametrize("name", ["phone", "laptop"])
+def test_the_network_view_fills_its_column_with_equal_boundary_panels(browser, server, name):
+    """The loss curves as wide as the page's column, every decision-boundary panel the same
+    size (they differed with their captions), nothing scrolling sideways."""
+    context, page = touch_page(browser, VIEWPORTS[name])
+    try:
+        page.goto(server + "/?view=network")
+        page.get_by_text("is at the origin").wait_for(timeout=180_000)
+        column = box(page, "[data-testid='stMainBlockContainer']")
+        curves = box(page, "[data-testid='stVegaLiteChart']")
+        assert curves["width"] >= 0.8 * column["width"], (curves, column)
+        panels = page.locator("[data-testid='stImage'] img")
+        sizes = {
+            (round(b["width"]), round(b["height"]))
+            for b in map(lambda i: panels.nth(i).bounding_box(), range(panels.count()))
+        }
+        assert panels.count() == 4 and len(sizes) == 1, sizes
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0 and page.errors == []
+    finally:
+        context.close()
+
+
 def test_the_picture_refits_when_the_window_changes(page, server):
     open_app(page, server)
     wide = box(page, PLOT)["width"]
