@@ -11,16 +11,15 @@ from charts import code
 
 
 def first_picture() -> None:
-    """Compute what the landing page shows (the default scene, in English): its runs, the
-    player's specs and Vega runtime, the hatch test and the menus. The results are thrown
-    away (Streamlit's caches belong to the server's runtime, which does not exist yet); XLA's
-    compiled programs and the imported modules stay, and they are what the first visitor
-    waited for."""
+    """Compute what the landing page shows (the default scene, in English) into Streamlit's
+    caches, which the server's runtime finds there: its runs, the player's specs and Vega
+    runtime, the hatch test and the menus. XLA's compiled programs and the imported modules
+    stay too."""
     scene, language = scenes.Scene(), "en"
     code.runtime_js()
     picture = computed.picture_json(scene)
-    computed.scene_spec.__wrapped__(picture, len(scene.rows), PLAYER_SIZE[False], language)
-    computed.trajectories.__wrapped__(computed.scene_json(scene))
-    computed.has_hatch.__wrapped__(picture)
-    computed.surface_titles.__wrapped__(language)
-    computed.preset_titles.__wrapped__(language)
+    computed.scene_spec(picture, len(scene.rows), PLAYER_SIZE[False], language)
+    computed.trajectories(computed.scene_json(scene))
+    computed.has_hatch(picture)
+    computed.surface_titles(language)
+    computed.preset_titles(language)
