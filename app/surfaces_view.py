@@ -218,16 +218,18 @@ def domain_change(index: int):
 
 
 def draft_error() -> None:
-    """Where a typed formula went wrong; the previous formula stays."""
-    now = lab()
+    """Where a typed formula went wrong; the previous formula stays. Its place on the page is
+    there with or without an error, so the player below keeps its place and is not mounted
+    anew (it vanished and restarted when a message pushed it down)."""
+    place, now = st.container(), lab()
     if now.draft_error is None or now.scene.surface != scenes.FORMULA:
         return
     message, column = now.draft_error
     if column is None:  # the whole formula, not a place in it
-        st.error(tr("formula.not_used_whole", error=shown(message)))
+        place.error(tr("formula.not_used_whole", error=shown(message)))
         return
-    st.error(tr("formula.not_used", column=column + 1, error=shown(message)))
-    st.code(f"{now.draft}\n{' ' * column}^", language=None)
+    place.error(tr("formula.not_used", column=column + 1, error=shown(message)))
+    place.code(f"{now.draft}\n{' ' * column}^", language=None)
 
 
 def start_fields() -> None:

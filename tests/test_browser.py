@@ -164,9 +164,12 @@ def test_a_typed_formula_draws_and_a_hostile_one_shows_a_message_and_keeps_the_s
     drawn = page.evaluate("() => window.__lll.players[0].specKey")
     box.fill("__import__('os').system('id')")
     box.press("Enter")
+    player = page.evaluate_handle("() => window.__lll.players[0]")
     page.get_by_text("previous formula stays").wait_for(timeout=30_000)
     page.wait_for_timeout(500)
     assert page.evaluate("() => window.__lll.players[0].specKey") == drawn and page.errors == []
+    kept = page.evaluate("(p) => window.__lll.players[0] === p", player)
+    assert kept  # the message above did not unmount the player (it restarted before)
     link = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     assert link["formula"] == [
         "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
