@@ -31,9 +31,9 @@ NO_RUNTIME_LOGGERS = (
 
 
 @contextlib.contextmanager
-def quiet(names=NO_RUNTIME_LOGGERS):
-    """The loggers `names` silenced inside (their warnings are expected there)."""
-    loggers = [logging.getLogger(name) for name in names]
+def quiet():
+    """Streamlit's no-runtime warnings silenced inside (they are expected there)."""
+    loggers = [logging.getLogger(name) for name in NO_RUNTIME_LOGGERS]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.ERROR)
