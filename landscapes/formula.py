@@ -118,7 +118,10 @@ _INFIX = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
 
 
 class _Parser:
-    """Recursive descent: sum → product → sign → power → atom; ^ binds right, above signs."""
+    """Recursive descent: sum → product → sign → power → atom; ^ binds right, above signs.
+    `functions` is the whitelist of calls; the rule language's parser extends it."""
+
+    functions = FUNCTIONS
 
     def __init__(self, text: str):
         self.stream = _tokens(text)
@@ -226,10 +229,10 @@ class _Parser:
             return self.node("var", text, column=column)
         if text in CONSTANTS:
             return self.node("const", text, column=column)
-        if text not in FUNCTIONS:
-            known = ", ".join(sorted(FUNCTIONS))
+        if text not in self.functions:
+            known = ", ".join(sorted(self.functions))
             raise FormulaError("name", column, value=repr(text[:30]), known=known)
-        arity = FUNCTIONS[text][0]
+        arity = self.functions[text][0]
         self.take("(", Message("formula.paren_after", function=text))
         self.nested(column)
         args = [self.sum()]
@@ -300,30 +303,41 @@ _BINARY = {
 }
 
 
-def evaluate(tree: Node, x, y):
-    """The formula's value at (x, y): a walk over the tree calling whitelisted jnp functions."""
+def walk(tree: Node, names: dict, functions: dict = FUNCTIONS):
+    """The tree's value with each name's value from `names`: a walk calling only the
+    functions of `functions` (name → (arity, function, LaTeX)). The rule language shares it."""
     if tree.kind == "num":
         return jnp.float32(tree.value)
     if tree.kind == "var":
-        return x if tree.value == "x" else y
+        return names[tree.value]
     if tree.kind == "const":
         return jnp.float32(CONSTANTS[tree.value][0])
-    args = [evaluate(a, x, y) for a in tree.args]
+    args = [walk(a, names, functions) for a in tree.args]
     if tree.kind == "neg":
         return -args[0]
     if tree.kind == "call":
-        return FUNCTIONS[tree.value][1](*args)
+        return functions[tree.value][1](*args)
     return _BINARY[tree.kind](*args)
+
+
+def evaluate(tree: Node, x, y):
+    """The formula's value at (x, y)."""
+    return walk(tree, {"x": x, "y": y})
 
 
 _PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
 
 
-def to_latex(tree: Node) -> str:
-    """The formula in LaTeX, parenthesized only where precedence needs it."""
+def to_latex(tree: Node, functions: dict = FUNCTIONS, names: dict | None = None) -> str:
+    """The formula in LaTeX, parenthesized only where precedence needs it; a name is written
+    as `names` gives it (a symbol, a value), else as typed."""
+    names = names or {}
+
+    def latex(child: Node) -> str:
+        return to_latex(child, functions, names)
 
     def wrap(child: Node, level: int, right: bool = False) -> str:
-        inner = to_latex(child)
+        inner = latex(child)
         child_level = _PRECEDENCE.get(child.kind, 5)
         if child_level < level or (
             right and child_level == level and child.kind in ("sub", "div", "add")
@@ -334,17 +348,19 @@ def to_latex(tree: Node) -> str:
     if tree.kind == "num":
         mantissa, _, exponent = f"{tree.value:g}".partition("e")
         return rf"{mantissa} \times 10^{{{int(exponent)}}}" if exponent else mantissa
-    if tree.kind in ("var", "const"):
-        return CONSTANTS[tree.value][1] if tree.kind == "const" else tree.value
+    if tree.kind == "const":
+        return CONSTANTS[tree.value][1]
+    if tree.kind == "var":
+        return names.get(tree.value, tree.value)
     if tree.kind == "call":
-        return FUNCTIONS[tree.value][2].format(*(to_latex(a) for a in tree.args))
+        return functions[tree.value][2].format(*(latex(a) for a in tree.args))
     if tree.kind == "neg":
         return "-" + wrap(tree.args[0], 3)
     left, right = tree.args
     if tree.kind == "div":
-        return rf"\frac{{{to_latex(left)}}}{{{to_latex(right)}}}"
+        return rf"\frac{{{latex(left)}}}{{{latex(right)}}}"
     if tree.kind == "pow":
-        return f"{wrap(left, 5)}^{{{to_latex(right)}}}"
+        return f"{wrap(left, 5)}^{{{latex(right)}}}"
     symbol = {"add": " + ", "sub": " - ", "mul": r" \cdot "}[tree.kind]
     level = _PRECEDENCE[tree.kind]
     return wrap(left, level) + symbol + wrap(right, level, right=True)

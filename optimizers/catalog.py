@@ -32,6 +32,7 @@ class Entry(NamedTuple):
     defaults: str
     flags: dict = {}
     lr_inside: bool = False
+    own_step: bool = False  # the update is the whole step, the rate applied inside (a typed rule)
 
 
 def _lr(default):

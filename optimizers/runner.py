@@ -19,7 +19,7 @@ import optax
 
 from landscapes import Surface
 from optimizers import schedules
-from optimizers.catalog import CATALOG
+from optimizers.own import entry_of
 from optimizers.spec import Spec
 
 BOUND_SPANS = 5.0  # a run is diverged once it is this many domain widths outside the domain
@@ -335,7 +335,7 @@ def _one_run(
     fewer carried arrays is what keeps a 100,000-wide sweep as fast as a bare loop. On a model
     surface (`minibatch` given) each step's gradient comes from a freshly sampled minibatch."""
     name, flags, schedule_structure, interventions, line_search = structure
-    entry = CATALOG[name]
+    entry = entry_of(name, flags)
     hyper, options = row["hyper"], row["options"]
     lr0 = hyper["learning_rate"]
     value_fn = lambda xy: fn(xy, surface_params)  # noqa: E731
@@ -364,9 +364,13 @@ def _one_run(
         )
         lr = jnp.where(jnp.isfinite(lr), lr, 0.0)
         base_state, search_state = c.opt
-        u, base_state = tx.update(g, base_state, c.xy, value=c.loss, grad=g, value_fn=value_fn)
-        multiplier = jnp.where(lr0 > 0, lr / lr0, 0.0) if entry.lr_inside else lr
-        u = multiplier * u
+        if entry.own_step:  # a typed rule applies the rate itself, and reads the step
+            u, base_state = tx.update(
+                g, base_state, c.xy, grad=g, value_fn=value_fn, learning_rate=lr, step=t
+            )
+        else:
+            u, base_state = tx.update(g, base_state, c.xy, value=c.loss, grad=g, value_fn=value_fn)
+            u = (jnp.where(lr0 > 0, lr / lr0, 0.0) if entry.lr_inside else lr) * u
         if "weight_decay" in interventions:
             u = u - lr * options["weight_decay"] * c.xy
         if search is not None:

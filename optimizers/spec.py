@@ -13,7 +13,8 @@ import jax
 import numpy as np
 
 from landscapes import Param
-from optimizers.catalog import entry
+from optimizers.catalog import Entry
+from optimizers.own import RULE, entry_of
 from optimizers.schedules import Schedule
 from optimizers.schedules import schedule as make_schedule
 
@@ -47,6 +48,11 @@ class Spec:
             self.interventions,
             self.line_search,
         )
+
+    @property
+    def entry(self) -> Entry:
+        """The catalog entry this spec runs: a catalog optimizer or a typed rule."""
+        return entry_of(self.name, self.flags)
 
     @property
     def interventions(self) -> tuple:
@@ -117,7 +123,7 @@ class Spec:
 
     def describe(self) -> str:
         """The default label: title, then every visible intervention (clipping, decay, ...)."""
-        parts = [entry(self.name).title]
+        parts = [self.entry.title]
         extras = [
             f"{_short(k)}={_scalar(self.hyper[k])}" for k in ("learning_rate",) if k in self.hyper
         ]
@@ -160,7 +166,7 @@ def make(
     and appear in the label: `clip_norm`, `clip_value`, `weight_decay` (decoupled),
     `line_search` (backtracking Armijo on the final step), `batch_size` (noise scale).
     """
-    e = entry(name)
+    e = entry_of(name, settings)
     unknown = set(settings) - set(e.hyper) - set(e.flags)
     if unknown:
         allowed = ", ".join([*e.hyper, *e.flags])
@@ -186,6 +192,13 @@ def make(
     )
     spec._shape()  # raises ValueError now if the arrays cannot broadcast
     return spec
+
+
+def from_rule(text: str, **settings) -> Spec:
+    """A Spec for an update rule typed as text (see optimizers.own), with `make`'s options and
+    the rule's numbers: `from_rule("params: mu = 0.9\nv = mu*v - lr*g\nx = x + v", mu=0.5)`.
+    Raises a RuleError (a ValueError) naming line and column if the rule does not parse."""
+    return make(RULE, rule=text, **settings)
 
 
 _SHORT = {
