@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import optimizers
 import scenes
 from app import admission, computed
 from app import lab as labs
@@ -194,7 +193,7 @@ def picked_point(event, name: str) -> dict | None:
 
 
 def stability_view(scene, scene_json, labels) -> None:
-    rows = [i for i, row in enumerate(scene.rows) if "momentum" in optimizers.entry(row.name).hyper]
+    rows = [i for i, row in enumerate(scene.rows) if "momentum" in row.entry().hyper]
     if not rows:
         st.info(tr("insight.need_momentum"))
         return
@@ -418,7 +417,7 @@ def explain_view(scene, scene_json, labels) -> None:
     st.altair_chart(charts.internals(named_series, lang()))
     numbers = insight.explain(t, k)
     spec_row = scene.rows[row]
-    st.latex(rules.rule(spec_row.name, spec_row.hyper))
+    st.latex(rules.rule(spec_row.entry(), spec_row.hyper))
     theta, update, after = (vector(numbers[name]) for name in ("theta", "update", "next"))
     st.latex(rf"\theta_{{{k + 1}}} = \theta_{{{k}}} + u_{{{k}}} = {theta} + {update} = {after}")
     facts = {

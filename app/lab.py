@@ -23,6 +23,7 @@ import optimizers
 import scenes
 from i18n import Message
 from optimizers import insight
+from optimizers.own import RULE
 from scenes import playground
 from scenes import rows as scene_rows
 from scenes import view as views
@@ -30,6 +31,7 @@ from scenes import view as views
 VIEWS = ("surfaces", "insights", "network")
 TOOLS = ("sweep", "stability", "basins", "range", "fan", "leaderboard", "tune", "explain")
 FIRST_FORMULA = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
+FIRST_RULE = "params: mu = 0.9\nv = mu * v - lr * g\nx = x + v"  # momentum, as CS231n writes it
 SCENE_FIELDS = ("l1", "l2", "steps", "noise", "seed", "layout")
 EDIT_CONTROLS = {
     "name": "optimizer",
@@ -70,7 +72,8 @@ KNOBS = MappingProxyType(
 class Lab:
     """Everything a session shows. `row_ids` name the scene's rows in order (stable across
     edits, so a late edit from the browser can't reach the wrong row); `draft` and
-    `draft_error` hold a typed formula that did not parse (the scene keeps the last good one);
+    `draft_error` hold a typed formula that did not parse (the scene keeps the last good one),
+    `rule_drafts` a row's typed rule that did not parse (the row keeps its last good one);
     `notices` are shown once by the next run."""
 
     scene: scenes.Scene = scenes.Scene()
@@ -85,6 +88,7 @@ class Lab:
     open_rows: frozenset[int] = frozenset()
     draft: str | None = None
     draft_error: tuple[str, int | None] | None = None  # (message, column; None: no column)
+    rule_drafts: dict = dataclasses.field(default_factory=dict)  # row id → (text, RuleError)
     notices: tuple = ()
 
     @property
@@ -325,11 +329,28 @@ def set_schedule_param(lab: Lab, row_id, name: str, value) -> Lab:
     return set_row(lab, row_id, schedule_params=params)
 
 
+def set_rule(lab: Lab, row_id, text) -> Lab:
+    """Row `row_id` runs the typed rule if it parses; otherwise the row keeps its last good
+    rule, and the text and where it went wrong are kept to be shown. Numbers the user set
+    stay where the new rule still declares them."""
+    index = row_index(lab, row_id)
+    if index is None or not isinstance(text, str):
+        return lab
+    drafts = {k: v for k, v in lab.rule_drafts.items() if k != row_id}
+    try:
+        entry = optimizers.own.entry(text)
+    except optimizers.RuleError as error:
+        return replace(lab, rule_drafts={**drafts, row_id: (text, error)})
+    hyper = {k: v for k, v in lab.scene.rows[index].hyper.items() if k in entry.hyper}
+    lab = replace(lab, rule_drafts=drafts)
+    return set_row(lab, row_id, name=RULE, rule=text, hyper=hyper)
+
+
 def set_rate(lab: Lab, index: int, rate) -> Lab:
     """Row number `index` gets learning rate `rate` (clamped to the optimizer's range)."""
     if not 0 <= index < len(lab.row_ids) or not isinstance(rate, int | float):
         return lab
-    param = optimizers.entry(lab.scene.rows[index].name).hyper["learning_rate"]
+    param = lab.scene.rows[index].entry().hyper["learning_rate"]
     rate = float(min(max(rate, param.low), param.high))
     return set_hyper(lab, lab.row_ids[index], "learning_rate", rate)
 
@@ -356,9 +377,12 @@ def edit_row(lab: Lab, edit) -> tuple[Lab, bool]:
     if index is None or not lab.shows(EDIT_CONTROLS.get(field, "")):
         return lab, False
     row = lab.scene.rows[index]
-    if field == "name" and isinstance(value, str) and value in optimizers.CATALOG:
+    if field == "name" and isinstance(value, str) and value in (*optimizers.CATALOG, RULE):
         if value == row.name:
             return lab, True
+        if value == RULE:  # a first rule to edit, its box open
+            lab = set_open(set_row(lab, row_id, name=RULE, rule=FIRST_RULE, hyper={}), row_id, True)
+            return with_moving_rate(lab, index), True
         return with_moving_rate(set_row(lab, row_id, name=value, hyper={}), index), True
     if field == "label" and isinstance(value, str):
         return set_row(lab, row_id, label=value.strip()[:60]), True

@@ -200,10 +200,10 @@ def formula_panel(scene: scenes.Scene, labels: list[str]) -> None:
         if params:
             st.caption(", ".join(f"{param_title(k)} = {v:g}" for k, v in params.items()))
         for row, label in zip(scene.rows, labels, strict=True):
-            entry = optimizers.entry(row.name)
+            entry = row.entry()
             title = plain(named("optimizer", row.name, "title", entry.title))
             st.markdown(f"**{plain(label)}** · {title}")
-            st.latex(rules.rule(row.name, row.hyper))
+            st.latex(rules.rule(entry, row.hyper))
             if row.schedule != "constant":
                 st.caption(tr("formulas.schedule", name=tr(f"schedule.{row.schedule}.title")))
                 lr = row.hyper.get("learning_rate", entry.hyper["learning_rate"].default)

@@ -8,8 +8,20 @@ import streamlit as st
 import optimizers
 import scenes
 from app import lab as labs
-from app.session import bounded_number, control, lab, named, plain, put, shows, titles, tr
+from app.session import (
+    bounded_number,
+    control,
+    lab,
+    named,
+    plain,
+    put,
+    shown,
+    shows,
+    titles,
+    tr,
+)
 from charts import editor
+from optimizers import own
 
 EDITOR_WORDS = (
     "color",
@@ -54,6 +66,7 @@ def rows_editor(scene: scenes.Scene, labels: list[str]) -> None:
         (name, named("optimizer", name, "title", entry.title))
         for name, entry in optimizers.CATALOG.items()
     ]
+    choices.append((optimizers.RULE, named("optimizer", optimizers.RULE, "title", own.TITLE)))
     hide = tuple(c for c in HIDEABLE if not shows(c))
     words = {word: tr(f"editor.{word}") for word in EDITOR_WORDS}
     editor.mount(
@@ -90,8 +103,11 @@ def row_action(action) -> None:
 
 def row_settings(row_id: int, row: scenes.Row) -> None:
     """A row's other hyperparameters, schedule, interventions and the rule that runs."""
-    entry = optimizers.entry(row.name)
+    entry = row.entry()
     prefix = f"row{row_id}.{row.name}."
+    if entry.own_step:
+        rule_settings(row_id, row)
+        prefix += f"{hash(row.rule) & 0xFFFFFFFF:08x}."  # a new rule's numbers are new fields
     hyper_settings(row_id, row, entry, prefix)
     schedule_settings(row_id, row, prefix)
     option_settings(row_id, row, prefix)
@@ -100,13 +116,39 @@ def row_settings(row_id: int, row: scenes.Row) -> None:
     st.caption(tr("rows.defaults", defaults=defaults))
 
 
+def rule_settings(row_id: int, row: scenes.Row) -> None:
+    """The rule's text box; a rule that does not parse stays in the box with where it went
+    wrong, and the row keeps running its last good rule."""
+    draft = lab().rule_drafts.get(row_id)
+    functions = ", ".join(sorted(optimizers.own.FUNCTIONS))
+    control(
+        st.text_area,
+        tr("rule.label"),
+        f"row{row_id}.rule",
+        draft[0] if draft else row.rule,
+        lambda now, text: labs.set_rule(now, row_id, text),
+        max_chars=optimizers.own.MAX_RULE_LENGTH,
+        height=150,
+        help=tr("rule.help", functions=functions),
+    )
+    if draft:
+        text, error = draft
+        message = tr(
+            "rule.not_used", line=error.line, column=error.column + 1, error=shown(error.message)
+        )
+        st.error(message)
+        lines = text.replace("\r\n", "\n").split("\n")
+        line = lines[error.line - 1] if error.line <= len(lines) else ""
+        st.code(f"{line}\n{' ' * error.column}^", language=None)
+
+
 def hyper_settings(row_id: int, row: scenes.Row, entry, prefix: str) -> None:
     others = [(name, param) for name, param in entry.hyper.items() if name != "learning_rate"]
     columns = st.columns(4)
     for i, (hyper, param) in enumerate(others):
         with columns[i % 4]:
             bounded_number(
-                tr(f"hyper.{hyper}"),
+                hyper if entry.own_step else tr(f"hyper.{hyper}"),  # a rule's own names
                 f"{prefix}h.{hyper}",
                 row.hyper.get(hyper, param.default),
                 param,

@@ -31,6 +31,7 @@ from landscapes import formula as fm
 from optimizers import catalog
 
 RULE = "rule"  # the optimizer name of a typed rule, in specs, rows and links
+TITLE = "Your rule"
 MAX_RULE_LENGTH = 1000  # characters
 MAX_LINES = 16  # lines that say something (comments and blank lines are free)
 MAX_RULE_NODES = 800  # numbers, names and operations of all lines together
@@ -115,6 +116,9 @@ class _RuleParser(fm._Parser):
     def name(self, text: str, column: int) -> fm.Node:
         if text in FUNCTIONS or text in fm.CONSTANTS:
             return super().name(text, column)
+        if self.peek()[0] == "(":  # a call of something that is not a function
+            known = ", ".join(sorted(FUNCTIONS))
+            raise fm.FormulaError("rule_function", column, value=repr(text[:30]), known=known)
         if len(text) > MAX_NAME:
             raise fm.FormulaError("rule_name_long", column, max=MAX_NAME)
         self.first_read.setdefault(text, column)
@@ -172,11 +176,15 @@ def _reads(tree: fm.Node):
         yield from _reads(arg)
 
 
-@functools.lru_cache(maxsize=128)
 def parse(text: str) -> Program:
     """The rule's program, or a RuleError naming the line and column of the first problem."""
     if not isinstance(text, str):
         raise RuleError(Message("rule.text"), 1, 0)
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=128)
+def _parse(text: str) -> Program:
     if len(text) > MAX_RULE_LENGTH:
         raise RuleError(Message("rule.length", max=MAX_RULE_LENGTH), 1, 0)
     if not "".join(line.split("#", 1)[0] for line in text.split("\n")).strip():
@@ -293,11 +301,16 @@ def transform(program: Program, hyper: dict) -> optax.GradientTransformationExtr
     return optax.GradientTransformationExtraArgs(init, update)
 
 
-@functools.lru_cache(maxsize=128)
 def entry(text: str) -> catalog.Entry:
     """The catalog entry of a typed rule (a RuleError if it does not parse): its
     hyperparameters are the learning rate and what the rule declares."""
-    program = parse(text)
+    parse(text)  # a RuleError now for anything but a good rule
+    return _entry(text)
+
+
+@functools.lru_cache(maxsize=128)
+def _entry(text: str) -> catalog.Entry:
+    program = _parse(text)
     learning_rate = 0.01 if program.learning_rate is None else program.learning_rate
     hyper = {
         "learning_rate": catalog.ENTRIES[0].hyper["learning_rate"]._replace(default=learning_rate),
@@ -305,7 +318,7 @@ def entry(text: str) -> catalog.Entry:
     }
     return catalog.Entry(
         RULE,
-        "Your rule",
+        TITLE,
         lambda h, f: transform(program, h),
         hyper,
         latex(program),

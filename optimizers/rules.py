@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from optimizers.catalog import CATALOG
+from optimizers import own
+from optimizers.catalog import Entry
 from optimizers.schedules import LATEX as SCHEDULE_LATEX
 
 HYPER_SYMBOLS = {
@@ -68,16 +69,24 @@ def substitute(latex: str, values: dict[str, float]) -> str:
     def shown(match: re.Match) -> str:
         before = re.sub(r"(\s|\\,)+$", "", latex[: match.start()])
         dot = before[-1:].isdigit() or before.endswith(tuple(symbols))
-        value = rf"{{\color{{{VALUE_COLOR}}}{number(values[match.group(0)])}}}"
+        value = coloured(values[match.group(0)])
         return "\\cdot " + value if dot else value
 
     return re.sub(pattern, shown, latex)
 
 
-def rule(name: str, hyper: dict[str, float]) -> str:
-    """The update rule of catalog entry `name` with its hyperparameters' values in place."""
-    entry = CATALOG[name]
+def coloured(value: float) -> str:
+    """A value in place of its symbol, in the colour that marks values."""
+    return rf"{{\color{{{VALUE_COLOR}}}{number(value)}}}"
+
+
+def rule(entry: Entry, hyper: dict[str, float]) -> str:
+    """The update rule of `entry` (a catalog optimizer or a typed rule) with its
+    hyperparameters' values in place."""
     values = {**{k: p.default for k, p in entry.hyper.items()}, **hyper}
+    if entry.own_step:
+        names = {"lr" if k == "learning_rate" else k: coloured(float(v)) for k, v in values.items()}
+        return own.latex(own.parse(entry.flags["rule"]), names)
     return substitute(
         entry.latex, {HYPER_SYMBOLS[k]: float(v) for k, v in values.items() if k in HYPER_SYMBOLS}
     )

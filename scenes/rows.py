@@ -7,7 +7,6 @@ is written into a row only where its place in the palette would no longer give i
 
 from __future__ import annotations
 
-import optimizers
 from scenes.scene import MAX_ROWS, PALETTE, Row, row_colors
 
 
@@ -49,7 +48,7 @@ def three_rates(rows: tuple, index: int) -> tuple:
     """The course's exercise in one click: the row at lr ÷ 10, lr and lr × 10 (the middle one
     keeps the row's colour)."""
     row = rows[index]
-    lr = row.hyper.get("learning_rate", optimizers.entry(row.name).hyper["learning_rate"].default)
+    lr = row.hyper.get("learning_rate", row.entry().hyper["learning_rate"].default)
     trio = [
         Row(**{**row.__dict__, "hyper": {**row.hyper, "learning_rate": lr * f}, "label": ""})
         for f in (0.1, 1.0, 10.0)

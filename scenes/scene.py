@@ -54,9 +54,15 @@ class Row:
     line_search: bool = False
     label: str = ""
     color: str = ""
+    rule: str = ""  # the update rule typed as text, for the optimizer "rule"
+
+    def entry(self) -> optimizers.Entry:
+        """The row's optimizer: a catalog entry, or its typed rule's."""
+        return optimizers.entry_of(self.name, {"rule": self.rule})
 
     def spec(self) -> optimizers.Spec:
         """The optimizer spec this row describes (values already validated)."""
+        rule = {"rule": self.rule} if self.name == optimizers.RULE else {}
         return optimizers.make(
             self.name,
             schedule=optimizers.schedule(self.schedule, **self.schedule_params),
@@ -66,6 +72,7 @@ class Row:
             batch_size=self.batch_size,
             line_search=self.line_search,
             label=self.label or None,
+            **rule,
             **self.hyper,
         )
 
@@ -117,7 +124,7 @@ class Scene:
         files keep English."""
         shown = []
         for row, label in zip(self.rows, labels, strict=True):
-            title = optimizers.entry(row.name).title
+            title = row.entry().title
             if row.label:
                 shown.append(i18n.own_words(label, lang))
                 continue
@@ -227,10 +234,17 @@ def row_from_dict(data, notices: list[str]) -> Row:
         return Row()
     unknown_keys(data, ROW_FIELDS, "row", notices)
     name = data.get("name", "sgd")
-    if not name_in(name, optimizers.CATALOG):
+    rule = ""
+    if name == optimizers.RULE:
+        rule = _rule(data.get("rule", ""), notices)
+        if not rule:  # SGD in its place, at the row's rate: the rule's own numbers have no use
+            name, hyper = "sgd", data.get("hyper", {})
+            if isinstance(hyper, dict):
+                data = {**data, "hyper": {k: v for k, v in hyper.items() if k == "learning_rate"}}
+    elif not name_in(name, optimizers.CATALOG):
         notices.append(Message("notice.optimizer_unknown", value=shown(name, 40)))
         name = "sgd"
-    entry = optimizers.entry(name)
+    entry = optimizers.entry_of(name, {"rule": rule})
     hyper = _params(data.get("hyper", {}), entry.hyper, name, notices)
     schedule = data.get("schedule", "constant")
     if not name_in(schedule, optimizers.schedules.PARAMS) or schedule == "warmup":
@@ -262,8 +276,21 @@ def row_from_dict(data, notices: list[str]) -> Row:
         line_search=flag(data.get("line_search", False), False, "line_search", notices),
         label=text(data.get("label", ""), "", MAX_LABEL, "label", notices),
         color=color,
+        rule=rule,
         **options,
     )
+
+
+def _rule(value, notices) -> str:
+    """A typed update rule if it parses, else "" with a notice naming its line and column."""
+    try:
+        optimizers.own.parse(value)
+    except optimizers.RuleError as error:
+        notices.append(
+            Message("notice.rule", error=error.message, line=error.line, column=error.column + 1)
+        )
+        return ""
+    return value
 
 
 def _is_hex_color(text: str) -> bool:

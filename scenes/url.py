@@ -17,7 +17,7 @@ from scenes.view import KEYS as VIEW_KEYS
 
 _SCALARS = ("surface", "formula", "l1", "l2", "steps", "noise", "seed", "layout")
 _ROW_OPTIONS = ("clip_norm", "clip_value", "weight_decay", "batch_size")
-MAX_PARAM_LENGTH = 2000  # a row or a formula the app writes is far shorter
+MAX_PARAM_LENGTH = 4000  # a row or a formula the app writes is shorter, a typed rule included
 LINK_LIMIT = 32_000  # characters: deploy/nginx.conf's header buffer; Tornado takes ~64 K
 
 
@@ -95,7 +95,9 @@ def _row_text(row: Row) -> str:
     if row.line_search:
         parts.append("ls=1")
     parts += [
-        f"{k}={quote(getattr(row, k), safe='')}" for k in ("label", "color") if getattr(row, k)
+        f"{k}={quote(getattr(row, k), safe='')}"
+        for k in ("label", "color", "rule")
+        if getattr(row, k)
     ]
     return ";".join(parts)
 
@@ -110,7 +112,7 @@ def _parse_row(text: str) -> dict:
             row["schedule"] = value
         elif key.startswith("s."):
             row["schedule_params"][key[2:]] = value
-        elif key in _ROW_OPTIONS or key in ("label", "color"):
+        elif key in _ROW_OPTIONS or key in ("label", "color", "rule"):
             row[key] = value
         elif key == "ls":
             row["line_search"] = value

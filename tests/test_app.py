@@ -271,3 +271,35 @@ def test_a_formula_with_a_region_where_the_loss_is_not_finite_says_what_the_hatc
     at = app({"surface": "formula", "formula": "log(x + 2.5) + y^2", "lang": "zh-Hans"})
     assert "▨ 斜线：此处损失不是有限的数" in [c.value for c in at.caption]
     assert "▨" not in " ".join(c.value for c in app({"lang": "zh-Hans"}).caption)
+
+
+def test_a_typed_rule_runs_and_a_broken_one_keeps_the_previous_rule_with_its_place():
+    at = app()
+    row = lab(at).row_ids[0]
+    at.session_state["lab"] = labs.edit_row(lab(at), {"id": row, "field": "name", "value": "rule"})[
+        0
+    ]
+    at.run()
+    assert current_scene(at).rows[0].rule == labs.FIRST_RULE  # momentum as CS231n writes it
+    box = at.text_area(key=f"w.row{row}.rule")  # opened with the row's settings
+    assert box.value == labs.FIRST_RULE and not at.exception
+    adam = "params: b1 = 0.9, b2 = 0.999, eps = 1e-7\nm = b1*m + (1-b1)*g\n"
+    adam += "v = b2*v + (1-b2)*g^2\nx = x - lr * m / (sqrt(v) + eps)"
+    box.set_value(adam).run()
+    assert current_scene(at).rows[0].rule == adam and "rule=params" in at.query_params["o"][0]
+    names = {n.label for n in at.number_input}
+    assert {"b1", "b2", "eps"} <= names and "mu" not in names  # the new rule's own numbers
+    at.text_area(key=f"w.row{row}.rule").set_value("x = x - lr * __import__('os')").run()
+    assert not at.exception and current_scene(at).rows[0].rule == adam
+    message = shown(at.error[0].value)
+    assert "previous rule stays: line 1, column 14" in message
+    assert "'__import__' is not a function here" in message
+    assert at.text_area(key=f"w.row{row}.rule").value.endswith("__import__('os')")  # text kept
+    again, notices = scenes.from_query(dict(at.query_params))
+    assert again.rows[0].rule == adam and not notices  # the link holds the good rule
+
+
+def test_a_broken_rule_in_a_link_is_a_notice_in_the_readers_language():
+    at = app({"o": ["rule;rule=x%20%3D%20x%20-%20lr%20*%20h", "adam"], "lang": "zh-Hant"})
+    assert not at.exception and current_scene(at).rows[0].name == "sgd"
+    assert any("規則：第 1 行第 14 欄：h 被讀取卻從未賦值" in shown(n.value) for n in at.info)

@@ -59,6 +59,8 @@ def metadata() -> dict[str, str]:
             f"optimizer.{name}.title": entry.title,
             f"optimizer.{name}.defaults": entry.defaults,
         }
+    rule = optimizers.from_rule("x = x - lr * g").entry
+    out |= {"optimizer.rule.title": rule.title, "optimizer.rule.defaults": rule.defaults}
     for kind, params in optimizers.schedules.PARAMS.items():
         out |= {f"schedule.{kind}.param.{p}": s.help for p, s in params.items() if s.help}
     out |= {f"option.{name}.help": spec.help for name, spec in optimizers.OPTIONS.items()}

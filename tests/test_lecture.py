@@ -119,7 +119,7 @@ def test_substitution_replaces_whole_symbols_only():
 @pytest.mark.parametrize("name", list(optimizers.CATALOG))
 def test_every_rule_shows_its_learning_rate(name):
     hyper = {"learning_rate": 0.0123}
-    shown = rules.rule(name, hyper)
+    shown = rules.rule(optimizers.entry(name), hyper)
     assert "0.0123" in shown or name == "rprop" and r"\delta_i^{(0)} = {\color" in shown
 
 

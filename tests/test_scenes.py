@@ -1,6 +1,8 @@
 """Scenes: validation of hand-edited input, link round trips, presets, widget state."""
 
+import json
 import math
+import urllib.parse
 
 import numpy as np
 import pytest
@@ -142,3 +144,40 @@ def test_row_buttons_as_pure_functions():
         == len(rows.three_rates(full, 3))
         == scenes.MAX_ROWS
     )
+
+
+RULE_ROW = {
+    "name": "rule",
+    "rule": "params: mu = 0.9  # CS231n's momentum\nv = mu * v - lr * g\nx = x + v",
+    "hyper": {"learning_rate": 0.002, "mu": 0.5},
+    "label": "my momentum",
+}
+
+
+def test_a_rule_row_round_trips_through_a_link_and_a_scene_file_and_runs():
+    scene = scenes.from_dict({"rows": [RULE_ROW, {"name": "momentum"}]})
+    assert scene.rows[0].rule == RULE_ROW["rule"] and scene.rows[0].hyper == RULE_ROW["hyper"]
+    query = scenes.url.query_string(scene)
+    assert "o=rule%3B" in query and "mu%3D0.5" in query
+    from_link, notices = scenes.from_query(dict(urllib.parse.parse_qs(query)))
+    assert from_link == scene and not notices
+    assert scenes.from_dict(json.loads(json.dumps(scene.to_dict()))) == scene
+    t = optimizers.run(scene.surface_object(), [r.spec() for r in scene.rows], steps=20)
+    assert t.labels[0] == "my momentum" and np.isfinite(t.xy).all()
+
+
+@pytest.mark.parametrize(
+    "change, key",
+    [
+        ({"rule": "x = x - lr * h"}, "notice.rule"),
+        ({"rule": ["x = x"]}, "notice.rule"),
+        ({"rule": "x = (" * 300}, "notice.rule"),
+        ({"hyper": {"mu": 7.0}}, "notice.outside"),
+        ({"hyper": {"b1": 0.5}}, "notice.no_param"),
+    ],
+)
+def test_a_bad_rule_row_falls_back_with_a_notice(change, key):
+    notices = []
+    row = scenes.scene.row_from_dict({**RULE_ROW, **change}, notices)
+    assert [n.key for n in notices] == [key]
+    assert row.name == ("sgd" if key == "notice.rule" else "rule")
