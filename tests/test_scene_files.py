@@ -221,10 +221,10 @@ def test_every_built_in_surface_is_finite_over_its_domain(name):
 
 
 def test_a_link_parameter_too_long_to_read_whole_is_said():
-    scene, notices = scenes.from_query({"o": "sgd;label=" + "a" * 5000, "steps": "70"})
+    scene, notices = scenes.from_query({"o": "sgd;label=" + "a" * 9000, "steps": "70"})
     assert scene.steps == 70 and scene.rows[0].label == "a" * 60
     assert (
-        notices[0] == "link: parameter 'o' is longer than 2000 characters; only its start was read"
+        notices[0] == "link: parameter 'o' is longer than 4000 characters; only its start was read"
     )
 
 
