@@ -193,7 +193,7 @@ def picked_point(event, name: str) -> dict | None:
 
 
 def stability_view(scene, scene_json, labels) -> None:
-    rows = [i for i, row in enumerate(scene.rows) if "momentum" in row.entry().hyper]
+    rows = [i for i, row in enumerate(scene.rows) if insight.momentum_name(row.entry())]
     if not rows:
         st.info(tr("insight.need_momentum"))
         return
@@ -246,13 +246,14 @@ def set_cell(row: int, picked: dict, label: str) -> None:
     if not all(isinstance(v, int | float) for v in (rate, beta)):
         return
     act(labs.set_rate, row, float(rate))
-    act(labs.set_hyper, lab().row_ids[row], "momentum", float(beta))
+    momentum = insight.momentum_name(lab().scene.rows[row].entry())
+    act(labs.set_hyper, lab().row_ids[row], momentum, float(beta))
     given = lab().scene.rows[row].spec().hyper
     st.session_state.insight_notice = tr(
         "insight.cell_set",
         label=plain(label),
         rate=f"{float(given['learning_rate']):.4g}",
-        beta=f"{float(given['momentum']):.3f}",
+        beta=f"{float(given[momentum]):.3f}",
     )
 
 

@@ -160,16 +160,23 @@ class StabilityMap(NamedTuple):
         return abs(fastest[1] - rate_cell), abs(fastest[0] - beta_cell)
 
 
+def momentum_name(entry) -> str | None:
+    """The hyperparameter a stability map varies: a catalog optimizer's `momentum`, or a typed
+    rule's momentum-like name (mu, beta or momentum); None when there is none."""
+    names = ("momentum", "mu", "beta") if entry.own_step else ("momentum",)
+    return next((name for name in names if name in entry.hyper), None)
+
+
 def stability_map(
     surface, spec, start, steps, rates=None, betas=None, noise=0.0, seed=0, budget=None
 ) -> StabilityMap:
-    """Learning rate × momentum (`spec` must have a `momentum` hyperparameter) in one run;
-    with a `budget` (seconds), fewer steps when the map would take longer (`.steps`)."""
+    """Learning rate × momentum (`spec` must have one: `momentum_name`) in one run; with a
+    `budget` (seconds), fewer steps when the map would take longer (`.steps`)."""
     rates = rate_grid(surface, 120) if rates is None else np.asarray(rates, np.float64)
     betas = np.linspace(0.0, 0.99, 60) if betas is None else np.asarray(betas, np.float64)
     start = surface.start if start is None else start
     steps = cost.within_budget(surface, spec, len(rates) * len(betas), steps, budget)
-    grid = vary(spec, learning_rate=rates[None, :], momentum=betas[:, None])
+    grid = vary(spec, learning_rate=rates[None, :], **{momentum_name(spec.entry): betas[:, None]})
     tol = tolerance(surface, start)
     r = cost.sweep_in_parts(surface, grid, start, steps, tol, noise, seed, budget)
     left = np.where(r.escaped, -3, -2)

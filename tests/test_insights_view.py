@@ -2,11 +2,13 @@
 suggestion set rows' rates, and in Chromium a click in the sweep gives a row its rate."""
 
 import re
+import urllib.parse
 
 import pytest
 from playwright.sync_api import expect
 
 import scenes
+from app import lab as labs
 from app.lab import TOOLS
 from tests.test_app import app, current_scene, shown, worded
 
@@ -183,3 +185,28 @@ def test_a_click_on_a_stability_cell_gives_the_row_its_rate_and_momentum():
     at.run()  # what a click on that cell sends
     assert not at.exception and "momentum 0.400" in at.success[0].value
     assert current_scene(at).rows[0].hyper == {"learning_rate": 0.0612, "momentum": 0.4}
+
+
+RULE_SCENE = {
+    **SCENE,
+    "o": ["rule;rule=" + urllib.parse.quote(labs.FIRST_RULE) + ";learning_rate=0.001", "adam"],
+}
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_every_tool_takes_a_typed_rule_like_a_built_in(tool):
+    at = app({**RULE_SCENE, "tool": tool})
+    assert not at.exception and not at.error
+    assert at.caption or at.info or at.dataframe
+
+
+def test_the_stability_map_varies_a_typed_rules_momentum_and_a_click_sets_it():
+    at = app({**RULE_SCENE, "tool": "stability"})
+    caption = " ".join(shown(c.value) for c in at.caption)
+    assert "κ = 20" in caption and "momentum cells from the optimum" in caption
+    at.session_state["stability_chart"] = {"selection": {"cell": [{"rate": 0.0612, "beta": 0.4}]}}
+    at.run()
+    assert not at.exception and current_scene(at).rows[0].hyper == {
+        "learning_rate": 0.0612,
+        "mu": 0.4,
+    }
