@@ -435,6 +435,17 @@ def row_action(lab: Lab, action) -> Lab:
     return with_moving_rate(lab, len(new_rows) - 1) if added else lab
 
 
+def add_twin(lab: Lab, row_id, name) -> Lab:
+    """The built-in `name` with row `row_id`'s numbers, run right after it (a typed rule's
+    check: do the two paths lie on each other?)."""
+    index = row_index(lab, row_id)
+    if index is None or name not in optimizers.CATALOG or len(lab.row_ids) >= scenes.MAX_ROWS:
+        return lab
+    ids = [*lab.row_ids[: index + 1], lab.next_id, *lab.row_ids[index + 1 :]]
+    lab = replace(lab, next_id=lab.next_id + 1)
+    return with_rows(lab, scene_rows.beside(lab.scene.rows, index, name), tuple(ids))
+
+
 def with_rows(lab: Lab, rows, row_ids=None) -> Lab:
     """The scene with these rows, checked like a file (so it stays in its canonical form)."""
     return changed_scene(lab, row_ids, rows=[scenes.scene.row_dict(r) for r in rows])

@@ -7,11 +7,13 @@ import streamlit as st
 
 import optimizers
 import scenes
+from app import computed
 from app import lab as labs
 from app.session import (
     bounded_number,
     control,
     lab,
+    lang,
     named,
     plain,
     put,
@@ -22,6 +24,7 @@ from app.session import (
 )
 from charts import editor
 from optimizers import own
+from scenes import rows as scene_rows
 
 EDITOR_WORDS = (
     "color",
@@ -140,6 +143,47 @@ def rule_settings(row_id: int, row: scenes.Row) -> None:
         lines = text.replace("\r\n", "\n").split("\n")
         line = lines[error.line - 1] if error.line <= len(lines) else ""
         st.code(f"{line}\n{' ' * error.column}^", language=None)
+    twin_settings(row_id, row)
+
+
+def twin_settings(row_id: int, row: scenes.Row) -> None:
+    """A menu that runs a built-in with the rule's numbers beside it, and how far the rule's
+    path lies from each such twin already there: the homework's check."""
+    names = list(optimizers.CATALOG)
+    if shows("rows"):
+        control(
+            st.selectbox,
+            tr("rule.compare_with"),
+            f"row{row_id}.twin",
+            None,
+            lambda now, name: labs.add_twin(now, row_id, name),
+            by_language=True,
+            options=names,
+            index=None,
+            placeholder=tr("rule.compare_placeholder"),
+            format_func=lambda name: named(
+                "optimizer", name, "title", optimizers.entry(name).title
+            ),
+        )
+    scene = lab().scene
+    index = labs.row_index(lab(), row_id)
+    twins = [j for j, other in enumerate(scene.rows) if scene_rows.is_twin(row, other)]
+    if not twins:
+        return
+    result = computed.trajectories(computed.scene_json(scene))
+    labels = scene.shown_labels(result.labels, lang())
+    domain = scene.surface_object().domain
+    for j in twins:
+        found = own.compare(result.xy[index], result.xy[j], domain)
+        numbers = dict(
+            other=plain(labels[j]),
+            largest=f"{found.largest:.2g}",
+            tolerance=f"{found.tolerance:.2g}",
+        )
+        if found.parted_at is None:
+            st.success(tr("rule.compare_same", **numbers))
+        else:
+            st.info(tr("rule.compare_parted", step=found.parted_at, **numbers))
 
 
 def hyper_settings(row_id: int, row: scenes.Row, entry, prefix: str) -> None:

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
 from i18n import Message
@@ -343,3 +344,25 @@ def latex(program: Program, shown: dict | None = None) -> str:
         for line in program.lines
     ]
     return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
+PART_TOLERANCE = 1e-5  # of the picture's diagonal: float32 rounding stays far below it
+
+
+class Comparison(NamedTuple):
+    """Two paths side by side: their largest distance, and the first step where they are
+    farther apart than `tolerance` (None: they never part)."""
+
+    largest: float
+    parted_at: int | None
+    tolerance: float
+
+
+def compare(xy_a, xy_b, domain) -> Comparison:
+    """How far two paths of equal length ((steps + 1, 2) each) lie apart, step by step: the
+    check a student makes of a typed rule against the built-in it should equal."""
+    (x0, x1), (y0, y1) = domain
+    tolerance = PART_TOLERANCE * math.hypot(x1 - x0, y1 - y0)
+    distance = np.linalg.norm(np.asarray(xy_a, np.float64) - np.asarray(xy_b, np.float64), axis=-1)
+    apart = np.flatnonzero(distance > tolerance)
+    return Comparison(float(distance.max()), int(apart[0]) if apart.size else None, tolerance)

@@ -7,6 +7,9 @@ is written into a row only where its place in the palette would no longer give i
 
 from __future__ import annotations
 
+import dataclasses
+
+import optimizers
 from scenes.scene import MAX_ROWS, PALETTE, Row, row_colors
 
 
@@ -64,3 +67,34 @@ def three_rates(rows: tuple, index: int) -> tuple:
 
 
 ACTIONS = {"duplicate": duplicate, "three": three_rates, "remove": remove}
+
+
+# A typed rule's usual names for the catalog's hyperparameters (CS231n writes mu and decay).
+ALIASES = {"mu": "momentum", "beta": "momentum", "decay": "rho", "decay_rate": "rho"}
+
+
+def twin(row: Row, name: str) -> Row:
+    """Catalog optimizer `name` with `row`'s numbers: its rate, schedule and options, and
+    each of its hyperparameters the row has under the same or a usual name."""
+    entry = optimizers.entry(name)
+    values = {k: p.default for k, p in row.entry().hyper.items()} | row.hyper
+    hyper = {ALIASES.get(k, k): v for k, v in values.items()}
+    hyper = {k: v for k, v in hyper.items() if k in entry.hyper and v != entry.hyper[k].default}
+    return Row(
+        **{**row.__dict__, "name": name, "hyper": hyper, "rule": "", "label": "", "color": ""}
+    )
+
+
+def is_twin(row: Row, other: Row) -> bool:
+    """Whether `other` is a catalog optimizer with `row`'s numbers (its label and colour aside)."""
+    if other.name not in optimizers.CATALOG:
+        return False
+    return twin(row, other.name) == dataclasses.replace(other, label="", color="")
+
+
+def beside(rows: tuple, index: int, name: str) -> tuple:
+    """The rows with the row at `index`'s twin of optimizer `name` right after it."""
+    colors = row_colors(rows)
+    new_colors = [*colors[: index + 1], fresh_color(colors), *colors[index + 1 :]]
+    new_rows = [*rows[: index + 1], twin(rows[index], name), *rows[index + 1 :]]
+    return pinned(new_rows, new_colors)

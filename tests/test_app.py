@@ -303,3 +303,21 @@ def test_a_broken_rule_in_a_link_is_a_notice_in_the_readers_language():
     at = app({"o": ["rule;rule=x%20%3D%20x%20-%20lr%20*%20h", "adam"], "lang": "zh-Hant"})
     assert not at.exception and current_scene(at).rows[0].name == "sgd"
     assert any("規則：第 1 行第 14 欄：h 被讀取卻從未賦值" in shown(n.value) for n in at.info)
+
+
+def test_a_built_in_beside_a_typed_rule_says_whether_their_paths_part_and_where():
+    at = app({"preset": "write_momentum_yourself"})
+    row = lab(at).row_ids[0]
+    at.session_state["lab"] = labs.set_open(lab(at), row, True)
+    at.run()
+    (same,) = [shown(s.value) for s in at.success]  # the preset's built-in momentum is its twin
+    assert same.startswith("Beside built-in momentum: the two paths lie on each other")
+    at.selectbox(key=worded(f"row{row}.twin", at)).set_value("adam").run()
+    rows = current_scene(at).rows
+    assert [r.name for r in rows] == ["rule", "adam", "momentum", "sgd"]
+    assert rows[1].hyper == {"learning_rate": 0.009}  # the rule's rate; Adam has no momentum
+    parted = [shown(i.value) for i in at.info if "part at step" in i.value]
+    assert parted[0].startswith("Beside Adam (lr=0.009): the two paths part at step 1 ")
+    assert parted[1].startswith("Beside SGD (lr=0.009): the two paths part at step 2 ")  # a twin
+    assert not at.exception
+    assert at.selectbox(key=worded(f"row{row}.twin", at)).value is None  # ready for another

@@ -2,6 +2,8 @@
 compile once per text, turn NaN into a diverged run, and hostile text is refused fast with a
 line and a column."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -9,7 +11,9 @@ from hypothesis import strategies as st
 
 import landscapes
 import optimizers
+import scenes
 from optimizers.own import MAX_LINES, MAX_STATE, RuleError, parse
+from scenes import rows as scene_rows
 from tests.test_formula import HOSTILE, cpu_clock
 
 # The rules as the CS231n notes ("Neural networks, part 3") write them, with the catalog's
@@ -207,3 +211,21 @@ def test_random_valid_rules_run_to_finite_numbers_or_a_marked_divergence(v, m, s
     t = optimizers.run(landscapes.get("himmelblau"), optimizers.from_rule(rule), steps=20)
     assert np.isfinite(t.xy).all() and np.isfinite(t.loss).all() and np.isfinite(t.update).all()
     assert t.diverged_at[0] >= -1
+
+
+def test_a_rules_twin_takes_its_numbers_under_the_catalogs_names():
+    rule = scenes.Row("rule", {"learning_rate": 0.003, "decay": 0.8}, rule=RMSPROP, clip_norm=2.0)
+    twin = scene_rows.twin(rule, "rmsprop")
+    assert twin.hyper == {"learning_rate": 0.003, "rho": 0.8} and twin.clip_norm == 2.0
+    assert scene_rows.is_twin(rule, dataclasses.replace(twin, label="mine", color="#000000"))
+    assert not scene_rows.is_twin(rule, dataclasses.replace(twin, hyper={"rho": 0.8}))
+
+
+def test_two_paths_part_at_the_first_step_farther_apart_than_the_tolerance():
+    domain = ((0.0, 3.0), (0.0, 4.0))  # diagonal 5: tolerance 5e-5
+    path = np.zeros((6, 2))
+    assert optimizers.own.compare(path, path + [4e-5, 0.0], domain).parted_at is None
+    apart = path.copy()
+    apart[3:, 0] = [1e-4, 0.0, 0.2]
+    found = optimizers.own.compare(path, apart, domain)
+    assert found == (0.2, 3, 5e-5)
