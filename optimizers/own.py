@@ -270,9 +270,22 @@ def param_for(default: float) -> Param:
     return Param(default, -reach, reach, help=help_text)
 
 
+def _step_line(program: Program) -> int | None:
+    """The index of the line `x = x ± E` when it is the rule's only assignment to x: the
+    step is then ±E itself, as typed, not (x ± E) − x (another rounding and two more
+    operations a step)."""
+    moves = [i for i, line in enumerate(program.lines) if line.target == "x"]
+    if len(moves) != 1:
+        return None
+    tree = program.lines[moves[0]].tree
+    left = tree.args[0] if tree.kind in ("add", "sub") else None
+    return moves[0] if left == fm.Node("var", "x") else None
+
+
 def transform(program: Program, hyper: dict) -> optax.GradientTransformationExtraArgs:
     """The rule as an optax transform whose update is the whole step θ_{t+1} − θ_t: the rule
     applies the learning rate itself (the runner passes it after the schedule)."""
+    step_line = _step_line(program)
 
     def init(params):
         return {name: jnp.full_like(params, value) for name, value in program.state.items()}
@@ -294,10 +307,16 @@ def transform(program: Program, hyper: dict) -> optax.GradientTransformationExtr
             **{k: hyper[k] for k in program.params},
             **state,
         }
-        for line in program.lines:
-            names[line.target] = fm.walk(line.tree, names, functions)
+        u = None
+        for i, line in enumerate(program.lines):
+            if i == step_line:
+                term = point(fm.walk(line.tree.args[1], names, functions))
+                u = term if line.tree.kind == "add" else -term
+                names["x"] = params + u
+            else:
+                names[line.target] = fm.walk(line.tree, names, functions)
         new_state = {name: point(names[name]) for name in program.state}
-        return point(names["x"]) - params, new_state
+        return (point(names["x"]) - params if u is None else u), new_state
 
     return optax.GradientTransformationExtraArgs(init, update)
 
