@@ -144,6 +144,7 @@ def texts(at) -> list[str]:
         "toggle",
         "radio",
         "text_input",
+        "text_area",
         "checkbox",
         "multiselect",
         "slider",
@@ -185,6 +186,24 @@ def test_the_whole_app_renders_in_each_language(lang, view):
     assert set() == i18n.MISSING
     assert english_left(at) == []
     assert json.dumps(dict(at.query_params)).count(lang) == 1  # the language stays in the link
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_a_typed_rule_its_error_and_its_comparison_render_in_each_language(lang):
+    i18n.MISSING.clear()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(lang=lang, preset="write_momentum_yourself")
+    at.run()
+    rule_row = lab(at).row_ids[0]
+    at.session_state["lab"] = labs.set_rule(labs.set_open(lab(at), rule_row, True), rule_row, "x =")
+    at.run()
+    assert not at.exception and len(at.error) == 1 and at.success  # the error, the comparison
+    assert set() == i18n.MISSING
+    titles = {  # the compare menu names optimizers, most of them as they are named everywhere
+        i18n.text(f"optimizer.{name}.title", lang, english=entry.title)
+        for name, entry in optimizers.CATALOG.items()
+    }
+    assert [t for t in english_left(at) if t not in titles] == []
 
 
 def test_automatic_run_labels_are_translated_and_typed_ones_kept():
