@@ -225,6 +225,10 @@ def html(scene: Scene, t, title: str = "", lang: str = "en") -> bytes:
     note = i18n.text(
         "export.html_note", lang, surface=name, steps=scene.steps, runs=", ".join(t.labels)
     )
+    for row, label in zip(scene.rows, t.labels, strict=True):
+        if row.rule:  # a typed rule is written out, a line to a "; "
+            rule = "; ".join(line.strip() for line in row.rule.splitlines() if line.strip())
+            note += " · " + i18n.text("export.html_rule", lang, label=label, rule=rule)
     return standalone.page(
         title or "Loss Landscape Lab", note, "scene", specs, payload, lang
     ).encode("utf-8")

@@ -312,3 +312,14 @@ def test_the_smallest_animation_still_has_room_for_its_picture(size):
         assert image.size[0] == size
     with pytest.raises(ValueError, match="size must be"):
         export.render(scene, "gif", size=export.MIN_SIZE - 1)
+
+
+def test_a_typed_rule_is_written_out_in_the_html_and_reloads_from_the_json():
+    _, scene, _ = scenes.presets.load("nesterov_look_ahead")
+    scene = scenes.from_dict({**scene.to_dict(), "steps": 20})
+    page = export.render(scene, "html", lang="zh-Hans").decode()
+    assert (
+        "以前瞻写的 Nesterov 动量 运行你的规则：params: mu = 0.9; v = mu * v - lr * grad(" in page
+    )
+    data = json.loads(export.render(scene, "json"))
+    assert scenes.from_dict(data["scene"]) == scene and data["scene"]["rows"][0]["rule"]
