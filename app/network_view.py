@@ -16,6 +16,7 @@ import streamlit as st
 import optimizers
 import scenes
 from app import lab as labs
+from app import network_lab
 from app.session import act, control, keep_link, knob, lab, lang, titles, tr
 from charts import network as network_charts
 from landscapes import network
@@ -69,7 +70,7 @@ def exercise_shown(settings: dict) -> str | None:
 
 
 def network_change(name: str, kind):
-    return lambda now, value: labs.set_network(now, name, kind(value))
+    return lambda now, value: network_lab.set_network(now, name, kind(value))
 
 
 def sidebar(place, settings: dict) -> None:
@@ -79,7 +80,7 @@ def sidebar(place, settings: dict) -> None:
             tr("net.exercise"),
             "exercise",
             exercise_shown(settings),
-            labs.load_exercise,
+            network_lab.load_exercise,
             by_language=True,
             options=list(playground.EXERCISES),
             index=None,
@@ -145,7 +146,7 @@ def table(rows: list[dict]) -> None:
         pd.DataFrame(rows),
         num_rows="dynamic",
         key=key,
-        on_change=lambda: act(labs.edit_network_table, st.session_state.get(key)),
+        on_change=lambda: act(network_lab.edit_network_table, st.session_state.get(key)),
         column_config={
             "optimizer": column.SelectboxColumn(
                 tr("chart.optimizer"), options=list(train.FIRST_ORDER), required=True
@@ -225,7 +226,7 @@ def loss_slice(settings: dict, result) -> None:
     st.altair_chart(network_charts.loss_slice(surface, path, lang()), width="content")
     st.caption(tr("net.slice_note"))
     scene = slice_scene(rows[choice], settings, directions == "pca")
-    st.button(tr("net.open_slice"), on_click=act, args=(labs.open_slice, scene))
+    st.button(tr("net.open_slice"), on_click=act, args=(network_lab.open_slice, scene))
 
 
 def slice_scene(row: dict, settings: dict, pca: bool) -> scenes.Scene:

@@ -21,6 +21,7 @@ import i18n
 import optimizers
 import scenes
 from app import lab as labs
+from app import network_lab
 from scenes import playground
 from tests.test_app import APP, TIMEOUT, lab, worded
 from tests.test_i18n import english_left
@@ -188,7 +189,10 @@ class AppJourney(RuleBasedStateMachine):
             self.at.radio(key=worded("view", self.at)).set_value("network").run()
         self.at.selectbox(key=worded("exercise", self.at)).set_value(exercise)
         self.run()
-        assert self.lab.network["rows"] == labs.load_exercise(self.lab, exercise).network["rows"]
+        assert (
+            self.lab.network["rows"]
+            == network_lab.load_exercise(self.lab, exercise).network["rows"]
+        )
 
     # -- links -----------------------------------------------------------------------------
 

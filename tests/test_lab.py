@@ -17,6 +17,7 @@ import landscapes
 import optimizers
 import scenes
 from app import lab as labs
+from app import network_lab
 from scenes import playground
 from tests.test_reliability import in_range
 
@@ -55,7 +56,7 @@ def test_a_link_gives_the_scene_view_tool_flags_and_network():
     assert lab.scene.surface_params == {"condition": 50.0} and lab.view == "insights"
     assert lab.tool == "stability" and lab.lang == "zh-Hant" and not lab.shows("lr")
     assert labs.to_query(lab) == {k: v[0] if k != "o" else v for k, v in query.items()}
-    network = labs.set_network(labs.set_view(lab, "network"), "hidden", 4)
+    network = network_lab.set_network(labs.set_view(lab, "network"), "hidden", 4)
     again = link_round_trip(network)
     assert again.network == network.network and again.scene == lab.scene
 
@@ -197,10 +198,10 @@ def test_network_table_edits_apply_to_the_configurations():
         "added_rows": [{"optimizer": "adam", "learning_rate": None}],
         "deleted_rows": [3],
     }
-    rows = labs.edit_network_table(lab, delta).network["rows"]
+    rows = network_lab.edit_network_table(lab, delta).network["rows"]
     assert [r["learning_rate"] for r in rows] == [0.03, 0.3, 0.3, 0.3]
     assert rows[1]["activation"] == "relu" and rows[3]["optimizer"] == "adam"
-    assert labs.edit_network_table(lab, "junk") == lab
+    assert network_lab.edit_network_table(lab, "junk") == lab
 
 
 # -- random journeys -------------------------------------------------------------------------
@@ -208,11 +209,18 @@ def test_network_table_edits_apply_to_the_configurations():
 SURFACES = [*landscapes.names(), scenes.FORMULA]
 SURFACES.remove("network_slice")  # trains a network to build: the AppTest journeys visit it
 FORMULAS = ["x^2 + 3*y^2", "sin(x) + y^2", "x^^2", "__import__('os')", "(x", "exp(x*y)/10"]
+RULES = [
+    "x = x - lr * g",
+    "params: mu = 0.5\nv = mu * v - lr * g\nx = x + v",
+    "params: b1 = 0.9, eps = 1e-8\nm = b1*m + (1-b1)*g\nx = x - lr * m / (abs(m) + eps)",
+    "x = x - lr * h",
+    "x = __import__('os')",
+]
 EDITS = st.fixed_dictionaries(
     {
         "field": st.sampled_from(["name", "label", "color", "lr", "more"]),
         "value": st.one_of(
-            st.sampled_from(list(optimizers.CATALOG)),
+            st.sampled_from([*optimizers.CATALOG, optimizers.RULE]),
             st.sampled_from(["#123456", "#ABCDEF", "#00ff00", "red"]),
             st.floats(-1, 10),
             st.booleans(),
@@ -293,6 +301,21 @@ class Journey(RuleBasedStateMachine):
             self.colors[row_id] = edit["value"].lower()
         self.now(lab)
 
+    @rule(data=st.data(), text=st.sampled_from(RULES))
+    def type_a_rule(self, data, text):
+        row_id = data.draw(st.sampled_from(self.lab.row_ids))
+        index = self.lab.row_ids.index(row_id)
+        before = self.lab.scene.rows[index]
+        self.now(labs.set_rule(self.lab, row_id, text))
+        row = self.lab.scene.rows[index]
+        assert row.rule == text or row == before  # a rule that does not parse changes nothing
+        assert (row_id in self.lab.rule_drafts) == (row == before and row.rule != text)
+
+    @rule(data=st.data(), name=st.sampled_from(["momentum", "adam", "sgd"]))
+    def run_a_built_in_beside(self, data, name):
+        row_id = data.draw(st.sampled_from(self.lab.row_ids))
+        self.now(labs.add_twin(self.lab, row_id, name))  # every other row keeps its colour
+
     @rule(data=st.data(), act=st.sampled_from(["add", "duplicate", "three", "remove"]))
     def press_a_row_button(self, data, act):
         row_id = data.draw(st.sampled_from(self.lab.row_ids))
@@ -318,8 +341,8 @@ class Journey(RuleBasedStateMachine):
 
     @rule(exercise=st.sampled_from(list(playground.EXERCISES)), hidden=st.sampled_from([2, 4, 16]))
     def edit_the_network(self, exercise, hidden):
-        lab = labs.set_view(labs.load_exercise(self.lab, exercise), "network")
-        self.now(labs.set_network(lab, "hidden", hidden))
+        lab = labs.set_view(network_lab.load_exercise(self.lab, exercise), "network")
+        self.now(network_lab.set_network(lab, "hidden", hidden))
 
     @rule(hide=st.sets(st.sampled_from(scenes.view.CONTROLS), max_size=4))
     def follow_a_lesson_link(self, hide):

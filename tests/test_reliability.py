@@ -77,7 +77,7 @@ def in_range(scene: scenes.Scene) -> bool:
     rows_ok = all(
         all(
             spec.low <= row.hyper.get(k, spec.default) <= spec.high
-            for k, spec in optimizers.entry(row.name).hyper.items()
+            for k, spec in row.entry().hyper.items()
         )
         for row in scene.rows
     )
