@@ -152,3 +152,14 @@ def test_every_control_has_a_flag_that_hides_it_and_keeps_its_value(query, gone)
         assert any(name in key for key in keys(shown)), name  # there without the flag
         assert not any(name in key for key in keys(hidden)), name
     assert current_scene(hidden) == current_scene(shown)
+
+
+def test_a_typed_rule_is_shown_in_latex_with_its_values_in_place():
+    entry = optimizers.from_rule(
+        "params: mu = 0.9\nv = mu * v - lr * grad(x + mu * v)\nx = x + v"
+    ).entry
+    shown = rules.rule(entry, {"learning_rate": 0.0123, "mu": 0.5})
+    value = r"{\color{" + rules.VALUE_COLOR + "}"
+    assert shown.count(value + "0.5}") == 2 and shown.count(value + "0.0123}") == 1
+    assert r"v &\leftarrow" in shown and r"\theta &\leftarrow \theta + v" in shown
+    assert r"\nabla f\left(\theta + " in shown  # grad(p) as ∇f(p)
