@@ -115,6 +115,22 @@ def test_changing_hyperparameters_compiles_nothing():
     assert current_scene(at).rows[0].hyper["learning_rate"] == 0.0005
 
 
+def test_changing_a_typed_rules_numbers_compiles_nothing():
+    at = app({"preset": "write_momentum_yourself"})
+    row = lab(at).row_ids[0]
+    at.session_state["lab"] = labs.set_open(lab(at), row, True)
+    at.run()
+    (mu,) = [n for n in at.number_input if n.label == "mu"]
+    before = optimizers.trace_count()
+    for value in (0.5, 0.95, 0.7):
+        at.number_input(key=mu.key).set_value(value).run()
+        edit = {"id": row, "field": "lr", "value": value / 100}
+        at.session_state["lab"] = labs.edit_row(lab(at), edit)[0]
+        at.run()
+    assert not at.exception and optimizers.trace_count() == before
+    assert current_scene(at).rows[0].hyper == {"learning_rate": 0.007, "mu": 0.7}
+
+
 def test_start_point_widgets_move_the_start():
     at = app()
     at.number_input(key="w.start_x").set_value(0.5).run()
