@@ -117,7 +117,7 @@ def _tokens(text: str):
 _INFIX = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
 
 
-class _Parser:
+class Parser:
     """Recursive descent: sum → product → sign → power → atom; ^ binds right, above signs.
     `functions` is the whitelist of calls; the rule language's parser extends it."""
 
@@ -198,7 +198,7 @@ class _Parser:
         self.depth -= 1
         if 1 + _tower(exponent) > MAX_TOWER:
             raise FormulaError("tower", column, max=MAX_TOWER)
-        size = _arithmetic(exponent)
+        size = arithmetic(exponent)
         if size is not None and not abs(size) <= MAX_EXPONENT:
             raise FormulaError("exponent", column, value=f"{size:g}", max=MAX_EXPONENT)
         return self.node("pow", args=(base, exponent), column=column)
@@ -264,14 +264,14 @@ def _tower(tree: Node) -> int:
     return max((_tower(a) for a in tree.args), default=0)
 
 
-def _arithmetic(tree: Node) -> float | None:
+def arithmetic(tree: Node) -> float | None:
     """The value of a subtree of numbers, signs and + − * / ^ alone (inf when it overflows),
     else None. Python floats, never integers, so 9^9^9 is quick to reject, not a bignum."""
     if tree.kind == "num":
         return tree.value
     if tree.kind not in ("neg", *_ARITHMETIC):
         return None
-    args = [_arithmetic(a) for a in tree.args]
+    args = [arithmetic(a) for a in tree.args]
     if None in args:
         return None
     try:
@@ -291,7 +291,7 @@ def parse(text: str) -> Node:
         raise FormulaError("length", MAX_LENGTH, max=MAX_LENGTH)
     if not text.strip():
         raise FormulaError("empty", 0)
-    return _Parser(text).formula()
+    return Parser(text).formula()
 
 
 _BINARY = {

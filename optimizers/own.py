@@ -86,11 +86,10 @@ class RuleError(ValueError):
 
 
 class Line(NamedTuple):
-    """One assignment: the name it sets, its expression, and where it was written."""
+    """One assignment: the name it sets and its expression."""
 
     target: str
     tree: fm.Node
-    number: int  # 1-based line of the text
 
 
 class Program(NamedTuple):
@@ -104,7 +103,7 @@ class Program(NamedTuple):
     learning_rate: float | None
 
 
-class _RuleParser(fm._Parser):
+class _RuleParser(fm.Parser):
     """The formula parser with the rule's functions, any other name being a variable; it
     remembers where each name was first read, for the errors that come after parsing."""
 
@@ -148,7 +147,7 @@ def _declarations(text: str, line: int, offset: int, out: dict[str, tuple[float,
         name = match.group(1)
         rest = piece[match.end() :]
         tree, _, _ = _expression(rest, line, offset + at + match.end())
-        value = fm._arithmetic(tree)
+        value = fm.arithmetic(tree)
         if value is None or not math.isfinite(value):
             raise RuleError(Message("rule.declaration_number", name=name), line, column)
         if name in out:
@@ -157,7 +156,9 @@ def _declarations(text: str, line: int, offset: int, out: dict[str, tuple[float,
         at += len(piece) + 1
 
 
-def _checked_target(name: str, params: dict, line: int, column: int) -> str:
+def _check_target(name: str, params: dict, line: int, column: int) -> None:
+    """A RuleError unless `name` may be assigned: not given by the run, not a function or a
+    constant, not a hyperparameter, not too long."""
     if name in ("g", "t", "lr"):
         raise RuleError(Message("rule.given", name=name), line, column)
     if name in FUNCTIONS or name in fm.CONSTANTS:
@@ -166,7 +167,6 @@ def _checked_target(name: str, params: dict, line: int, column: int) -> str:
         raise RuleError(Message("rule.param_assigned", name=name), line, column)
     if len(name) > MAX_NAME:
         raise RuleError(Message("formula.rule_name_long", max=MAX_NAME), line, column)
-    return name
 
 
 def _reads(tree: fm.Node):
@@ -224,7 +224,7 @@ def _program(text: str, params: dict, init: dict, written: list) -> Program:
     assigned = {target for target, *_ in written}
     known, state, lines, nodes = set(GIVEN), {}, [], 0
     for target, column, number, expression, offset in written:
-        _checked_target(target, params, number, column)
+        _check_target(target, params, number, column)
         tree, first_read, count = _expression(expression, number, offset)
         nodes += count
         if nodes > MAX_RULE_NODES:
@@ -237,7 +237,7 @@ def _program(text: str, params: dict, init: dict, written: list) -> Program:
             state[name] = init.get(name, (0.0, 0))[0]
             known.add(name)
         known.add(target)
-        lines.append(Line(target, tree, number))
+        lines.append(Line(target, tree))
     if "x" not in assigned:
         raise RuleError(Message("rule.no_step"), 1, 0)
     if len(state) > MAX_STATE:
