@@ -39,6 +39,7 @@ MAX_RULE_NODES = 800  # numbers, names and operations of all lines together
 MAX_STATE = 8
 MAX_PARAMS = 8
 MAX_NAME = 20
+MAX_SURFACE_CALLS = 8  # grad(p) and loss(p): each one more pass over the surface a step
 GIVEN = ("x", "g", "t", "lr")
 # Keys a row's link already uses for its own fields: a hyperparameter of that name would clash.
 LINK_KEYS = ("s", "ls", "label", "color", "rule", "learning_rate", "clip_norm", "clip_value")
@@ -169,6 +170,12 @@ def _check_target(name: str, params: dict, line: int, column: int) -> None:
         raise RuleError(Message("formula.rule_name_long", max=MAX_NAME), line, column)
 
 
+def _surface_calls(tree: fm.Node) -> int:
+    """How many times `tree` evaluates the surface elsewhere (grad and loss calls)."""
+    own = tree.kind == "call" and tree.value in ("grad", "loss")
+    return own + sum(_surface_calls(arg) for arg in tree.args)
+
+
 def _reads(tree: fm.Node):
     """The names `tree` reads, left to right."""
     if tree.kind == "var":
@@ -222,13 +229,16 @@ def _program(text: str, params: dict, init: dict, written: list) -> Program:
     if len(params) > MAX_PARAMS:
         raise RuleError(Message("rule.params", max=MAX_PARAMS), 1, 0)
     assigned = {target for target, *_ in written}
-    known, state, lines, nodes = set(GIVEN), {}, [], 0
+    known, state, lines, nodes, calls = set(GIVEN), {}, [], 0, 0
     for target, column, number, expression, offset in written:
         _check_target(target, params, number, column)
         tree, first_read, count = _expression(expression, number, offset)
         nodes += count
         if nodes > MAX_RULE_NODES:
             raise RuleError(Message("formula.nodes", max=MAX_RULE_NODES), number, offset)
+        calls += _surface_calls(tree)
+        if calls > MAX_SURFACE_CALLS:
+            raise RuleError(Message("rule.calls", max=MAX_SURFACE_CALLS), number, offset)
         for name in _reads(tree):
             if name in known or name in params:
                 continue

@@ -155,10 +155,12 @@ def test_a_wrong_rule_is_an_error_at_its_line_and_column(rule, line, column, key
     assert (error.value.line, error.value.column, error.value.message.key) == (line, column, key)
 
 
-def test_lines_and_state_are_capped():
+def test_lines_state_and_the_surfaces_evaluations_are_capped():
     many_lines = "\n".join(["x = x - lr * g"] * (MAX_LINES + 1))
     many_states = "\n".join(f"s{i} = s{i} + g" for i in range(MAX_STATE + 1)) + "\nx = x - s0"
-    for rule, key in [(many_lines, "rule.lines"), (many_states, "rule.state")]:
+    many_calls = "x = x - lr * " + "grad(" * 9 + "x" + ")" * 9  # nine passes a step
+    cases = [(many_lines, "rule.lines"), (many_states, "rule.state"), (many_calls, "rule.calls")]
+    for rule, key in cases:
         with pytest.raises(RuleError) as error:
             parse(rule)
         assert error.value.message.key == key
