@@ -110,7 +110,6 @@ def row_settings(row_id: int, row: scenes.Row) -> None:
     prefix = f"row{row_id}.{row.name}."
     if entry.own_step:
         rule_settings(row_id, row)
-        prefix += f"{hash(row.rule) & 0xFFFFFFFF:08x}."  # a new rule's numbers are new fields
     hyper_settings(row_id, row, entry, prefix)
     schedule_settings(row_id, row, prefix)
     option_settings(row_id, row, prefix)
