@@ -363,6 +363,13 @@ def entry_of(name: str, flags) -> catalog.Entry:
     return entry(dict(flags).get("rule", "")) if name == RULE else catalog.entry(name)
 
 
+def one_line(text: str) -> str:
+    """The rule on one line, a "; " between its lines, comments left out: for a data file's
+    cell or a page's note (a comment kept there would swallow the lines after it)."""
+    lines = (line.split("#", 1)[0].strip() for line in text.replace("\r\n", "\n").split("\n"))
+    return "; ".join(line for line in lines if line)
+
+
 def latex(program: Program, shown: dict | None = None) -> str:
     """The rule as LaTeX, one aligned line an assignment, each name written as `shown` gives
     it (the formula panel passes the values in place), else as its Greek letter or as typed."""

@@ -46,6 +46,7 @@ COLUMNS = (
     "update_y",
     "status",
 )
+CSV_COLUMNS = (*COLUMNS, "rule")  # a typed rule's text on its run's lines, empty for a built-in
 
 
 def trajectories(scene: Scene) -> optimizers.Trajectories:
@@ -98,8 +99,11 @@ def run_status(scene: Scene, t: optimizers.Trajectories) -> np.ndarray:
 def to_csv(scene: Scene, t: optimizers.Trajectories) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(records(t, run_status(scene, t)))
+    writer.writerow(CSV_COLUMNS)
+    rules = [optimizers.own.one_line(row.rule) for row in scene.rows]
+    points = t.loss.shape[1]
+    for k, record in enumerate(records(t, run_status(scene, t))):
+        writer.writerow((*record, rules[k // points]))
     return out.getvalue()
 
 
@@ -226,8 +230,8 @@ def html(scene: Scene, t, title: str = "", lang: str = "en") -> bytes:
         "export.html_note", lang, surface=name, steps=scene.steps, runs=", ".join(t.labels)
     )
     for row, label in zip(scene.rows, t.labels, strict=True):
-        if row.rule:  # a typed rule is written out, a line to a "; "
-            rule = "; ".join(line.strip() for line in row.rule.splitlines() if line.strip())
+        if row.rule:  # a typed rule is written out
+            rule = optimizers.own.one_line(row.rule)
             note += " · " + i18n.text("export.html_rule", lang, label=label, rule=rule)
     return standalone.page(
         title or "Loss Landscape Lab", note, "scene", specs, payload, lang

@@ -57,16 +57,17 @@ def check(fmt, path, scene):
     elif fmt == "csv":
         with open(path) as handle:
             rows = list(csv.reader(handle))
-        assert tuple(rows[0]) == export.COLUMNS and len(rows) - 1 == len(scene.rows) * (
+        assert tuple(rows[0]) == export.CSV_COLUMNS and len(rows) - 1 == len(scene.rows) * (
             scene.steps + 1
         )
         assert all(
             v == "" or math.isfinite(float(v))  # an empty cell: no such value (not a fake one)
             for row in rows[1:]
             for k, v in zip(rows[0], row, strict=True)
-            if k not in ("optimizer", "status")
+            if k not in ("optimizer", "status", "rule")
         )
-        assert {row[-1] for row in rows[1:]} <= set(insight.STATUSES)
+        status = rows[0].index("status")
+        assert {row[status] for row in rows[1:]} <= set(insight.STATUSES)
     else:
         data = json.loads(
             pathlib.Path(path).read_text()
@@ -323,3 +324,7 @@ def test_a_typed_rule_is_written_out_in_the_html_and_reloads_from_the_json():
     )
     data = json.loads(export.render(scene, "json"))
     assert scenes.from_dict(data["scene"]) == scene and data["scene"]["rows"][0]["rule"]
+    rows = list(csv.DictReader(io.StringIO(export.render(scene, "csv").decode())))
+    look_ahead = "params: mu = 0.9; v = mu * v - lr * grad(x + mu * v); x = x + v"
+    assert {r["rule"] for r in rows} == {look_ahead, ""} and len(rows) == 3 * 21
+    assert all(r["rule"] == look_ahead for r in rows[:21])  # the rule's run, each of its lines
