@@ -44,6 +44,23 @@ def font_for(size: int, candidates=CJK_FONTS):
     return ImageFont.load_default(size=size), False
 
 
+def wrapped(text: str, font, width: float) -> list[str]:
+    """`text` ("; "-separated parts) in lines no wider than `width` pixels, broken between
+    parts where it can and inside a part only when one part alone is wider."""
+    lines: list[str] = []
+    for part in [p for p in text.split("; ") if p]:
+        joined = f"{lines[-1]}; {part}" if lines else part
+        if lines and font.getlength(joined) <= width:
+            lines[-1] = joined
+            continue
+        while font.getlength(part) > width and len(part) > 1:
+            cut = max(1, int(len(part) * width / font.getlength(part)))
+            lines.append(part[:cut])
+            part = part[cut:]
+        lines.append(part)
+    return lines
+
+
 def frame_steps(steps: int, count: int) -> list[int]:
     """`count` steps from 0 to `steps`, evenly spaced, the last one included."""
     count = max(1, min(count, steps + 1))
@@ -86,7 +103,8 @@ class Frames:
     pixels wide, axes included. The counter says `step` (in English when no installed font
     can write it); runs that `escaped` get a ring where they left the picture, the others
     that left it a red cross. `loss` (n, steps + 1), when given, adds the loss curves under
-    the legend."""
+    the legend; `rules` (one per run, "" for none) writes a typed rule under its run's label,
+    wrapped to the picture's width."""
 
     def __init__(
         self,
@@ -100,6 +118,7 @@ class Frames:
         escaped=None,
         lang: str = "en",
         loss=None,
+        rules=None,
     ):
         (x0, x1), (y0, y1) = surface.domain
         hatched = i18n.text("legend.not_finite", lang) if not_finite_anywhere(surface) else None
@@ -120,7 +139,11 @@ class Frames:
         self.height = int(self.size * aspect)
         axis_zone = int(fs * 2.8)
         legend_top = self.top + self.height + axis_zone
-        legend = (len(labels) + bool(hatched)) * (fs + 6) + 8
+        entries = [
+            (label, wrapped(rule, self.font, size - 20 - 2 * fs))
+            for label, rule in zip(labels, rules or [""] * len(labels), strict=True)
+        ]
+        legend = (sum(1 + len(lines) for _, lines in entries) + bool(hatched)) * (fs + 6) + 8
         self.curve = None
         curve_height = int(self.size * 0.3) if loss is not None else 0
         total = legend_top + legend + (curve_height + 2 * fs + 12 if loss is not None else 0)
@@ -140,12 +163,15 @@ class Frames:
                 outline="black",
             )
         self._axes(draw, surface)
-        for i, (label, color) in enumerate(zip(labels, self.colors, strict=True)):
-            top = legend_top + 6 + i * (fs + 6)
+        top = legend_top + 6
+        for (label, lines), color in zip(entries, self.colors, strict=True):
             draw.rectangle((8, top, 8 + fs, top + fs), fill=color)
             draw.text((14 + fs, top - 1), str(label), fill="black", font=self.font)
+            for line in lines:  # the run's typed rule, under its label
+                top += fs + 6
+                draw.text((14 + 2 * fs, top - 1), line, fill="#444444", font=self.font)
+            top += fs + 6
         if hatched:  # the legend's last entry: what the hatch means
-            top = legend_top + 6 + len(labels) * (fs + 6)
             self.base.paste(hatch((fs, fs), 3), (8, top))
             draw.text((14 + fs, top - 1), hatched, fill="black", font=self.font)
         if loss is not None:

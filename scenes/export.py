@@ -159,6 +159,7 @@ def animation(
         t.escapes(),
         lang,
         loss=t.loss if curve else None,
+        rules=[optimizers.own.one_line(row.rule) for row in scene.rows],
     )
     steps = frame_charts.frame_steps(scene.steps, frames)
 

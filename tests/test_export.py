@@ -3,6 +3,7 @@ that open, hold what was asked, reload, and carry no NaN; bad input exits 2 in o
 
 import base64
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -17,8 +18,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import optimizers
 import scenes
-from charts import landscape
+from charts import frames, landscape
 from charts.payload import unpack
 from optimizers import insight
 from scenes import export
@@ -174,8 +176,6 @@ def test_the_module_runs_from_a_shell(tmp_path):
 
 
 def test_animation_text_falls_back_to_english_without_a_chinese_font(tmp_path):
-    from charts import frames
-
     assert frames.font_for(12, candidates=[str(tmp_path / "none.ttc")])[1] is False
     surface = scenes.Scene().surface_object()
     painter = frames.Frames(
@@ -328,3 +328,23 @@ def test_a_typed_rule_is_written_out_in_the_html_and_reloads_from_the_json():
     look_ahead = "params: mu = 0.9; v = mu * v - lr * grad(x + mu * v); x = x + v"
     assert {r["rule"] for r in rows} == {look_ahead, ""} and len(rows) == 3 * 21
     assert all(r["rule"] == look_ahead for r in rows[:21])  # the rule's run, each of its lines
+
+
+def test_an_animation_writes_a_typed_rule_under_its_runs_label_within_the_picture():
+    _, scene, _ = scenes.presets.load("nesterov_look_ahead")
+    scene = scenes.from_dict({**scene.to_dict(), "steps": 10})
+    same_label = scenes.Row("nesterov", label=scene.rows[0].label)
+    built_in = dataclasses.replace(scene, rows=(same_label, *scene.rows[1:]))
+    heights = {}
+    for name, shown in (("rule", scene), ("built-in", built_in)):
+        last, _ = export.animation(shown, export.trajectories(shown), 300, 2)
+        assert last.width == 300
+        heights[name] = last.height
+    font, _ = frames.font_for(max(11, 300 // 40))
+    width = 300 - 20 - 2 * font.size
+    lines = frames.wrapped(optimizers.own.one_line(scene.rows[0].rule), font, width)
+    assert len(lines) >= 2 and all(font.getlength(line) <= width for line in lines)
+    assert "".join(lines).replace(";", "").replace(" ", "") == scene.rows[0].rule.replace(
+        "\n", ""
+    ).replace(" ", "")  # every character of the rule, in order
+    assert heights["rule"] - heights["built-in"] == len(lines) * (font.size + 6)
