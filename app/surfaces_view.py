@@ -125,13 +125,16 @@ def field_change(name: str):
 
 
 def preset_menu() -> None:
+    """The preset menu shows the preset while the scene is still it; once edited it shows
+    none, so choosing that preset again brings it back (its note stays, for the lesson)."""
     presets, choose = computed.preset_titles(lang()), tr("sidebar.choose_preset")
     chosen = lab().preset
+    unchanged = chosen in presets and lab().scene == scenes.presets.load(chosen)[1]
     control(
         st.selectbox,
         tr("sidebar.preset"),
         "preset",
-        chosen,
+        chosen if unchanged else None,
         labs.apply_preset,
         by_language=True,
         options=list(presets),

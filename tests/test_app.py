@@ -337,3 +337,17 @@ def test_a_built_in_beside_a_typed_rule_says_whether_their_paths_part_and_where(
     assert parted[1].startswith("Beside SGD (lr=0.009): the two paths part at step 2 ")  # a twin
     assert not at.exception
     assert at.selectbox(key=worded(f"row{row}.twin", at)).value is None  # ready for another
+
+
+def test_choosing_a_preset_again_after_an_edit_brings_it_back():
+    at = app()
+    menu = worded("preset")
+    at.selectbox(key=menu).set_value("feature_scaling").run()
+    surface = current_scene(at).surface
+    at.number_input(key=f"w.sp.{surface}.batch").set_value(1.9).run()
+    assert current_scene(at) != scenes.presets.load("feature_scaling")[1]
+    assert at.selectbox(key=menu).value is None  # the scene is no longer the preset
+    assert any("standardize" in c.value or "scal" in c.value for c in at.caption)  # its note
+    at.selectbox(key=menu).set_value("feature_scaling").run()
+    assert current_scene(at) == scenes.presets.load("feature_scaling")[1]
+    assert at.selectbox(key=menu).value == "feature_scaling" and not at.exception
