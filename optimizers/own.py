@@ -138,7 +138,8 @@ def _expression(text: str, line: int, offset: int) -> tuple[fm.Node, dict[str, i
 
 
 def _declarations(text: str, line: int, offset: int, out: dict[str, tuple[float, int]]):
-    """`name = number, ...` of a params: or init: line into `out` (name → (value, column))."""
+    """`name = number, ...` of a params: or init: line into `out` (name → (value, line,
+    column): an error about a declaration found later names its place)."""
     at = 0
     for piece in text.split(","):
         match = _ASSIGNMENT.match(piece)
@@ -153,7 +154,7 @@ def _declarations(text: str, line: int, offset: int, out: dict[str, tuple[float,
             raise RuleError(Message("rule.declaration_number", name=name), line, column)
         if name in out:
             raise RuleError(Message("rule.declared_twice", name=name), line, column)
-        out[name] = (float(value), column)
+        out[name] = (float(value), line, column)
         at += len(piece) + 1
 
 
@@ -197,8 +198,8 @@ def _parse(text: str) -> Program:
         raise RuleError(Message("rule.length", max=MAX_RULE_LENGTH), 1, 0)
     if not "".join(line.split("#", 1)[0] for line in text.split("\n")).strip():
         raise RuleError(Message("rule.empty"), 1, 0)
-    params: dict[str, tuple[float, int]] = {}
-    init: dict[str, tuple[float, int]] = {}
+    params: dict[str, tuple[float, int, int]] = {}
+    init: dict[str, tuple[float, int, int]] = {}
     written = []  # (target, column, line number, expression text, its column)
     for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         code = raw.split("#", 1)[0]
@@ -222,10 +223,10 @@ def _parse(text: str) -> Program:
 def _program(text: str, params: dict, init: dict, written: list) -> Program:
     """The program of parsed declarations and assignments, names sorted into state and
     hyperparameters, every cap and every name checked."""
-    learning_rate = params.pop("lr", (None, 0))[0]
-    for name, (_, column) in params.items():
+    learning_rate = params.pop("lr", (None,))[0]
+    for name, (_, line, column) in params.items():
         if name in GIVEN or name in LINK_KEYS or name in FUNCTIONS or name in fm.CONSTANTS:
-            raise RuleError(Message("rule.param_name", name=name), _line_of(text, name), column)
+            raise RuleError(Message("rule.param_name", name=name), line, column)
     if len(params) > MAX_PARAMS:
         raise RuleError(Message("rule.params", max=MAX_PARAMS), 1, 0)
     assigned = {target for target, *_ in written}
@@ -244,7 +245,7 @@ def _program(text: str, params: dict, init: dict, written: list) -> Program:
                 continue
             if name not in assigned:
                 raise RuleError(Message("rule.undeclared", name=name), number, first_read[name])
-            state[name] = init.get(name, (0.0, 0))[0]
+            state[name] = init.get(name, (0.0,))[0]
             known.add(name)
         known.add(target)
         lines.append(Line(target, tree))
@@ -252,17 +253,11 @@ def _program(text: str, params: dict, init: dict, written: list) -> Program:
         raise RuleError(Message("rule.no_step"), 1, 0)
     if len(state) > MAX_STATE:
         raise RuleError(Message("rule.state", max=MAX_STATE), 1, 0)
-    for name, (_, column) in init.items():
+    for name, (_, line, column) in init.items():
         if name not in state:
-            raise RuleError(Message("rule.init_not_state", name=name), _line_of(text, name), column)
-    values = {name: value for name, (value, _) in params.items()}
+            raise RuleError(Message("rule.init_not_state", name=name), line, column)
+    values = {name: value for name, (value, *_) in params.items()}
     return Program(text, tuple(lines), values, state, learning_rate)
-
-
-def _line_of(text: str, name: str) -> int:
-    """The first line that declares `name` (errors about a declaration are found after it)."""
-    pattern = re.compile(rf"^\s*(params|init)\s*:.*\b{re.escape(name)}\s*=")
-    return next((i for i, line in enumerate(text.split("\n"), 1) if pattern.match(line)), 1)
 
 
 def param_for(default: float) -> Param:
