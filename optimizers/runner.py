@@ -18,7 +18,7 @@ import numpy as np
 import optax
 
 from landscapes import Surface
-from optimizers import schedules
+from optimizers import engine, schedules
 from optimizers.own import entry_of
 from optimizers.spec import Spec
 
@@ -152,9 +152,7 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
         raise ValueError("start points must be finite")
     shared_start = start.ndim == 1  # one start for every run goes in once, not copied per run
     starts = start if shared_start else np.broadcast_to(start, (offsets[-1], 2))
-    groups = collections.defaultdict(list)
-    for i, spec in enumerate(specs):
-        groups[spec.structure].append(i)
+    groups = engine.by_structure(spec.structure for spec in specs)
     pending = []  # dispatch every group before waiting on any: JAX runs them asynchronously
     for structure, members in groups.items():
         rows = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in members])
@@ -168,7 +166,7 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
             bool(np.asarray(batch_noise) > 0),
             keep_path,
             surface.param_arrays(),
-            _columns([specs[i] for i in members], len(seeds)),
+            engine.columns([specs[i] for i in members], len(seeds)),
             starts if shared_start else starts[rows],
             run_seeds,
             np.float32(batch_noise),
@@ -183,22 +181,9 @@ def _dispatch(surface, specs, start, steps, batch_noise, seed, keep_path, tol):
     order = np.concatenate([rows for rows, _ in pending])
     if np.array_equal(order, np.arange(len(order))):  # the groups' rows follow on: end to end
         return {key: np.concatenate([out[key] for out in outs]) for key in outs[0]}
-    merged = {
-        key: np.empty((len(order), *value.shape[1:]), value.dtype) for key, value in outs[0].items()
-    }
-    for (rows, _), out in zip(pending, outs, strict=True):
-        for key, value in out.items():
-            merged[key][rows] = value
-    return merged
-
-
-def _columns(specs, n_seeds: int):
-    """The specs' number columns end to end, each value repeated once per seed; one spec
-    with one seed passes its own columns (a 100,000-rate sweep's copies cost milliseconds)."""
-    columns = [spec.columns() for spec in specs]
-    if len(columns) == 1 and n_seeds == 1:
-        return columns[0]
-    return jax.tree.map(lambda *c: np.concatenate([np.repeat(x, n_seeds) for x in c]), *columns)
+    return engine.merged(
+        [(rows, out) for (rows, _), out in zip(pending, outs, strict=True)], len(order)
+    )
 
 
 def _row_labels(specs, seeds):
@@ -367,24 +352,25 @@ def _one_run(
             g = jax.grad(minibatch)(c.xy, surface_params, jax.random.fold_in(step_key, 1))
         if noisy:
             g = g + noise_scale * gaussian
-        if "clip_norm" in interventions:
-            g = g * jnp.minimum(1.0, options["clip_norm"] / jnp.maximum(jnp.linalg.norm(g), 1e-30))
-        if "clip_value" in interventions:
-            g = jnp.clip(g, -options["clip_value"], options["clip_value"])
+        g = engine.gradient(g, options, interventions)
         lr, schedule_state = schedules.learning_rate(
             schedule_structure, row["schedule"], lr0, t, steps, c.loss, c.schedule
         )
         lr = jnp.where(jnp.isfinite(lr), lr, 0.0)
         base_state, search_state = c.opt
-        if entry.own_step:  # a typed rule applies the rate itself, and reads the step
-            u, base_state = tx.update(
-                g, base_state, c.xy, grad=g, value_fn=value_fn, learning_rate=lr, step=t
-            )
-        else:
-            u, base_state = tx.update(g, base_state, c.xy, value=c.loss, grad=g, value_fn=value_fn)
-            u = (jnp.where(lr0 > 0, lr / lr0, 0.0) if entry.lr_inside else lr) * u
-        if "weight_decay" in interventions:
-            u = u - lr * options["weight_decay"] * c.xy
+        u, base_state = engine.update(
+            entry,
+            tx,
+            row,
+            interventions,
+            g,
+            base_state,
+            c.xy,
+            lr,
+            step=t,
+            value_fn=value_fn,
+            loss=c.loss,
+        )
         if search is not None:
             u, search_state = search.update(
                 u, search_state, c.xy, value=c.loss, grad=g, value_fn=value_fn

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -138,19 +139,26 @@ def init_state(structure: tuple, lr0) -> PlateauState | tuple:
     return ()
 
 
-def learning_rate(structure: tuple, p: dict, lr0, t, total: int, loss, state):
+def learning_rate(structure: tuple, p: dict, lr0, t, total: int, loss, state, observe=True):
     """(η_t, new state) at step t, given the loss observed at the current point.
 
-    `total` is the run's length, used where a period parameter is 0.
+    `total` is the run's length, used where a period parameter is 0. Where `observe` is
+    false nothing was observed yet (a network's first epoch: Keras watches a loss at each
+    epoch's end), so reduce-on-plateau keeps its rate and state.
     """
     kind, then = structure
     t = jnp.asarray(t, jnp.float32)
     if kind == "plateau":
-        return _plateau(p, loss, state)
+        lr, new = _plateau(p, loss, state)
+        if observe is True:
+            return lr, new
+        return jnp.where(observe, lr, state.lr), jax.tree.map(
+            lambda a, b: jnp.where(observe, a, b), new, state
+        )
     if kind == "warmup":
         ramp = p["start_factor"] + (1 - p["start_factor"]) * jnp.minimum(t / p["steps"], 1.0)
         after, state = learning_rate(
-            then, p["then"], lr0, jnp.maximum(t - p["steps"], 0), total, loss, state
+            then, p["then"], lr0, jnp.maximum(t - p["steps"], 0), total, loss, state, observe
         )
         return jnp.where(t < p["steps"], lr0 * ramp, after), state
     return _CLOSED_FORMS[kind](p, lr0, t, total), state

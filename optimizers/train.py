@@ -22,32 +22,55 @@ from landscapes import Param, Surface, network
 from landscapes.custom import from_function
 from landscapes.surface import names as landscapes_names
 from landscapes.surface import register
-from optimizers.catalog import CATALOG
+from optimizers import callbacks, engine, schedules
+from optimizers.callbacks import NONE, Callbacks
+from optimizers.own import entry_of
+from optimizers.schedules import schedule
 from optimizers.spec import Spec, make
 
 
 class Config(NamedTuple):
-    """One network training run: the optimizer and the network's own settings."""
+    """One network training run: the optimizer (with its options and a schedule by epoch),
+    the network's own settings and the row's Keras callbacks."""
 
     spec: Spec
     batch_size: int = 10
     activation: str = "tanh"
     l1: float = 0.0
     l2: float = 0.0
+    callbacks: Callbacks = NONE
 
     def label(self) -> str:
+        optimizer = dataclasses.replace(self.spec, schedule=schedule("constant")).labels()[0]
         reg = f", L1 {self.l1:g}" * bool(self.l1) + f", L2 {self.l2:g}" * bool(self.l2)
-        return f"{self.spec.labels()[0]}, batch {self.batch_size}, {self.activation}{reg}"
+        extra = f", {self.callbacks.text}" if self.callbacks.text else ""
+        return f"{optimizer}, batch {self.batch_size}, {self.activation}{reg}{extra}"
+
+    @property
+    def structure(self) -> tuple:
+        """What compiles: the spec's structure but its schedule. Rates are set once an epoch,
+        so every schedule and callback of a group is computed and each row picks its own:
+        rows that differ only there train as one batch (one compilation, not one each)."""
+        name, flags, _, interventions, line_search = self.spec.structure
+        return (name, flags, interventions, line_search)
 
 
 class Training(NamedTuple):
-    """Per configuration: train and test loss per epoch (epoch 0 = before training), the
-    weights after each epoch, and the labels."""
+    """Per configuration: train and test loss per epoch (epoch 0 = before training; not a
+    number after an early stop, where nothing was trained), the weights after each epoch
+    (held after a stop), the rate each epoch used, the epoch (from 0, as Keras counts) a run
+    stopped at (−1: it ran them all), and the model it ended with (the best epoch's weights
+    where EarlyStopping restores them) with its losses."""
 
     train_loss: np.ndarray  # (n, epochs + 1)
     test_loss: np.ndarray  # (n, epochs + 1)
     weights: np.ndarray  # (n, epochs + 1, parameters)
     labels: list[str]
+    lr: np.ndarray  # (n, epochs)
+    stopped_at: np.ndarray  # (n,)
+    final: np.ndarray  # (n, parameters)
+    final_train: np.ndarray  # (n,)
+    final_test: np.ndarray  # (n,)
 
 
 def train(
@@ -55,115 +78,228 @@ def train(
 ) -> Training:
     """Train one network per configuration from the same seeded start; seeded and repeatable."""
     configs = list(configs)
-    unsupported = {c.spec.name for c in configs} & {"lbfgs", "newton"}
-    if unsupported:
-        raise ValueError(
-            f"{', '.join(sorted(unsupported))} cannot train the network here: use a first-order optimizer"  # noqa: E501
-        )
+    engine.first_order([c.spec for c in configs])
     data = network.data(dataset, noise, seed)
     n = len(data.train_y)
     widest = max(min(c.batch_size, n) for c in configs)
     steps = math.ceil(n / min(c.batch_size for c in configs))  # minibatches in the longest epoch
-    out = {"train": [], "test": [], "weights": []}
-    order = sorted(range(len(configs)), key=lambda i: configs[i].spec.structure)
-    for structure, members in _groups(configs, order):
-        rows = {
-            "hyper": {
-                k: np.array([configs[i].spec.columns()["hyper"][k][0] for i in members])
-                for k in configs[members[0]].spec.hyper
-            },
-            "batch": np.array([min(configs[i].batch_size, n) for i in members], np.int32),
-            "activation": np.array(
-                [network.ACTIVATIONS.index(configs[i].activation) for i in members], np.int32
-            ),
-            "l1": np.array([configs[i].l1 for i in members], np.float32),
-            "l2": np.array([configs[i].l2 for i in members], np.float32),
-        }
+    parts = []
+    for members in engine.by_structure(c.structure for c in configs).values():
+        structure, rows = plan([configs[i] for i in members], n)
         result = _train_group(
             structure, hidden, epochs, steps, widest, data[:4], rows, np.uint32(seed)
         )
-        for key, value in jax.device_get(result).items():
-            out[key].append((members, value))
-    merged = {k: _in_order(parts, len(configs)) for k, parts in out.items()}
+        parts.append((members, jax.device_get(result)))
+    out = engine.merged(parts, len(configs))
     return Training(
-        merged["train"], merged["test"], merged["weights"], [c.label() for c in configs]
+        out["train"],
+        out["test"],
+        out["weights"],
+        [c.label() for c in configs],
+        out["lr"],
+        out["stopped_at"],
+        out["final"],
+        out["final_train"],
+        out["final_test"],
     )
 
 
-def _groups(configs, order):
-    groups: dict = {}
-    for i in order:
-        groups.setdefault(configs[i].spec.structure, []).append(i)
-    return groups.items()
+def plan(group: list[Config], n: int) -> tuple[tuple, dict]:
+    """(static structure, traced columns) of configurations that train as one batch: the
+    schedules and scheduler formulas that occur among them, and per row which is its own."""
+    kinds = tuple(dict.fromkeys(c.spec.schedule.structure for c in group))
+    formulas = tuple(dict.fromkeys(c.callbacks.scheduler for c in group))
+    specs = [dataclasses.replace(c.spec, schedule=schedule("constant")) for c in group]
+    templates = {c.spec.schedule.structure: c.spec.schedule.values() for c in reversed(group)}
 
+    def schedule_column(kind):  # a row of another kind carries numbers it never reads
+        values = [
+            c.spec.schedule.values() if c.spec.schedule.structure == kind else templates[kind]
+            for c in group
+        ]
+        return jax.tree.map(lambda *v: np.stack(v).astype(np.float32), *values)
 
-def _in_order(parts, count):
-    first = parts[0][1]
-    merged = np.zeros((count, *first.shape[1:]), first.dtype)
-    for members, value in parts:
-        merged[members] = value
-    return merged
+    def stop(c: Config, key: str) -> float:
+        s = c.callbacks.stopping
+        return float(
+            {
+                "on": s is not None,
+                "restore": bool(s and s.restore),
+                "watch_loss": bool(s and s.monitor == "loss"),
+            }.get(key, c.callbacks.numbers().get(key, 0.0))
+        )
+
+    rows = {
+        "hyper": engine.columns(specs)["hyper"],
+        "options": engine.columns(specs)["options"],
+        "schedule": tuple(schedule_column(kind) for kind in kinds),
+        "kind": np.array([kinds.index(c.spec.schedule.structure) for c in group], np.int32),
+        "formula": np.array([formulas.index(c.callbacks.scheduler) for c in group], np.int32),
+        "watch_loss": np.array([c.callbacks.monitor == "loss" for c in group], np.float32),
+        "stop": {
+            k: np.array([stop(c, k) for c in group], np.float32)
+            for k in ("on", "restore", "watch_loss", "patience", "min_delta")
+        },
+        "batch": np.array([min(c.batch_size, n) for c in group], np.int32),
+        "activation": np.array([network.ACTIVATIONS.index(c.activation) for c in group]),
+        "l1": np.array([c.l1 for c in group], np.float32),
+        "l2": np.array([c.l2 for c in group], np.float32),
+    }
+    return (group[0].structure, kinds, formulas), rows
 
 
 @functools.partial(jax.jit, static_argnums=(0, 1, 2, 3, 4))
 def _train_group(structure, hidden, epochs, steps, widest, data, rows, seed):
     train_x, train_y, test_x, test_y = data
-    name, flags = structure[0], dict(structure[1])
     key = jax.random.key(seed)
     theta0 = network.init(jax.random.fold_in(key, 0), hidden)
     n = train_y.shape[0]
 
     def one(row):
-        tx = CATALOG[name].build(row["hyper"], flags)
-        lr = (
-            1.0 if CATALOG[name].lr_inside else row["hyper"]["learning_rate"]
-        )  # some entries scale inside
         batch, act = row["batch"], row["activation"]
 
         def full_loss(theta, x, y):
             return jnp.mean(network.losses(theta, x, y, act, hidden))
 
-        def minibatch(carry, j, order):
-            theta, state = carry
+        def shuffle(e):
+            return jax.random.permutation(jax.random.fold_in(key, e + 1), n)
+
+        def objective(theta, order, j):
             slots = j * batch + jnp.arange(widest)
             take = (jnp.arange(widest) < batch) & (slots < n)
             index = order[jnp.minimum(slots, n - 1)]
+            errors = network.losses(theta, train_x[index], train_y[index], act, hidden)
+            mean = jnp.sum(jnp.where(take, errors, 0.0)) / jnp.maximum(jnp.sum(take), 1)
+            return mean + network.penalty(theta, row["l1"], row["l2"], hidden)
 
-            def objective(t):
-                errors = network.losses(t, train_x[index], train_y[index], act, hidden)
-                return jnp.sum(jnp.where(take, errors, 0.0)) / jnp.maximum(jnp.sum(take), 1)
+        def measure(theta, epoch):  # the same at every epoch's end
+            return full_loss(theta, train_x, train_y), full_loss(theta, test_x, test_y)
 
-            g = jax.grad(lambda t: objective(t) + network.penalty(t, row["l1"], row["l2"], hidden))(
-                theta
-            )
-            update, new_state = tx.update(g, state, theta)
-            active = j * batch < n  # past the end of this epoch: nothing to do
-            return (
-                jnp.where(active, theta + lr * update, theta),
-                jax.tree.map(lambda a, b: jnp.where(active, a, b), new_state, state),
-            ), None
-
-        def epoch(carry, e):
-            order = jax.random.permutation(jax.random.fold_in(key, e + 1), n)
-            carry, _ = jax.lax.scan(lambda c, j: minibatch(c, j, order), carry, jnp.arange(steps))
-            theta = carry[0]
-            return carry, (
-                theta,
-                full_loss(theta, train_x, train_y),
-                full_loss(theta, test_x, test_y),
-            )
-
-        _, (weights, train, test) = jax.lax.scan(
-            epoch, (theta0, tx.init(theta0)), jnp.arange(epochs)
-        )
-        first = lambda a, b: jnp.concatenate([a[None], b])  # noqa: E731
-        return {
-            "train": first(full_loss(theta0, train_x, train_y), train),
-            "test": first(full_loss(theta0, test_x, test_y), test),
-            "weights": first(theta0, weights),
-        }
+        active = lambda j: j * batch < n  # noqa: E731
+        return fit(structure, row, theta0, (shuffle, objective, active), measure, steps, epochs)
 
     return jax.vmap(one)(rows)
+
+
+class _Epoch(NamedTuple):
+    theta: jnp.ndarray
+    opt: tuple
+    schedule: tuple
+    lr: jnp.ndarray  # the rate the last epoch used (a LearningRateScheduler's `lr`)
+    watched: jnp.ndarray  # the monitored loss at the last epoch's end
+    best: jnp.ndarray  # EarlyStopping's bookkeeping: best loss, epochs waited, ...
+    wait: jnp.ndarray
+    best_theta: jnp.ndarray
+    stopped_at: jnp.ndarray  # −1 while training
+
+
+def fit(structure, row, theta0, minibatches, measure, steps, epochs):
+    """Train θ for `epochs` epochs of `steps` minibatches as Keras's `fit` runs its callbacks:
+    the rate is set at each epoch's start (a schedule by epoch, a LearningRateScheduler of the
+    epoch and the current rate, or reduce-on-plateau from the loss watched at the last epoch's
+    end) and EarlyStopping looks at each epoch's end. `minibatches` is (shuffle(epoch) → the
+    epoch's order, objective(θ, order, j) → minibatch j's loss, active(j) → whether minibatch
+    j exists); `measure(θ, epoch)` gives the (train, test) losses at an epoch's end."""
+    shuffle, objective, active = minibatches
+    (name, flags, interventions, _), kinds, formulas = structure
+    entry = entry_of(name, flags)
+    tx = entry.build(row["hyper"], dict(flags))
+    lr0 = row["hyper"]["learning_rate"]
+
+    def epoch(c: _Epoch, e):
+        rated = [
+            schedules.learning_rate(kind, p, lr0, e, epochs, c.watched, state, e > 0)
+            for kind, p, state in zip(kinds, row["schedule"], c.schedule, strict=True)
+        ]
+        lr = jnp.stack([r for r, _ in rated])[row["kind"]]
+        schedule_state = tuple(state for _, state in rated)
+        if formulas != (None,):  # a LearningRateScheduler: epoch (from 0) and the current rate
+            lr = jnp.stack(
+                [
+                    lr if f is None else callbacks.rate(f, e.astype(jnp.float32), c.lr)
+                    for f in formulas
+                ]
+            )[row["formula"]]
+        lr = jnp.where(jnp.isfinite(lr), lr, 0.0)
+        training = c.stopped_at < 0
+        order = shuffle(e)
+
+        def minibatch(carry, j):
+            theta, state = carry
+            value_fn = lambda t: objective(t, order, j)  # noqa: E731
+            g = engine.gradient(jax.grad(value_fn)(theta), row["options"], interventions)
+            u, new = engine.update(
+                entry,
+                tx,
+                row,
+                interventions,
+                g,
+                state,
+                theta,
+                lr,
+                step=(e * steps + j).astype(jnp.float32),
+                value_fn=value_fn,
+                loss=None,
+            )
+            moving = active(j) & training
+            keep = lambda a, b: jnp.where(moving, a, b)  # noqa: E731
+            return (jax.tree.map(keep, theta + u, theta), jax.tree.map(keep, new, state)), None
+
+        (theta, opt), _ = jax.lax.scan(minibatch, (c.theta, c.opt), jnp.arange(steps))
+        losses = measure(theta, e)
+        watched = jnp.where(row["watch_loss"] > 0, losses[0], losses[1])
+        nxt = c._replace(theta=theta, opt=opt, schedule=schedule_state, lr=lr, watched=watched)
+        nxt = _early_stopping(nxt, row["stop"], losses, e, training)
+        record = (theta, *losses, jnp.where(training, lr, jnp.nan))
+        return nxt, record
+
+    first = _Epoch(
+        theta0,
+        tx.init(theta0),
+        tuple(schedules.init_state(kind, lr0) for kind in kinds),
+        lr0,
+        jnp.float32(jnp.nan),
+        jnp.float32(jnp.inf),
+        jnp.float32(0.0),
+        theta0,
+        jnp.int32(-1),
+    )
+    last, (weights, train, test, rates) = jax.lax.scan(epoch, first, jnp.arange(epochs))
+    after_stop = (last.stopped_at >= 0) & (jnp.arange(epochs) > last.stopped_at)
+    restore = row["stop"]["on"] * row["stop"]["restore"] > 0
+    final = jnp.where(restore, last.best_theta, last.theta)
+    start_train, start_test = measure(theta0, -1)
+    final_train, final_test = measure(final, epochs)
+    with_start = lambda a, b: jnp.concatenate([a[None], b])  # noqa: E731
+    return {
+        "train": with_start(start_train, jnp.where(after_stop, jnp.nan, train)),
+        "test": with_start(start_test, jnp.where(after_stop, jnp.nan, test)),
+        "weights": with_start(theta0, weights),
+        "lr": rates,
+        "stopped_at": last.stopped_at,
+        "final": final,
+        "final_train": final_train,
+        "final_test": final_test,
+    }
+
+
+def _early_stopping(c: _Epoch, numbers, losses, e, training) -> _Epoch:
+    """Keras 3's EarlyStopping at the end of epoch `e` (mode min): an improvement is a watched
+    loss below the best by more than min_delta; after `patience` epochs without one (and
+    never at the first epoch) training stops. The weights kept are the first epoch's, then
+    each improvement's."""
+    current = jnp.where(numbers["watch_loss"] > 0, losses[0], losses[1])
+    improved = current < c.best - numbers["min_delta"]
+    wait = jnp.where(improved, 0.0, c.wait + 1)
+    stop_now = (numbers["on"] > 0) & training & ~improved & (wait >= numbers["patience"])
+    stop_now = stop_now & (e > 0)
+    keep = training & (improved | (e == 0))
+    return c._replace(
+        best=jnp.where(training & improved, current, c.best),
+        wait=jnp.where(training, wait, c.wait),
+        best_theta=jnp.where(keep, c.theta, c.best_theta),
+        stopped_at=jnp.where(stop_now, e.astype(jnp.int32), c.stopped_at),
+    )
 
 
 def decision(
@@ -195,7 +331,7 @@ def loss_slice(
     "pca": the top two principal directions of the path θ_t − θ*, over the path's extent.
     """
     path = np.asarray(training.weights[index], np.float64)
-    theta = path[-1]
+    theta = np.asarray(training.final[index], np.float64)
     if directions == "pca":
         centered = path - theta
         _, _, basis = np.linalg.svd(centered, full_matrices=False)
