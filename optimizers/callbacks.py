@@ -110,8 +110,9 @@ def parse(text) -> Callbacks:
     try:
         body = ast.parse(f"({source.strip()},)", mode="eval").body
     except SyntaxError as error:
-        column = max((error.offset or 1) - 2 + len(source) - len(source.lstrip()), 0)
-        raise CallbackError("syntax", min(column, len(text))) from None
+        column = (error.offset or 1) - 2 + len(source) - len(source.lstrip())
+        inside = 0 <= column < len(text.rstrip())  # else the wrapper: something missing at the end
+        raise CallbackError("syntax", column if inside else len(text)) from None
     except (RecursionError, MemoryError, ValueError):
         raise CallbackError("syntax", 0) from None
     shift = len(source) - len(source.lstrip()) - 1  # columns in `body` are one past the text's
@@ -149,30 +150,42 @@ def _callback(node, shift: int):
     column = node.col_offset + shift
     if name == "LearningRateScheduler":
         return name, _scheduler(node, shift)
+    if name == "ReduceLROnPlateau":
+        defaults, ranges = PLATEAU, schedules.PARAMS["plateau"]
+    elif name == "EarlyStopping":
+        defaults, ranges = STOPPING, {k: _Range(*r) for k, r in STOPPING_RANGES.items()}
+    elif name in EPOCH_SCHEDULES:
+        ranges = schedules.PARAMS[name]
+        defaults = {k: p.default for k, p in ranges.items()}
+    else:
+        raise CallbackError("unknown", column, value=repr(name[:40] or "?"), known=_known())
     if node.args:
         raise CallbackError("positional", node.args[0].col_offset + shift, name=name)
-    given = {k.arg: (_constant(k.value, shift), k.value.col_offset + shift) for k in node.keywords}
-    if None in given:
-        raise CallbackError("syntax", column)
-    given = {k: v for k, v in given.items() if k not in QUIET or _mode(k, *v)}
+    given = {}
+    for keyword in node.keywords:
+        where = keyword.col_offset + shift
+        if keyword.arg is None:
+            raise CallbackError("syntax", where)
+        if keyword.arg not in (*defaults, *QUIET):
+            allowed = ", ".join(defaults)
+            raise CallbackError("argument", where, name=name, value=keyword.arg, allowed=allowed)
+        if keyword.arg in given:
+            raise CallbackError("twice", where, name=keyword.arg)
+        value = _constant(keyword.value, shift)
+        if keyword.arg not in QUIET or _mode(keyword.arg, value, keyword.value.col_offset + shift):
+            given[keyword.arg] = (value, keyword.value.col_offset + shift)
+    values = _checked(given, defaults, ranges)
     if name == "ReduceLROnPlateau":
-        values = _checked(name, given, PLATEAU, schedules.PARAMS["plateau"])
         monitor = values.pop("monitor")
         return name, (schedules.schedule("plateau", **values), monitor)
     if name == "EarlyStopping":
-        ranges = {k: _Range(*r) for k, r in STOPPING_RANGES.items()}
-        values = _checked(name, given, STOPPING, ranges)
         return name, Stopping(
             values["monitor"],
             float(values["patience"]),
             float(values["min_delta"]),
             bool(values["restore_best_weights"]),
         )
-    if name in EPOCH_SCHEDULES:
-        params = schedules.PARAMS[name]
-        defaults = {k: p.default for k, p in params.items()}
-        return name, schedules.schedule(name, **_checked(name, given, defaults, params))
-    raise CallbackError("unknown", column, value=repr(name[:40]), known=_known())
+    return name, schedules.schedule(name, **values)
 
 
 class _Range(NamedTuple):
@@ -187,14 +200,11 @@ def _mode(key: str, value, column: int) -> bool:
     return False
 
 
-def _checked(name: str, given: dict, defaults: dict, ranges: dict) -> dict:
-    """`defaults` overridden by the `given` (value, column) pairs, each checked: a known
-    argument, of its default's type, inside its range."""
+def _checked(given: dict, defaults: dict, ranges: dict) -> dict:
+    """`defaults` overridden by the `given` (value, column) pairs, each checked: of its
+    default's type, inside its range."""
     values = dict(defaults)
     for key, (value, column) in given.items():
-        if key not in defaults:
-            allowed = ", ".join(defaults)
-            raise CallbackError("argument", column, name=name, value=key, allowed=allowed)
         default = defaults[key]
         if isinstance(default, str):
             if value not in MONITORS:
@@ -244,7 +254,8 @@ def _scheduler(node: ast.Call, shift: int) -> str:
         raise CallbackError("scheduler", node.col_offset + shift)
     function = arguments[0]
     column = function.col_offset + shift
-    if isinstance(function, ast.Constant) and isinstance(function.value, str):
+    plain = isinstance(function, ast.Constant) and isinstance(function.value, str)
+    if plain:
         text, column = function.value, column + 1
     elif isinstance(function, ast.Lambda):
         names = [a.arg for a in function.args.args]
@@ -257,7 +268,8 @@ def _scheduler(node: ast.Call, shift: int) -> str:
     try:
         _SchedulerParser(text).formula()
     except fm.FormulaError as error:
-        raise CallbackError("formula", column, error=error.message) from None
+        where = column + error.column if plain else column
+        raise CallbackError("formula", where, error=error.message) from None
     return text
 
 
@@ -293,13 +305,10 @@ def _formula(node, names: dict, shift: int) -> str:
         for test in tests[1:]:
             out = f"min({out}, {test})"
         return out
-    if isinstance(node, ast.Call) and not node.keywords:
-        name = _called(node.func)
+    name = _called(node.func) if isinstance(node, ast.Call) and not node.keywords else ""
+    if name in ("float", *SCHEDULER_FUNCTIONS):
         args = ", ".join(part(a) for a in node.args)
-        if name == "float" and len(node.args) == 1:
-            return args
-        if name in SCHEDULER_FUNCTIONS:
-            return f"{name}({args})"
+        return args if name == "float" and len(node.args) == 1 else f"{name}({args})"
     raise CallbackError("formula_part", node.col_offset + shift)
 
 
