@@ -20,7 +20,7 @@ from app import network_lab
 from app.session import act, control, keep_link, knob, lab, lang, titles, tr
 from charts import network as network_charts
 from landscapes import network
-from optimizers import train
+from optimizers import callbacks, train
 from scenes import playground
 
 # the view's settings: `network_hide` hides them all (their values stay)
@@ -43,16 +43,15 @@ def trained(settings_json: str):
 
 
 def configs(rows: list[dict]) -> list[train.Config]:
-    return [
-        train.Config(
-            optimizers.make(r["optimizer"], learning_rate=r["learning_rate"]),
-            r["batch_size"],
-            r["activation"],
-            r["l1"],
-            r["l2"],
+    """The table's rows as training configurations (their callbacks were checked on entry)."""
+    out = []
+    for r in rows:
+        cbs = callbacks.parse(r.get("callbacks", ""))
+        spec = optimizers.make(
+            r["optimizer"], learning_rate=r["learning_rate"], schedule=cbs.schedule
         )
-        for r in rows
-    ]
+        out.append(train.Config(spec, r["batch_size"], r["activation"], r["l1"], r["l2"], cbs))
+    return out
 
 
 def number_column(label: str, key: str, **options):
@@ -158,6 +157,9 @@ def table(rows: list[dict]) -> None:
             ),
             "l1": number_column("L1", "l1", format="%g"),
             "l2": number_column("L2", "l2", format="%g"),
+            "callbacks": column.TextColumn(
+                tr("net.callbacks"), help=tr("net.callbacks_help"), max_chars=callbacks.MAX_TEXT
+            ),
         },
     )
 
@@ -179,11 +181,19 @@ def draw(place) -> None:
         result.train_loss, result.test_loss, result.labels, colors, lang()
     )
     st.altair_chart(curves, width="stretch")
+    rates = network_charts.learning_rates(
+        result.lr, result.stopped_at, result.labels, colors, lang()
+    )
+    st.altair_chart(rates, width="stretch")
+    if exercise_shown(settings) == "day87":
+        st.caption(tr("net.day87_note"))
     data = network.data(settings["dataset"], settings["noise"], settings["seed"])
     grid = st.columns(3)
     for i, (row, label) in enumerate(zip(rows, result.labels, strict=True)):
-        output = train.decision(result.weights[i, -1], row["activation"], settings["hidden"])
-        title = tr("net.test_loss", i=i + 1, loss=f"{result.test_loss[i, -1]:.3f}")
+        output = train.decision(result.final[i], row["activation"], settings["hidden"])
+        title = tr("net.test_loss", i=i + 1, loss=f"{result.final_test[i]:.3f}")
+        if result.stopped_at[i] >= 0:
+            title += " · " + tr("net.stopped", epoch=int(result.stopped_at[i]) + 1)
         boundary = network_charts.decision_boundary(output, 6.0, data.test_points, data.test_y)
         grid[i % 3].image(boundary, caption=f"{title} · {label}", width="stretch")
     loss_slice(settings, result)

@@ -60,6 +60,45 @@ def training_curves(
     )
 
 
+def learning_rates(
+    lr, stopped_at, labels, colors, lang: str = "en", height: int = 160
+) -> alt.Chart:
+    """The rate each run trained with per epoch (log scale), on the loss curves' epoch axis
+    (epoch e + 1 is the end of Keras's epoch e); a run's line ends where EarlyStopping
+    stopped it, with a point there."""
+    rows = [
+        {"epoch": e + 1, "lr": float(v), "run": label}
+        for label, curve in zip(labels, np.asarray(lr, np.float64), strict=True)
+        for e, v in enumerate(curve)
+        if np.isfinite(v) and v > 0
+    ]
+    stops = [
+        {"epoch": int(s) + 1, "lr": float(np.asarray(lr)[i, int(s)]), "run": labels[i]}
+        for i, s in enumerate(np.asarray(stopped_at))
+        if s >= 0 and np.isfinite(np.asarray(lr)[i, int(s)]) and np.asarray(lr)[i, int(s)] > 0
+    ]
+    color = alt.Color(
+        "run:N", scale=alt.Scale(domain=list(labels), range=list(colors)), legend=None
+    )
+    tooltip = [
+        alt.Tooltip("run:N", title=word("run", lang)),
+        alt.Tooltip("epoch:Q", title=word("epoch", lang)),
+        alt.Tooltip("lr:Q", title=word("learning_rate", lang), format=".3g"),
+    ]
+    x = alt.X("epoch:Q", title=word("epoch", lang))
+    y = alt.Y("lr:Q", scale=alt.Scale(type="log"), title=word("learning_rate_log", lang))
+    lines = alt.Chart(alt.Data(values=rows)).mark_line(strokeWidth=1.6)
+    points = alt.Chart(alt.Data(values=stops)).mark_point(shape="cross", size=90, filled=True)
+    return alt.layer(
+        lines.encode(x=x, y=y, color=color, tooltip=tooltip),
+        points.encode(x=x, y=y, color=color, tooltip=tooltip),
+    ).properties(
+        width="container",
+        height=height,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    )
+
+
 def decision_boundary(
     output: np.ndarray, extent: float, xy: np.ndarray, labels: np.ndarray, size: int = 360
 ) -> Image.Image:

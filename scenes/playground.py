@@ -11,6 +11,7 @@ import numbers
 
 from i18n import Message
 from landscapes.network import ACTIVATIONS, DATASETS
+from optimizers import callbacks
 from optimizers.train import FIRST_ORDER
 from scenes.scene import bounded
 from scenes.url import number_text
@@ -26,6 +27,7 @@ ROW = {
     "activation": "tanh",
     "l1": 0.0,
     "l2": 0.0,
+    "callbacks": "",  # Keras callbacks as typed (optimizers.callbacks), tidied
 }
 ACTIVATION_CHOICES = ACTIVATIONS[:3]  # the Playground's tanh, ReLU and sigmoid
 ROW_BOUNDS = {
@@ -34,11 +36,17 @@ ROW_BOUNDS = {
     "l1": (0.0, 0.1),
     "l2": (0.0, 0.1),
 }
+DAY_87_CALLBACK = "ReduceLROnPlateau(factor=0.5, min_lr=1e-12, monitor='val_loss', patience=5)"
 EXERCISES = {  # the course's Day 65 exercises on the spiral, one hidden layer of 8
     "ex5": [{"learning_rate": 0.03, "batch_size": b} for b in (1, 10, 30)],
     "ex6": [{"learning_rate": lr} for lr in (0.03, 0.3, 1.0, 3.0)],
     "ex7": [{"learning_rate": 1.0, "activation": a} for a in ("tanh", "relu", "sigmoid")],
     "ex8": [{}, {"l1": 0.001}, {"l2": 0.001}, {"l2": 0.01}],
+    "day87": [  # Day 87: the course's callback against a fixed rate and a step decay
+        {},
+        {"callbacks": "step(every=100, factor=0.5)"},
+        {"callbacks": DAY_87_CALLBACK},
+    ],
 }
 DEFAULTS = {
     "dataset": "spiral",
@@ -59,7 +67,9 @@ def clean_rows(records: list[dict]) -> tuple[list[dict], list[Message]]:
     for i, record in enumerate(records[:MAX_CONFIGS]):
         row = dict(ROW)
         for key, value in record.items():
-            if key in ("optimizer", "activation"):
+            if key == "callbacks":
+                row[key] = _callbacks(i, value, notices)
+            elif key in ("optimizer", "activation"):
                 allowed = FIRST_ORDER if key == "optimizer" else ACTIVATION_CHOICES
                 row[key] = value if value in allowed else ROW[key]
             elif key in ROW_BOUNDS and isinstance(value, numbers.Real) and math.isfinite(value):
@@ -80,6 +90,17 @@ def clean_rows(records: list[dict]) -> tuple[list[dict], list[Message]]:
     if len(records) > MAX_CONFIGS:
         notices.append(Message("net.too_many", max=MAX_CONFIGS))
     return rows or [dict(ROW)], notices
+
+
+def _callbacks(i: int, value, notices: list[Message]) -> str:
+    """A row's callbacks text, tidied; one that does not read is left out, with a notice."""
+    try:
+        return callbacks.parse(value).text
+    except callbacks.CallbackError as error:
+        notices.append(
+            Message("notice.callbacks", row=i + 1, column=error.column + 1, error=error.message)
+        )
+        return ""
 
 
 def to_query(settings: dict) -> dict:
@@ -112,7 +133,7 @@ def from_query(query) -> tuple[dict, list[Message]]:
         settings["hidden"] = min(HIDDEN, key=lambda h: abs(h - hidden))
     texts = query.get("net.row")
     texts = [texts] if isinstance(texts, str) else list(texts or [])
-    rows, row_notices = clean_rows([_parse_row(str(t)[:400], notices) for t in texts])
+    rows, row_notices = clean_rows([_parse_row(str(t)[:1000], notices) for t in texts])
     settings["rows"] = rows if texts else DEFAULTS["rows"]
     return settings, notices + row_notices
 
@@ -131,6 +152,8 @@ def _parse_row(text: str, notices: list[Message]) -> dict:
         key = key.strip()
         if key == "activation":
             record[key] = _choice(key, value.strip(), ACTIVATION_CHOICES, notices)
+        elif key == "callbacks":
+            record[key] = value
         elif key in ROW_BOUNDS:
             low, high = ROW_BOUNDS[key]
             number = _number(key, value, low, high, notices)

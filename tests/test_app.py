@@ -351,3 +351,30 @@ def test_choosing_a_preset_again_after_an_edit_brings_it_back():
     at.selectbox(key=menu).set_value("feature_scaling").run()
     assert current_scene(at) == scenes.presets.load("feature_scaling")[1]
     assert at.selectbox(key=menu).value == "feature_scaling" and not at.exception
+
+
+def test_the_day_87_exercise_trains_the_course_callback_and_shows_each_runs_rate():
+    at = app({"view": "network", "net.epochs": "120"})
+    at.selectbox(key=worded("exercise")).set_value("day87").run()
+    assert not at.exception and len(at.get("image")) == 3
+    rows = lab(at).network["rows"]
+    assert rows[2]["callbacks"] == scenes.playground.DAY_87_CALLBACK
+    charts = [c.proto.spec for c in at.get("vega_lite_chart")]
+    rates = [c for c in charts if '"field": "lr"' in c]
+    assert len(rates) == 1  # the rates chart under the loss curves
+    assert "ReduceLROnPlateau" in rates[0] and '"lr": 0.15' in rates[0]  # halved by the callback
+    assert "Day 87" in " ".join(c.value for c in at.caption)
+    link = at.query_params["net.row"]
+    assert any("ReduceLROnPlateau" in row for row in link)  # the callback is in the link
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_a_linked_row_with_a_bad_callback_trains_without_it_and_says_why(lang):
+    bad = "sgd;callbacks=EarlyStopping(paitence=3)"
+    good = "sgd;callbacks=EarlyStopping(patience=3, monitor='loss')"
+    at = app({"view": "network", "net.epochs": "30", "net.row": [bad, good], "lang": lang})
+    assert not at.exception
+    rows = lab(at).network["rows"]
+    assert rows[0]["callbacks"] == "" and rows[1]["callbacks"].startswith("EarlyStopping(")
+    notices = " ".join(str(w.value) for w in [*at.warning, *at.info, *at.toast])
+    assert ("paitence" in notices) and (("Row 1" in notices) == (lang == "en"))

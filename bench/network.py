@@ -1,0 +1,60 @@
+"""Network-training benchmark: 9 configurations × 500 epochs on the spiral with schedules and
+the course's plateau callback: cold (compiling a structure this process has not seen) and warm
+after a number changes, against the same nine at a fixed rate in the same run.
+
+    python -m bench.network [--epochs 500] [--repeats 5]
+"""
+
+import argparse
+import statistics
+import time
+
+import optimizers
+from optimizers import callbacks, train
+from scenes.playground import DAY_87_CALLBACK
+
+TEXTS = ("", "step(every=100, factor=0.5)", DAY_87_CALLBACK)
+
+
+def configs(lr: float, texts=TEXTS, weight_decay: float = 0.0) -> list[train.Config]:
+    """Three callbacks × batch 10, 20, 30, SGD at `lr`."""
+    out = []
+    for text in texts:
+        cbs = callbacks.parse(text)
+        for batch in (10, 20, 30):
+            spec = optimizers.make(
+                "sgd", learning_rate=lr, schedule=cbs.schedule, weight_decay=weight_decay
+            )
+            out.append(train.Config(spec, batch, "tanh", 0.0, 0.0, cbs))
+    return out
+
+
+def seconds(run) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--epochs", type=int, default=500)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    # a weight decay seen nowhere else makes a structure this process never compiled
+    # (JAX's persistent cache is not on here: bench processes do not set it)
+    cold = seconds(lambda: train.train("spiral", configs(0.3, weight_decay=1e-7), args.epochs))
+    warm, fixed = [], []
+    for i in range(args.repeats):  # interleaved: the machine's noise falls on both
+        lr = 0.3 + 0.001 * (i + 1)  # a number changes: nothing compiles
+        changed, plain = configs(lr), configs(lr, ("",) * 3)
+        warm.append(seconds(lambda: train.train("spiral", changed, args.epochs)))  # noqa: B023
+        fixed.append(seconds(lambda: train.train("spiral", plain, args.epochs)))  # noqa: B023
+    print(f"cold (compile + train, 9 × {args.epochs} epochs): {cold:.2f} s")
+    print(f"warm with callbacks: median {statistics.median(warm):.3f} s of {args.repeats}")
+    print(f"warm, fixed rate:    median {statistics.median(fixed):.3f} s")
+    print(f"ratio callbacks ÷ fixed: {statistics.median(warm) / statistics.median(fixed):.2f}")
+    print(f"compilations of the trainer: {train._train_group._cache_size()}")
+
+
+if __name__ == "__main__":
+    main()
