@@ -52,6 +52,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.insight
 	$(BIN)/python -m bench.browser
+	$(BIN)/python -m bench.network
 
 # A class on one machine: app processes behind nginx with sticky sessions (see README).
 classroom: $(VENV)/.runtime system
