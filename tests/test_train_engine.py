@@ -12,6 +12,7 @@ import landscapes
 import optimizers
 from optimizers import callbacks, train
 from optimizers.catalog import CATALOG
+from tests.test_schedules import keras_reduce_on_plateau
 
 STEPS = 25
 SECOND_ORDER = ("lbfgs", "newton")
@@ -78,22 +79,10 @@ def test_second_order_entries_and_line_searches_are_refused_with_the_reason():
 # Python on recorded loss series (mode "min"), written here independently of our code.
 
 
-def keras_reduce_on_plateau(losses, lr, factor, patience, min_delta, cooldown, min_lr):
-    """The rate each epoch trains with: `on_epoch_end` may lower it for the next epoch."""
-    best, wait, cooldown_counter, rates = math.inf, 0, 0, []
-    for current in losses:
-        rates.append(lr)
-        if cooldown_counter > 0:
-            cooldown_counter -= 1
-            wait = 0
-        if current < best - min_delta:
-            best, wait = current, 0
-        elif not cooldown_counter > 0:
-            wait += 1
-            if wait >= patience and lr > np.float32(min_lr):
-                lr = max(lr * factor, min_lr)
-                cooldown_counter, wait = cooldown, 0
-    return rates
+def keras_epoch_rates(losses, lr, **numbers):
+    """The rate each epoch trains with: Keras's `on_epoch_end` (test_schedules' replay) may
+    lower it for the next epoch, so epoch 0 trains at the starting rate."""
+    return [lr, *keras_reduce_on_plateau(losses, lr, **numbers)[:-1]]
 
 
 def keras_early_stopping(losses, patience, min_delta):
@@ -148,7 +137,7 @@ def replayed(series, text, lr0=0.1):
 def test_reduce_on_plateau_follows_keras_epoch_by_epoch(seed, numbers):
     series = recorded_series(seed)
     text = "ReduceLROnPlateau(" + ", ".join(f"{k}={v!r}" for k, v in numbers.items()) + ")"
-    expected = keras_reduce_on_plateau(series, 0.1, **numbers)
+    expected = keras_epoch_rates(series, 0.1, **numbers)
     np.testing.assert_allclose(replayed(series, text)["lr"], expected, rtol=1e-6)
 
 
