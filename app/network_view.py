@@ -20,7 +20,7 @@ from app import network_lab
 from app.session import act, control, keep_link, knob, lab, lang, titles, tr
 from charts import network as network_charts
 from landscapes import network
-from optimizers import callbacks, train
+from optimizers import callbacks, probes, train
 from scenes import playground
 
 # the view's settings: `network_hide` hides them all (their values stay)
@@ -235,6 +235,19 @@ def loss_slice(settings: dict, result) -> None:
     )
     st.altair_chart(network_charts.loss_slice(surface, path, lang()), width="content")
     st.caption(tr("net.slice_note"))
+    st.subheader(tr("net.interpolation_title"))
+    alphas, train_loss, test_loss = probes.interpolation(
+        result,
+        choice,
+        rows[choice]["activation"],
+        settings["dataset"],
+        settings["hidden"],
+        settings["noise"],
+        settings["seed"],
+    )
+    line = network_charts.interpolation(alphas, train_loss, test_loss, lang())
+    st.altair_chart(line, width="stretch")
+    st.caption(tr("net.interpolation_note"))
     scene = slice_scene(rows[choice], settings, directions == "pca")
     st.button(tr("net.open_slice"), on_click=act, args=(network_lab.open_slice, scene))
 

@@ -99,6 +99,45 @@ def learning_rates(
     )
 
 
+def interpolation(alphas, train_loss, test_loss, lang: str = "en", height: int = 200) -> alt.Chart:
+    """Train (solid) and test (dashed) loss along θ(α) = (1 − α)θ₀ + αθ*, with rules at α = 0
+    (the start) and α = 1 (the trained weights); only real, positive losses are drawn."""
+    sets = [word("train", lang), word("test", lang)]
+    rows = [
+        {"alpha": float(a), "loss": float(v), "set": name}
+        for losses, name in zip((train_loss, test_loss), sets, strict=True)
+        for a, v in zip(alphas, np.asarray(losses, np.float64), strict=True)
+        if np.isfinite(v) and v > 0
+    ]
+    line = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(strokeWidth=1.8, color="#4c78a8")
+        .encode(
+            x=alt.X("alpha:Q", title="α"),
+            y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=word("loss_log", lang)),
+            strokeDash=alt.StrokeDash(
+                "set:N",
+                title=word("set", lang),
+                scale=alt.Scale(domain=sets, range=[[1, 0], [4, 3]]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("set:N", title=word("set", lang)),
+                alt.Tooltip("alpha:Q", title="α", format=".2f"),
+                alt.Tooltip("loss:Q", title=word("loss", lang), format=".4g"),
+            ],
+        )
+    )
+    ends = alt.Chart(alt.Data(values=[{"alpha": 0.0}, {"alpha": 1.0}])).mark_rule(
+        color="#888", strokeDash=[2, 2]
+    )
+    return alt.layer(line, ends.encode(x="alpha:Q")).properties(
+        width="container",
+        height=height,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    )
+
+
 def decision_boundary(
     output: np.ndarray, extent: float, xy: np.ndarray, labels: np.ndarray, size: int = 360
 ) -> Image.Image:

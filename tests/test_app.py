@@ -364,6 +364,8 @@ def test_the_day_87_exercise_trains_the_course_callback_and_shows_each_runs_rate
     assert len(rates) == 1  # the rates chart under the loss curves
     assert "ReduceLROnPlateau" in rates[0] and '"lr": 0.15' in rates[0]  # halved by the callback
     assert "Day 87" in " ".join(c.value for c in at.caption)
+    lines = [c for c in charts if '"field": "alpha"' in c]  # start-to-end interpolation
+    assert len(lines) == 1 and at.subheader[-1].value.startswith("From the start")
     link = at.query_params["net.row"]
     assert any("ReduceLROnPlateau" in row for row in link)  # the callback is in the link
 
