@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import scenes
 from app.lab import Lab, fresh_ids, replace, say, with_scene
+from i18n import Message
+from optimizers import callbacks
 from scenes import playground
 
 
@@ -45,13 +47,31 @@ def edit_network_table(lab: Lab, delta) -> Lab:
     if not isinstance(delta, dict):
         return lab
     rows = [dict(r) for r in lab.network["rows"]]
+    notices = []
     for position, change in (delta.get("edited_rows") or {}).items():
         index = int(position) if str(position).isdigit() else -1
         if 0 <= index < len(rows) and isinstance(change, dict):
-            rows[index].update({k: v for k, v in change.items() if k in playground.ROW})
+            kept = _readable_callbacks(index, change, notices)
+            rows[index].update({k: v for k, v in kept.items() if k in playground.ROW})
     deleted = {int(i) for i in delta.get("deleted_rows") or [] if str(i).isdigit()}
     rows = [row for i, row in enumerate(rows) if i not in deleted]
     for added in delta.get("added_rows") or []:
         if isinstance(added, dict):
             rows.append({k: v for k, v in added.items() if k in playground.ROW and v is not None})
-    return set_network_rows(lab, rows)
+    return say(set_network_rows(lab, rows), *notices)
+
+
+def _readable_callbacks(index: int, change: dict, notices: list) -> dict:
+    """An edit without a callbacks text that does not read: the row keeps its callbacks, and
+    the notice says where the typed text went wrong."""
+    if "callbacks" not in change:
+        return change
+    try:
+        callbacks.parse(change["callbacks"] or "")
+    except callbacks.CallbackError as error:
+        column = error.column + 1
+        notices.append(
+            Message("notice.callbacks_kept", row=index + 1, column=column, error=error.message)
+        )
+        return {k: v for k, v in change.items() if k != "callbacks"}
+    return change

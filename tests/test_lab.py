@@ -204,6 +204,20 @@ def test_network_table_edits_apply_to_the_configurations():
     assert network_lab.edit_network_table(lab, "junk") == lab
 
 
+def test_a_callbacks_edit_that_does_not_read_keeps_the_rows_callbacks_and_says_where():
+    lab = network_lab.load_exercise(labs.set_view(labs.Lab(), "network"), "day87")
+    before = lab.network["rows"][2]["callbacks"]
+    edited = network_lab.edit_network_table(
+        lab, {"edited_rows": {2: {"callbacks": "ReduceLROnPlateau(factor=5)", "l2": 0.01}}}
+    )
+    row = edited.network["rows"][2]
+    assert row["callbacks"] == before and row["l2"] == 0.01  # the rest of the edit applies
+    notice = edited.notices[-1]
+    assert notice.key == "notice.callbacks_kept" and "column 26" in notice
+    good = network_lab.edit_network_table(lab, {"edited_rows": {2: {"callbacks": "cosine()"}}})
+    assert good.network["rows"][2]["callbacks"] == "cosine()"
+
+
 # -- random journeys -------------------------------------------------------------------------
 
 SURFACES = [*landscapes.names(), scenes.FORMULA]
