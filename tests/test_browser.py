@@ -178,13 +178,14 @@ def test_a_typed_formula_draws_and_a_hostile_one_shows_a_message_and_keeps_the_s
 
 def test_the_network_view_draws_curves_boundaries_and_a_slice(page, server):
     page.goto(server + "/?view=network")
-    page.get_by_text("is at the origin").wait_for(
+    page.get_by_text("Goodfellow et al.").wait_for(
         timeout=180_000
-    )  # the slice's caption, last on the page
+    )  # the interpolation's caption, last on the page
     assert (
         page.locator("[data-testid='stImage'] img").count() == 4
     )  # one boundary per configuration
-    assert page.locator("[data-testid='stVegaLiteChart']").count() == 2  # the curves and the slice
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    assert charts.count() == 4  # the curves, the rates, the slice and the interpolation
     assert page.errors == []
 
 
