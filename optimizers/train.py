@@ -119,27 +119,21 @@ def plan(group: list[Config], n: int) -> tuple[tuple, dict]:
         ]
         return jax.tree.map(lambda *v: np.stack(v).astype(np.float32), *values)
 
-    def stop(c: Config, key: str) -> float:
+    def stopping(c: Config) -> dict:  # EarlyStopping's numbers, all 0 without it
         s = c.callbacks.stopping
-        return float(
-            {
-                "on": s is not None,
-                "restore": bool(s and s.restore),
-                "watch_loss": bool(s and s.monitor == "loss"),
-            }.get(key, c.callbacks.numbers().get(key, 0.0))
-        )
+        flags = {"on": s is not None, "restore": bool(s and s.restore)}
+        return {**flags, "watch_loss": bool(s and s.monitor == "loss"), **c.callbacks.numbers()}
 
+    numbers = engine.columns(specs)
+    stops = [stopping(c) for c in group]
     rows = {
-        "hyper": engine.columns(specs)["hyper"],
-        "options": engine.columns(specs)["options"],
+        "hyper": numbers["hyper"],
+        "options": numbers["options"],
         "schedule": tuple(schedule_column(kind) for kind in kinds),
         "kind": np.array([kinds.index(c.spec.schedule.structure) for c in group], np.int32),
         "formula": np.array([formulas.index(c.callbacks.scheduler) for c in group], np.int32),
         "watch_loss": np.array([c.callbacks.monitor == "loss" for c in group], np.float32),
-        "stop": {
-            k: np.array([stop(c, k) for c in group], np.float32)
-            for k in ("on", "restore", "watch_loss", "patience", "min_delta")
-        },
+        "stop": {k: np.array([s[k] for s in stops], np.float32) for k in stops[0]},
         "batch": np.array([min(c.batch_size, n) for c in group], np.int32),
         "activation": np.array([network.ACTIVATIONS.index(c.activation) for c in group]),
         "l1": np.array([c.l1 for c in group], np.float32),
