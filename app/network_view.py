@@ -42,6 +42,19 @@ def trained(settings_json: str):
     )
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def sharpness(settings_json: str):
+    """Each run's sharpness per epoch and its rate's stability limit (None where its
+    optimizer has none), for the settings' (cached) training."""
+    settings = json.loads(settings_json)
+    result, runs = trained(settings_json), configs(settings["rows"])
+    values = probes.sharpness(
+        result, runs, settings["dataset"], settings["hidden"], settings["noise"], settings["seed"]
+    )
+    limits = [probes.stability_threshold(c.spec, lr) for c, lr in zip(runs, result.lr, strict=True)]
+    return values, limits
+
+
 def configs(rows: list[dict]) -> list[train.Config]:
     """The table's rows as training configurations (their callbacks were checked on entry)."""
     out = []
@@ -187,6 +200,13 @@ def draw(place) -> None:
     st.altair_chart(rates, width="stretch")
     if exercise_shown(settings) == "day87":
         st.caption(tr("net.day87_note"))
+    st.subheader(tr("net.sharpness_title"))
+    with st.spinner(tr("net.training")):
+        values, limits = sharpness(json.dumps(settings, sort_keys=True))
+    st.altair_chart(
+        network_charts.sharpness(values, limits, result.labels, colors, lang()), width="stretch"
+    )
+    st.caption(tr("net.sharpness_note"))
     data = network.data(settings["dataset"], settings["noise"], settings["seed"])
     grid = st.columns(3)
     for i, (row, label) in enumerate(zip(rows, result.labels, strict=True)):

@@ -64,13 +64,11 @@ def learning_rates(
     lr, stopped_at, labels, colors, lang: str = "en", height: int = 160
 ) -> alt.Chart:
     """The rate each run trained with per epoch (log scale), on the loss curves' epoch axis
-    (epoch e + 1 is the end of Keras's epoch e); a run's line ends where EarlyStopping
+    (Keras's epoch e runs from e to e + 1, at one rate); a run's line ends where EarlyStopping
     stopped it, with a point there."""
     rows = [
-        {"epoch": e + 1, "lr": float(v), "run": label}
+        _series(_changes(np.where(curve > 0, curve, np.nan)), "lr", run=label)
         for label, curve in zip(labels, np.asarray(lr, np.float64), strict=True)
-        for e, v in enumerate(curve)
-        if np.isfinite(v) and v > 0
     ]
     stops = [
         {"epoch": int(s) + 1, "lr": float(np.asarray(lr)[i, int(s)]), "run": labels[i]}
@@ -87,7 +85,7 @@ def learning_rates(
     ]
     x = alt.X("epoch:Q", title=word("epoch", lang))
     y = alt.Y("lr:Q", scale=alt.Scale(type="log"), title=word("learning_rate_log", lang))
-    lines = alt.Chart(alt.Data(values=rows)).mark_line(strokeWidth=1.6)
+    lines = _flat(rows, "lr").mark_line(strokeWidth=1.6, interpolate="step-after")
     points = alt.Chart(alt.Data(values=stops)).mark_point(shape="cross", size=90, filled=True)
     return alt.layer(
         lines.encode(x=x, y=y, color=color, tooltip=tooltip),
@@ -97,6 +95,77 @@ def learning_rates(
         height=height,
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
+
+
+def sharpness(values, limits, labels, colors, lang: str = "en", height: int = 200) -> alt.Chart:
+    """Each run's sharpness at the weights after each epoch (solid) and the stability limit
+    of the rate its next epoch steps with (dashed, where its optimizer has one), on the loss
+    curves' epoch axis. The scale is symlog (a top eigenvalue can be negative) and ends a
+    little above the highest sharpness or the lowest limit, so a limit far above stays off the
+    picture; values that are not real numbers have no point."""
+    kinds = [word("sharpness", lang), word("stability_limit", lang)]
+    curves = [
+        _series(enumerate(curve), run=label, kind=kinds[0])
+        for label, curve in zip(labels, np.asarray(values, np.float64), strict=True)
+    ]
+    steps = [
+        _series(_changes(np.asarray(limit, np.float64)), run=label, kind=kinds[1])
+        for label, limit in zip(labels, limits, strict=True)
+        if limit is not None
+    ]
+    sharp = [v for c in curves for v in c["value"]] or [1.0]
+    top = 1.25 * max(max(sharp), min((v for c in steps for v in c["value"]), default=0.0))
+    encoding = {
+        "x": alt.X("epoch:Q", title=word("epoch", lang)),
+        "y": alt.Y(
+            "value:Q",
+            scale=alt.Scale(type="symlog", domain=[min(0.0, min(sharp)), top]),
+            title=word("sharpness_axis", lang),
+        ),
+        "color": alt.Color(
+            "run:N", scale=alt.Scale(domain=list(labels), range=list(colors)), legend=None
+        ),
+        "strokeDash": alt.StrokeDash(
+            "kind:N",
+            title=None,
+            scale=alt.Scale(domain=kinds, range=[[1, 0], [5, 3]]),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        "tooltip": [
+            alt.Tooltip("run:N", title=word("run", lang)),
+            alt.Tooltip("kind:N", title=" "),
+            alt.Tooltip("epoch:Q", title=word("epoch", lang)),
+            alt.Tooltip("value:Q", title=word("value", lang), format=".4g"),
+        ],
+    }
+    line = _flat(curves).mark_line(strokeWidth=1.6, clip=True)
+    limit = _flat(steps).mark_line(strokeWidth=1.2, clip=True, interpolate="step-after")
+    return alt.layer(line.encode(**encoding), limit.encode(**encoding)).properties(
+        width="container",
+        height=height,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    )
+
+
+def _series(points, field: str = "value", **same) -> dict:
+    """One line as a row of arrays (the chart flattens them): a few kilobytes for thousands
+    of epochs, where a row per point repeats the run's label each time. Real values only."""
+    real = [(e, float(f"{v:.4g}")) for e, v in points if np.isfinite(v)]
+    return {**same, "epoch": [e for e, _ in real], field: [v for _, v in real]}
+
+
+def _flat(series, field: str = "value") -> alt.Chart:
+    """A chart of `_series` rows, one row per point again."""
+    return alt.Chart(alt.Data(values=series)).transform_flatten(["epoch", field])
+
+
+def _changes(series):
+    """The points of a step line through per-epoch values (epoch e's from e to e + 1): where
+    a real value differs from the one before, and the end of the last real epoch (a run's rate
+    and limit stay the same for hundreds of epochs)."""
+    real = [(e, v) for e, v in enumerate(series) if np.isfinite(v)]
+    kept = [(e, v) for k, (e, v) in enumerate(real) if k == 0 or v != real[k - 1][1]]
+    return kept + [(real[-1][0] + 1, real[-1][1])] if real else []
 
 
 def interpolation(alphas, train_loss, test_loss, lang: str = "en", height: int = 200) -> alt.Chart:

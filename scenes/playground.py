@@ -47,6 +47,9 @@ EXERCISES = {  # the course's Day 65 exercises on the spiral, one hidden layer o
         {"callbacks": "step(every=100, factor=0.5)"},
         {"callbacks": DAY_87_CALLBACK},
     ],
+    "edge": [  # the edge of stability (Cohen et al., 2021): full batch, three rates
+        {"learning_rate": lr, "batch_size": 250} for lr in (0.1, 0.2, 0.3)
+    ],
 }
 DEFAULTS = {
     "dataset": "spiral",

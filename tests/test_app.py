@@ -1,11 +1,13 @@
 """The app through Streamlit's AppTest: widgets ↔ scene ↔ URL, presets, notices, no recompiles."""
 
+import json
 import pathlib
 import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import i18n
 import optimizers
 import scenes
 from app import lab as labs
@@ -360,14 +362,37 @@ def test_the_day_87_exercise_trains_the_course_callback_and_shows_each_runs_rate
     rows = lab(at).network["rows"]
     assert rows[2]["callbacks"] == scenes.playground.DAY_87_CALLBACK
     charts = [c.proto.spec for c in at.get("vega_lite_chart")]
-    rates = [c for c in charts if '"field": "lr"' in c]
+    rates = [json.loads(c) for c in charts if '"field": "lr"' in c]
     assert len(rates) == 1  # the rates chart under the loss curves
-    assert "ReduceLROnPlateau" in rates[0] and '"lr": 0.15' in rates[0]  # halved by the callback
+    runs = {row["run"]: row["lr"] for row in rates[0]["layer"][0]["data"]["values"]}
+    callback = [lrs for run, lrs in runs.items() if "ReduceLROnPlateau" in run]
+    assert len(callback) == 1 and 0.15 in callback[0]  # halved by the callback
     assert "Day 87" in " ".join(c.value for c in at.caption)
     lines = [c for c in charts if '"field": "alpha"' in c]  # start-to-end interpolation
     assert len(lines) == 1 and at.subheader[-1].value.startswith("From the start")
     link = at.query_params["net.row"]
     assert any("ReduceLROnPlateau" in row for row in link)  # the callback is in the link
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+def test_the_edge_of_stability_exercise_draws_sharpness_against_each_rates_limit(lang):
+    at = app({"view": "network", "net.epochs": "100", "lang": lang})
+    at.selectbox(key=worded("exercise", at)).set_value("edge").run()
+    assert not at.exception
+    rows = lab(at).network["rows"]
+    assert [(r["learning_rate"], r["batch_size"]) for r in rows] == [
+        (0.1, 250),
+        (0.2, 250),
+        (0.3, 250),
+    ]
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    sharp = [c for c in charts if c.get("layer") and c["layer"][0]["mark"].get("clip")]
+    assert len(sharp) == 1
+    curves, limits = (layer["data"]["values"] for layer in sharp[0]["layer"])
+    assert len(curves) == 3 and all(len(c["value"]) == 101 for c in curves)  # epochs 0 … 100
+    assert sorted(round(s["value"][0], 2) for s in limits) == [6.67, 10.0, 20.0]  # 2/η
+    assert at.subheader[0].value == i18n.text("net.sharpness_title", lang)
+    assert i18n.text("net.sharpness_note", lang) in [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hant"])

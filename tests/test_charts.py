@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import vl_convert as vlc
 from PIL import Image
 
 import landscapes
@@ -196,3 +197,60 @@ def test_a_diverged_network_run_ends_its_curve_and_no_stand_in_loss_is_drawn():
     ]
     assert ("b", "test", 1) not in points and len(points) == 4 + 7
     assert all(math.isfinite(v) and v > 0 for v in points.values())
+
+
+def _flattened(layer) -> list[dict]:
+    """A layer's rows as the chart's flatten transform makes them: one per point."""
+    fields = layer["transform"][0]["flatten"]
+    return [
+        {**row, **dict(zip(fields, values, strict=True))}
+        for row in layer["data"]["values"]
+        for values in zip(*(row[f] for f in fields), strict=True)
+    ]
+
+
+def _step_value(points: list[dict], field: str, epoch: int):
+    """What a step-after line through `points` shows at `epoch`."""
+    before = [p for p in points if p["epoch"] <= epoch]
+    return before[-1][field] if before else None
+
+
+def test_the_rates_chart_draws_each_epochs_rate_as_a_step_and_ends_at_a_stop():
+    lr = np.array([[0.3, 0.3, 0.15, 0.15, 0.075], [0.1, 0.1, np.nan, np.nan, np.nan]])
+    chart = network_charts.learning_rates(lr, np.array([-1, 1]), ["a", "b"], ["#f00", "#00f"])
+    spec = chart.to_dict()
+    lines = _flattened(spec["layer"][0])
+    assert spec["layer"][0]["mark"]["interpolate"] == "step-after"
+    for run, curve in (("a", lr[0]), ("b", lr[1])):
+        points = [p for p in lines if p["run"] == run]
+        for e, v in enumerate(curve):  # epoch e trains from e to e + 1 at lr[e]
+            if np.isfinite(v):
+                assert _step_value(points, "lr", e) == pytest.approx(v)
+                assert _step_value(points, "lr", e + 0.5) == pytest.approx(v)
+        assert points[-1]["epoch"] == np.isfinite(curve).sum()  # the last epoch's end
+    assert len(lines) < lr.size  # a repeated rate adds no point
+    assert spec["layer"][1]["data"]["values"] == [{"epoch": 2, "lr": 0.1, "run": "b"}]
+    vlc.vegalite_to_svg(chart.to_json())  # the spec renders
+
+
+def test_the_sharpness_chart_draws_real_values_and_a_limit_only_where_one_exists():
+    values = np.array([[3.0, 5.0, 6.5, np.nan], [2.0, -0.5, 1.0, 1.5]])
+    limits = [np.array([6.67, 6.67, 13.3]), None]
+    chart = network_charts.sharpness(values, limits, ["sgd", "adam"], ["#f00", "#00f"])
+    spec = chart.to_dict()
+    curves, steps = (_flattened(layer) for layer in spec["layer"])
+    assert {(p["run"], p["epoch"]): p["value"] for p in curves} == {
+        ("sgd", 0): 3.0,
+        ("sgd", 1): 5.0,
+        ("sgd", 2): 6.5,
+        ("adam", 0): 2.0,
+        ("adam", 1): -0.5,
+        ("adam", 2): 1.0,
+        ("adam", 3): 1.5,
+    }  # the early stop's NaN has no point; a negative eigenvalue is drawn as it is
+    assert {p["run"] for p in steps} == {"sgd"}  # Adam has no stability line
+    assert [_step_value(steps, "value", e) for e in range(4)] == [6.67, 6.67, 13.3, 13.3]
+    scale = spec["layer"][0]["encoding"]["y"]["scale"]
+    assert scale["type"] == "symlog" and scale["domain"] == [-0.5, pytest.approx(1.25 * 6.67)]
+    assert all(layer["mark"]["clip"] for layer in spec["layer"])  # higher limits leave the plot
+    vlc.vegalite_to_svg(chart.to_json())
