@@ -1,6 +1,7 @@
 """Network-training benchmark: 9 configurations × 500 epochs on the spiral with schedules and
 the course's plateau callback: cold (compiling a structure this process has not seen) and warm
-after a number changes, against the same nine at a fixed rate in the same run.
+after a number changes, against the same nine at a fixed rate in the same run; then the
+sharpness of every run at every epoch, against the warm training it probes.
 
     python -m bench.network [--epochs 500] [--repeats 5]
 """
@@ -10,7 +11,7 @@ import statistics
 import time
 
 import optimizers
-from optimizers import callbacks, train
+from optimizers import callbacks, probes, train
 from scenes.playground import DAY_87_CALLBACK
 
 TEXTS = ("", "step(every=100, factor=0.5)", DAY_87_CALLBACK)
@@ -43,17 +44,25 @@ def main() -> None:
     # a weight decay seen nowhere else makes a structure this process never compiled
     # (JAX's persistent cache is not on here: bench processes do not set it)
     cold = seconds(lambda: train.train("spiral", configs(0.3, weight_decay=1e-7), args.epochs))
-    warm, fixed = [], []
-    for i in range(args.repeats):  # interleaved: the machine's noise falls on both
+    probes.sharpness(train.train("spiral", configs(0.3), 2), configs(0.3), "spiral")  # compiles
+    warm, fixed, sharp = [], [], []
+    for i in range(args.repeats):  # interleaved: the machine's noise falls on all three
         lr = 0.3 + 0.001 * (i + 1)  # a number changes: nothing compiles
         changed, plain = configs(lr), configs(lr, ("",) * 3)
         warm.append(seconds(lambda: train.train("spiral", changed, args.epochs)))  # noqa: B023
         fixed.append(seconds(lambda: train.train("spiral", plain, args.epochs)))  # noqa: B023
+        runs = train.train("spiral", changed, args.epochs)
+        sharp.append(seconds(lambda: probes.sharpness(runs, changed, "spiral")))  # noqa: B023
     print(f"cold (compile + train, 9 × {args.epochs} epochs): {cold:.2f} s")
     print(f"warm with callbacks: median {statistics.median(warm):.3f} s of {args.repeats}")
     print(f"warm, fixed rate:    median {statistics.median(fixed):.3f} s")
     print(f"ratio callbacks ÷ fixed: {statistics.median(warm) / statistics.median(fixed):.2f}")
+    print(f"sharpness, every run at every epoch: median {statistics.median(sharp):.3f} s")
+    print(
+        f"ratio sharpness ÷ warm training: {statistics.median(sharp) / statistics.median(warm):.2f}"
+    )
     print(f"compilations of the trainer: {train._train_group._cache_size()}")
+    print(f"compilations of the sharpness probe: {probes._sharpness_chunk._cache_size()}")
 
 
 if __name__ == "__main__":

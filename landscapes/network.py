@@ -113,9 +113,15 @@ def init(key, hidden: int = 8) -> jnp.ndarray:
     return jnp.where(weight_mask(hidden) > 0, theta, 0.1)
 
 
+_ACTIVATE = (jnp.tanh, jax.nn.relu, jax.nn.sigmoid, lambda z: z)  # in the order of ACTIVATIONS
+
+
 def activate(z, activation):
-    """The hidden activation chosen by a (traceable) index into ACTIVATIONS."""
-    return jnp.stack([jnp.tanh(z), jax.nn.relu(z), jax.nn.sigmoid(z), z])[activation]
+    """The hidden activation chosen by an index into ACTIVATIONS: a Python int computes that
+    one alone; a traced index (rows of one batch differ) computes all and picks."""
+    if isinstance(activation, int):
+        return _ACTIVATE[activation](z)
+    return jnp.stack([f(z) for f in _ACTIVATE])[activation]
 
 
 def predict(theta, x, activation, hidden: int):

@@ -129,3 +129,15 @@ def test_the_stability_threshold_is_the_textbook_one_and_the_catalog_obeys_it(na
 def test_adaptive_methods_have_no_stability_line():
     for name in ("adagrad", "rmsprop", "adam"):
         assert probes.stability_threshold(optimizers.make(name), [0.1]) is None
+
+
+def test_sharpness_compiles_once_whatever_the_rates_runs_and_epochs():
+    def probe(rates, epochs):
+        configs = [train.Config(optimizers.make("sgd", learning_rate=lr), 250) for lr in rates]
+        probes.sharpness(train.train("xor", configs, epochs=epochs), configs, "xor")
+
+    probe((0.1,), 5)
+    before = probes._sharpness_chunk._cache_size()
+    probe((0.2, 0.05, 0.3), 7)  # other numbers, another count of runs and of epochs
+    probe((0.7,) * 5, 300)  # more weights than one chunk holds
+    assert probes._sharpness_chunk._cache_size() == before
