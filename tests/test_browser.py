@@ -7,7 +7,9 @@ import urllib.parse
 
 import pytest
 
+import i18n
 import scenes
+from scenes import playground
 from tests.browser import READY, open_app, paths, step
 
 pytestmark = pytest.mark.browser
@@ -185,7 +187,32 @@ def test_the_network_view_draws_curves_boundaries_and_a_slice(page, server):
         page.locator("[data-testid='stImage'] img").count() == 4
     )  # one boundary per configuration
     charts = page.locator("[data-testid='stVegaLiteChart']")
-    assert charts.count() == 4  # the curves, the rates, the slice and the interpolation
+    assert charts.count() == 5  # the curves, the rates, sharpness, the slice, the interpolation
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+def test_the_network_views_callbacks_rates_and_sharpness_read_in_each_language(page, server, lang):
+    rows = [
+        "sgd;learning_rate=0.2;batch_size=250",
+        f"sgd;callbacks={playground.DAY_87_CALLBACK}",
+    ]
+    query = urllib.parse.urlencode(
+        {"view": "network", "lang": lang, "net.epochs": 40, "net.row": rows}, doseq=True
+    )
+    page.goto(f"{server}/?{query}")
+    text = lambda key: i18n.text(key, lang)  # noqa: E731
+    page.get_by_text(text("net.interpolation_note")[:30]).wait_for(timeout=180_000)
+    for key in ("net.sharpness_title", "net.interpolation_title", "net.slice_title"):
+        assert page.get_by_role("heading", name=text(key)).count() == 1
+    assert page.get_by_text(text("net.sharpness_note")[:30]).is_visible()
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    assert charts.count() == 5
+    for i in range(5):  # each chart drew something as wide as the page's column
+        box = charts.nth(i).bounding_box()
+        assert box["width"] > 300 or i == 3 and box["height"] > 100  # the slice keeps its size
+    header = page.locator("[data-testid='stDataFrame']")
+    assert header.get_by_text(text("net.callbacks"), exact=True).count() >= 1
     assert page.errors == []
 
 
