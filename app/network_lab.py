@@ -7,7 +7,7 @@ import scenes
 from app.lab import Lab, fresh_ids, replace, say, with_scene
 from i18n import Message
 from optimizers import callbacks
-from scenes import playground
+from scenes import own_data, playground
 
 
 def set_network(lab: Lab, name: str, value) -> Lab:
@@ -15,8 +15,33 @@ def set_network(lab: Lab, name: str, value) -> Lab:
     if name not in ("dataset", "noise", "hidden", "epochs", "seed"):
         return lab
     query = {**playground.to_query(lab.network), f"net.{name}": str(value)}
-    network, notices = playground.from_query(query)
+    network, notices = playground.from_query(query, points=lab.network["points"])
     return say(replace(lab, network=network), *notices)
+
+
+def open_data_file(lab: Lab, name: str, raw: bytes) -> Lab:
+    """An uploaded file: a settings file (.json) replaces the page's settings, a CSV of points
+    becomes the data set. One that does not read changes nothing and says why."""
+    try:
+        if str(name).lower().endswith(".json"):
+            network, notices = playground.from_file(raw)
+            return say(replace(lab, network=network), *notices)
+        return _own(lab, own_data.from_csv(raw))
+    except own_data.OwnDataError as error:
+        return say(lab, error.message)
+
+
+def add_point(lab: Lab, x, y, label) -> Lab:
+    """A point clicked onto the plane, of class `label` (±1)."""
+    return _own(lab, own_data.added(lab.network["points"], x, y, label))
+
+
+def clear_points(lab: Lab) -> Lab:
+    return _own(lab, [])
+
+
+def _own(lab: Lab, points: list) -> Lab:
+    return replace(lab, network={**lab.network, "dataset": "own", "points": points})
 
 
 def set_network_rows(lab: Lab, records) -> Lab:

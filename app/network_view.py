@@ -16,12 +16,12 @@ import streamlit as st
 import optimizers
 import scenes
 from app import lab as labs
-from app import network_lab
+from app import network_lab, own_data_view
 from app.session import act, control, keep_link, knob, lab, lang, titles, tr
 from charts import network as network_charts
 from landscapes import network
 from optimizers import callbacks, probes, train
-from scenes import playground
+from scenes import own_data, playground
 
 # the view's settings: `network_hide` hides them all (their values stay)
 setting = functools.partial(knob, hide="network")
@@ -33,7 +33,7 @@ def trained(settings_json: str):
     """Train every configuration of the settings (cached and shared: equal settings, equal runs)."""
     settings = json.loads(settings_json)
     return train.train(
-        settings["dataset"],
+        playground.dataset(settings),
         configs(settings["rows"]),
         settings["epochs"],
         settings["hidden"],
@@ -49,7 +49,12 @@ def sharpness(settings_json: str):
     settings = json.loads(settings_json)
     result, runs = trained(settings_json), configs(settings["rows"])
     values = probes.sharpness(
-        result, runs, settings["dataset"], settings["hidden"], settings["noise"], settings["seed"]
+        result,
+        runs,
+        playground.dataset(settings),
+        settings["hidden"],
+        settings["noise"],
+        settings["seed"],
     )
     limits = [probes.stability_threshold(c.spec, lr) for c, lr in zip(runs, result.lr, strict=True)]
     return values, limits
@@ -106,7 +111,7 @@ def sidebar(place, settings: dict) -> None:
             settings["dataset"],
             network_change("dataset", str),
             by_language=True,
-            options=network.DATASETS,
+            options=playground.CHOICES,
             format_func=titles("net.dataset."),
         )
         setting_control(
@@ -186,6 +191,12 @@ def draw(place) -> None:
     table(settings["rows"])
     keep_link()
     settings = lab().network
+    own_data_view.settings_download(settings)
+    if settings["dataset"] == "own":
+        own_data_view.draw(settings)
+    if not own_data_view.ready(settings):
+        st.info(tr("net.own_waiting", least=own_data.MIN_PER_CLASS))
+        return
     rows = settings["rows"]
     with st.spinner(tr("net.training")):
         result = trained(json.dumps(settings, sort_keys=True))
@@ -207,7 +218,7 @@ def draw(place) -> None:
         network_charts.sharpness(values, limits, result.labels, colors, lang()), width="stretch"
     )
     st.caption(tr("net.sharpness_note"))
-    data = network.data(settings["dataset"], settings["noise"], settings["seed"])
+    data = network.data(playground.dataset(settings), settings["noise"], settings["seed"])
     grid = st.columns(3)
     for i, (row, label) in enumerate(zip(rows, result.labels, strict=True)):
         output = train.decision(result.final[i], row["activation"], settings["hidden"])
@@ -247,7 +258,7 @@ def loss_slice(settings: dict, result) -> None:
         result,
         choice,
         config,
-        settings["dataset"],
+        playground.dataset(settings),
         settings["hidden"],
         directions,
         settings["seed"],
@@ -260,7 +271,7 @@ def loss_slice(settings: dict, result) -> None:
         result,
         choice,
         rows[choice]["activation"],
-        settings["dataset"],
+        playground.dataset(settings),
         settings["hidden"],
         settings["noise"],
         settings["seed"],
@@ -268,6 +279,9 @@ def loss_slice(settings: dict, result) -> None:
     line = network_charts.interpolation(alphas, train_loss, test_loss, lang())
     st.altair_chart(line, width="stretch")
     st.caption(tr("net.interpolation_note"))
+    if settings["dataset"] == "own":
+        st.caption(tr("net.own_no_slice"))
+        return
     scene = slice_scene(rows[choice], settings, directions == "pca")
     st.button(tr("net.open_slice"), on_click=act, args=(network_lab.open_slice, scene))
 

@@ -378,7 +378,7 @@ def _slice_surface(
         domain,
         name="network_slice",
         start=(0.8 * domain[0][1], 0.8 * domain[1][1]),
-        title=f"Network loss slice ({dataset}, {activation})",
+        title=f"Network loss slice ({network.title(dataset)}, {activation})",
         latex=r"f(a, b) = L(\theta^* + a\,d_1 + b\,d_2)",
         note="The training loss of the network around its trained weights θ*, which sit at the "
         "origin, along two directions in weight space. Flat, saturated regions often hold "

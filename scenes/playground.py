@@ -6,6 +6,7 @@ to an exercise. Bad values fall back with a notice, never an exception.
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
 
@@ -13,6 +14,7 @@ from i18n import Message
 from landscapes.network import ACTIVATIONS, DATASETS
 from optimizers import callbacks
 from optimizers.train import FIRST_ORDER
+from scenes import own_data
 from scenes.scene import bounded
 from scenes.url import number_text
 from scenes.view import NETWORK_KEYS, last_value
@@ -51,8 +53,10 @@ EXERCISES = {  # the course's Day 65 exercises on the spiral, one hidden layer o
         {"learning_rate": lr, "batch_size": 250} for lr in (0.1, 0.2, 0.3)
     ],
 }
+CHOICES = (*DATASETS, "own")  # "own": the settings' `points`, uploaded, clicked or linked
 DEFAULTS = {
     "dataset": "spiral",
+    "points": [],  # one's own data: [x, y, label ±1] each
     "noise": 0.0,
     "hidden": 8,
     "epochs": 500,
@@ -113,17 +117,69 @@ def to_query(settings: dict) -> dict:
         for k in ("dataset", "noise", "hidden", "epochs", "seed")
         if settings[k] != DEFAULTS[k]
     }
+    if settings["dataset"] == "own" and (text := own_data.to_text(settings["points"])):
+        query["net.points"] = text  # more points than a link holds go in the settings file
     query["net.row"] = [_row_text(row) for row in settings["rows"]]
     return query
 
 
-def from_query(query) -> tuple[dict, list[Message]]:
-    """(settings, notices) from link parameters (str or lists of str, the last value counts)."""
+def to_file(settings: dict) -> bytes:
+    """The settings file: everything the page trains, one's own points included (a link
+    holds at most own_data.LINK_POINTS of them)."""
+    return json.dumps({"network": settings}, indent=1).encode()
+
+
+def from_file(raw: bytes) -> tuple[dict, list[Message]]:
+    """(settings, notices) from a settings file, every value checked as a link's would be;
+    a file that is not one raises own_data.OwnDataError."""
+    try:
+        if len(raw) > own_data.MAX_BYTES:
+            raise ValueError
+        network = json.loads(raw.decode("utf-8-sig"))["network"]
+        if not isinstance(network, dict):
+            raise TypeError
+    except (ValueError, TypeError, KeyError, RecursionError):
+        raise own_data.OwnDataError(Message("own.not_settings")) from None
+    query = {
+        f"net.{k}": str(network[k])
+        for k in ("dataset", "noise", "hidden", "epochs", "seed")
+        if isinstance(network.get(k), str | int | float) and not isinstance(network[k], bool)
+    }
+    settings, notices = from_query({**query, "net.dataset": "spiral"} if query else {})
+    if query.get("net.dataset") == "own":
+        settings["dataset"], settings["points"] = "own", own_data.from_rows(network.get("points"))
+    elif "net.dataset" in query:
+        settings["dataset"] = _choice("dataset", query["net.dataset"], DATASETS, notices)
+    records = network.get("rows")
+    if isinstance(records, list):
+        rows, row_notices = clean_rows([r for r in records if isinstance(r, dict)])
+        settings["rows"], notices = rows, notices + row_notices
+    return settings, notices
+
+
+def dataset(settings: dict):
+    """What `landscapes.network.data` takes for the settings: a data set's name, or one's own
+    points as a tuple of (x, y, label)."""
+    if settings["dataset"] == "own":
+        return tuple(tuple(p) for p in settings["points"])
+    return settings["dataset"]
+
+
+def from_query(query, points=None) -> tuple[dict, list[Message]]:
+    """(settings, notices) from link parameters (str or lists of str, the last value counts).
+    `points`: one's own data as the page holds it (checked), for a query that has none."""
     notices: list[Message] = []
     settings = {k: v for k, v in DEFAULTS.items() if k != "rows"}
     value = last_value(query, "net.dataset")
     if value is not None:
-        settings["dataset"] = _choice("dataset", value, DATASETS, notices)
+        settings["dataset"] = _choice("dataset", value, CHOICES, notices)
+    linked = query.get("net.points")  # longer than last_value's 40 characters
+    linked = linked[-1] if isinstance(linked, list | tuple) and linked else linked
+    linked = None if linked is None else str(linked)[: own_data.MAX_LINK_TEXT + 1]
+    if settings["dataset"] == "own" and (linked is not None or points is None):
+        settings.update(_linked_points(linked or "", notices))
+    elif points is not None:  # kept while another data set is shown, to come back to
+        settings["points"] = [list(p) for p in points]
     for name, (low, high) in NUMBERS.items():
         if (text := last_value(query, f"net.{name}")) is not None:
             settings[name] = _number(name, text, low, high, notices)
@@ -139,6 +195,15 @@ def from_query(query) -> tuple[dict, list[Message]]:
     rows, row_notices = clean_rows([_parse_row(str(t)[:1000], notices) for t in texts])
     settings["rows"] = rows if texts else DEFAULTS["rows"]
     return settings, notices + row_notices
+
+
+def _linked_points(text: str, notices: list[Message]) -> dict:
+    """The link's own points, or the default data set with a notice saying why not."""
+    try:
+        return {"points": own_data.from_text(str(text))}
+    except own_data.OwnDataError as error:
+        notices.append(Message("own.link_refused", error=error.message))
+        return {"dataset": DEFAULTS["dataset"], "points": []}
 
 
 def _row_text(row: dict) -> str:

@@ -40,7 +40,15 @@ CONTROLS = (
     "network",
 )
 TRUE = ("1", "true", "yes", "on")
-NETWORK_KEYS = ("net.dataset", "net.noise", "net.hidden", "net.epochs", "net.seed", "net.row")
+NETWORK_KEYS = (
+    "net.dataset",
+    "net.points",
+    "net.noise",
+    "net.hidden",
+    "net.epochs",
+    "net.seed",
+    "net.row",
+)
 KEYS = (
     "preset",
     "lang",
