@@ -176,8 +176,8 @@ def from_query(query, points=None) -> tuple[dict, list[Message]]:
     linked = query.get("net.points")  # longer than last_value's 40 characters
     linked = linked[-1] if isinstance(linked, list | tuple) and linked else linked
     linked = None if linked is None else str(linked)[: own_data.MAX_LINK_TEXT + 1]
-    if settings["dataset"] == "own" and (linked is not None or points is None):
-        settings.update(_linked_points(linked or "", notices))
+    if settings["dataset"] == "own" and linked is not None:
+        settings.update(_linked_points(linked, notices))
     elif points is not None:  # kept while another data set is shown, to come back to
         settings["points"] = [list(p) for p in points]
     for name, (low, high) in NUMBERS.items():

@@ -350,3 +350,29 @@ def test_a_paused_player_asks_for_no_frames_and_play_starts_its_clock_again(page
     page.get_by_role("button", name="play").click()
     page.wait_for_function(f"() => window.__lll.players[0].step > {held + 5}", timeout=10_000)
     assert page.evaluate("() => window.__frameRequests") > asked + 5
+
+
+def test_own_data_takes_clicks_and_a_csv_and_a_bad_file_changes_nothing(page, server, tmp_path):
+    page.goto(server + "/?view=network&net.dataset=own&net.epochs=20&net.row=sgd")
+    page.get_by_text("Click the plane to add points (0 now)").wait_for(timeout=60_000)
+    assert page.get_by_text("Not enough points to train on yet").count() == 1
+    plane = page.locator("[data-testid='stVegaLiteChart']").first
+    plane.locator("canvas, svg").first.wait_for()
+    box = plane.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.4)
+    page.get_by_text("Click the plane to add points (1 now)").wait_for(timeout=30_000)
+    good = tmp_path / "mine.csv"
+    good.write_text(
+        "x1,x2,label\n"
+        + "\n".join(f"{x},{y},{int(x * y > 0)}" for x in (-4, -2, 2, 4) for y in (-3, 3))
+    )
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(good))
+    page.get_by_text("Click the plane to add points (8 now)").wait_for(timeout=30_000)
+    page.get_by_text("is at the origin").wait_for(timeout=180_000)  # it trained
+    page.wait_for_url(re.compile(r"net\.points="), timeout=30_000)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2,5\n")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(bad))
+    page.get_by_text("Line 1: the label must be 1 or −1").wait_for(timeout=30_000)
+    page.get_by_text("Click the plane to add points (8 now)").wait_for(timeout=30_000)  # kept
+    assert "net.points=-4%2C-3%2C1" in page.url and page.errors == []

@@ -16,6 +16,7 @@ def notices_text(notices) -> str:
 def test_settings_survive_a_round_trip_through_the_link():
     settings = {
         "dataset": "xor",
+        "points": [],
         "noise": 0.15,
         "hidden": 4,
         "epochs": 250,
