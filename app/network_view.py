@@ -197,9 +197,9 @@ def draw(place) -> None:
     if not own_data_view.ready(settings):
         st.info(tr("net.own_waiting", least=own_data.MIN_PER_CLASS))
         return
-    rows = settings["rows"]
+    rows, settings_json = settings["rows"], json.dumps(settings, sort_keys=True)
     with st.spinner(tr("net.training")):
-        result = trained(json.dumps(settings, sort_keys=True))
+        result = trained(settings_json)
     colors = scenes.scene.PALETTE[: len(rows)]
     curves = network_charts.training_curves(
         result.train_loss, result.test_loss, result.labels, colors, lang()
@@ -213,7 +213,7 @@ def draw(place) -> None:
         st.caption(tr("net.day87_note"))
     st.subheader(tr("net.sharpness_title"))
     with st.spinner(tr("net.training")):
-        values, limits = sharpness(json.dumps(settings, sort_keys=True))
+        values, limits = sharpness(settings_json)
     st.altair_chart(
         network_charts.sharpness(values, limits, result.labels, colors, lang()), width="stretch"
     )

@@ -24,10 +24,7 @@ SPOT = "spot"  # the plane's click selection
 
 def ready(settings: dict) -> bool:
     """Whether the settings' data can be trained on (one's own needs both classes)."""
-    if settings["dataset"] != "own":
-        return True
-    labels = [p[2] for p in settings["points"]]
-    return min(labels.count(1.0), labels.count(-1.0)) >= own_data.MIN_PER_CLASS
+    return settings["dataset"] != "own" or own_data.trainable(settings["points"])
 
 
 def draw(settings: dict) -> None:

@@ -51,17 +51,21 @@ def from_csv(raw: bytes) -> list[list[float]]:
 
 def from_rows(rows) -> list[list[float]]:
     """Points from rows of three cells (text or numbers: x, y, label ±1 or 0/1), checked."""
-    if not isinstance(rows, list) or len(rows) > MAX_POINTS:
+    if not isinstance(rows, list):  # a settings file's "points" that is not a list
+        raise OwnDataError(Message("own.not_settings"))
+    if len(rows) > MAX_POINTS:
         raise OwnDataError(Message("own.too_many", max=MAX_POINTS))
-    return _checked([_point(i + 1, r) for i, r in enumerate(rows)])
-
-
-def _checked(points) -> list[list[float]]:
-    """`points` if they make a data set the network can learn and be tested on."""
-    for label in (1.0, -1.0):
-        if sum(p[2] == label for p in points) < MIN_PER_CLASS:
-            raise OwnDataError(Message("own.few", least=MIN_PER_CLASS))
+    points = [_point(i + 1, r) for i, r in enumerate(rows)]
+    if not trainable(points):
+        raise OwnDataError(Message("own.few", least=MIN_PER_CLASS))
     return points
+
+
+def trainable(points) -> bool:
+    """Whether `points` make a data set the network can learn and be tested on: at least
+    MIN_PER_CLASS of each class (clicks may leave fewer, and the page waits for more)."""
+    labels = [p[2] for p in points]
+    return min(labels.count(1.0), labels.count(-1.0)) >= MIN_PER_CLASS
 
 
 def _number(cell) -> float:

@@ -145,11 +145,10 @@ def from_file(raw: bytes) -> tuple[dict, list[Message]]:
         for k in ("dataset", "noise", "hidden", "epochs", "seed")
         if isinstance(network.get(k), str | int | float) and not isinstance(network[k], bool)
     }
-    settings, notices = from_query({**query, "net.dataset": "spiral"} if query else {})
-    if query.get("net.dataset") == "own":
-        settings["dataset"], settings["points"] = "own", own_data.from_rows(network.get("points"))
-    elif "net.dataset" in query:
-        settings["dataset"] = _choice("dataset", query["net.dataset"], DATASETS, notices)
+    own = query.get("net.dataset") == "own"
+    settings, notices = from_query(
+        query, own_data.from_rows(network.get("points")) if own else None
+    )
     records = network.get("rows")
     if isinstance(records, list):
         rows, row_notices = clean_rows([r for r in records if isinstance(r, dict)])
