@@ -10,6 +10,7 @@ import urllib.parse
 import pytest
 from playwright.sync_api import expect
 
+import i18n
 import scenes
 from tests.browser import READY, open_app
 
@@ -210,3 +211,28 @@ def test_a_hatched_formula_survives_a_visit_to_insights_a_reload_and_says_what_i
     expect(page.get_by_text(f"▨ {hatch}")).to_be_visible(timeout=60_000)
     assert linked_scene(page) == scene and scene.surface == "formula"
     settle(page)
+
+
+def test_own_data_survives_another_view_a_language_switch_and_a_reload(page, server):
+    points = ";".join(f"{x},{y},{1 if x * y > 0 else -1}" for x in (-4, -2, 2, 4) for y in (-3, 3))
+    page.goto(
+        f"{server}/?view=network&net.dataset=own&net.epochs=20&net.row=sgd&net.points={points}"
+    )
+    page.get_by_text("Click the plane to add points (8 now)").wait_for(timeout=60_000)
+    page.get_by_text("is at the origin").wait_for(timeout=180_000)
+    switch_view(page, "en", "surfaces")
+    page.wait_for_selector(READY, timeout=90_000)
+    switch_view(page, "en", "network")
+    page.get_by_text("Click the plane to add points (8 now)").wait_for(timeout=60_000)
+    for lang in ("zh-Hant", "zh-Hans"):
+        switch_language(page, lang)
+        click = i18n.text("net.own_click", lang, count=8, least=2)
+        page.get_by_text(click).wait_for(timeout=60_000)
+        page.get_by_text(i18n.text("net.sharpness_title", lang)).wait_for(timeout=180_000)
+        no_error_on(page)
+    page.wait_for_url(re.compile(r"net\.points=-4%2C-3%2C1"), timeout=30_000)
+    page.reload()
+    page.get_by_text(i18n.text("net.own_click", "zh-Hans", count=8, least=2)).wait_for(
+        timeout=60_000
+    )
+    no_error_on(page)
