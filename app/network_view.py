@@ -20,7 +20,7 @@ from app import network_lab, own_data_view
 from app.session import act, control, keep_link, knob, lab, lang, titles, tr
 from charts import network as network_charts
 from landscapes import network
-from optimizers import callbacks, probes, train
+from optimizers import callbacks, cost, probes, train
 from scenes import own_data, playground
 
 # the view's settings: `network_hide` hides them all (their values stay)
@@ -58,6 +58,24 @@ def sharpness(settings_json: str):
     )
     limits = [probes.stability_threshold(c.spec, lr) for c, lr in zip(runs, result.lr, strict=True)]
     return values, limits
+
+
+def within_budget(settings: dict) -> dict:
+    """The settings to train: the Lab's, or fewer epochs (said on the page, the link keeps
+    the asked count) when training and its sharpness would take longer than a request's
+    budget on this server."""
+    data = network.data(playground.dataset(settings), settings["noise"], settings["seed"])
+    batches = [r["batch_size"] for r in settings["rows"]]
+    per_epoch = cost.network_seconds_per_epoch(
+        len(batches), len(data.train_y), batches, settings["hidden"]
+    )
+    epochs = cost.affordable_epochs(per_epoch, settings["epochs"], cost.BUDGET_SECONDS)
+    if epochs == settings["epochs"]:
+        return settings
+    st.info(
+        tr("net.cut", used=epochs, asked=settings["epochs"], seconds=f"{cost.BUDGET_SECONDS:g}")
+    )
+    return {**settings, "epochs": epochs}
 
 
 def configs(rows: list[dict]) -> list[train.Config]:
@@ -197,6 +215,7 @@ def draw(place) -> None:
     if not own_data_view.ready(settings):
         st.info(tr("net.own_waiting", least=own_data.MIN_PER_CLASS))
         return
+    settings = within_budget(settings)
     rows, settings_json = settings["rows"], json.dumps(settings, sort_keys=True)
     with st.spinner(tr("net.training")):
         result = trained(settings_json)

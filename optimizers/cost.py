@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
 import time
 from collections.abc import Callable
 
@@ -125,3 +126,31 @@ def sweep_in_parts(
         result = sweep(surface, batch.part(index), part_start, steps, tol, noise, seed)
         parts.append([np.asarray(field)[: total - first] for field in result])
     return type(result)(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+
+
+# The network view's cost, per run and epoch at 16 hidden neurons, measured on this machine by
+# `python -m bench.network` (which prints the prediction beside the measured time): a
+# minibatch step costs a fixed part and a part per sample of the widest batch; the sharpness
+# probe a part per training point.
+NET_STEP_SECONDS, NET_SAMPLE_SECONDS = 7e-7, 3e-7
+NET_PROBE_POINT_SECONDS = 1.6e-6
+NET_LEAST_EPOCHS = 10  # the page's smallest epoch count
+
+
+def network_seconds_per_epoch(runs: int, points: int, batches: list[int], hidden: int) -> float:
+    """Predicted seconds one epoch of `runs` networks costs, training (minibatches of
+    `batches`, the smallest sets the steps, the largest each step's width) and the sharpness
+    probe together, on `points` training points."""
+    steps = math.ceil(points / max(1, min(batches)))
+    widest = min(max(batches), points)
+    width = (hidden + 2) / 18  # the per-step cost grows about with the hidden layer
+    step = NET_STEP_SECONDS + NET_SAMPLE_SECONDS * widest
+    return runs * width * (steps * step + points * NET_PROBE_POINT_SECONDS)
+
+
+def affordable_epochs(per_epoch: float, epochs: int, budget: float) -> int:
+    """The most epochs, up to `epochs`, within `budget` seconds at `per_epoch` seconds each
+    (never fewer than NET_LEAST_EPOCHS)."""
+    if per_epoch <= 0 or per_epoch * epochs <= budget:
+        return int(epochs)
+    return int(min(epochs, max(NET_LEAST_EPOCHS, math.floor(budget / per_epoch + 1e-9))))

@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 
+import i18n
 import landscapes
 import optimizers
 from app import admission, insights_view
@@ -223,3 +224,52 @@ def test_heavy_work_gives_way_while_another_page_is_being_drawn():
     with admission.light(), admission.heavy():
         cost.checkpoint()
     assert time.monotonic() - began < 0.1
+
+
+def test_the_affordable_epochs_are_the_budget_over_an_epochs_cost():
+    assert cost.affordable_epochs(0.02, 1000, 5.0) == 250  # 5 / 0.02
+    assert cost.affordable_epochs(0.001, 1000, 5.0) == 1000  # 1 s: not cut
+    assert cost.affordable_epochs(10.0, 1000, 5.0) == cost.NET_LEAST_EPOCHS
+
+
+def test_an_epochs_predicted_cost_grows_with_runs_steps_width_and_points():
+    base = cost.network_seconds_per_epoch(3, 250, [10], 8)
+    assert cost.network_seconds_per_epoch(9, 250, [10], 8) == pytest.approx(3 * base)
+    assert cost.network_seconds_per_epoch(3, 250, [1, 10], 8) > base  # more steps
+    assert cost.network_seconds_per_epoch(3, 250, [10, 250], 8) > base  # wider steps
+    assert cost.network_seconds_per_epoch(3, 500, [10], 8) > base
+    assert cost.network_seconds_per_epoch(3, 250, [10], 16) > base
+
+
+def test_the_heaviest_network_request_is_cut_to_within_the_budget():
+    """Nine rows at batch 1 for 1,000 epochs on 16 neurons took 15 s (training 11.7 s and
+    sharpness 3.5 s, compiles included): the cut count trains with its sharpness in about
+    the budget once compiled (the first call compiles, on top)."""
+    from landscapes import network
+    from optimizers import probes, train
+
+    names = ["sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad"] * 2
+    configs = [train.Config(optimizers.make(o, learning_rate=0.03), 1) for o in names[:9]]
+    points = len(network.data("spiral").train_y)
+    per_epoch = cost.network_seconds_per_epoch(9, points, [1] * 9, 16)
+    epochs = cost.affordable_epochs(per_epoch, 1000, cost.BUDGET_SECONDS)
+    assert cost.NET_LEAST_EPOCHS < epochs < 1000
+
+    def request():
+        result = train.train("spiral", configs, epochs, 16, 0.0, 0)
+        probes.sharpness(result, configs, "spiral", 16, 0.0, 0)
+
+    request()
+    began = time.perf_counter()
+    request()
+    assert time.perf_counter() - began < 1.5 * cost.BUDGET_SECONDS
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+def test_a_network_page_that_trains_fewer_epochs_says_so(lang, monkeypatch):
+    monkeypatch.setattr(cost, "network_seconds_per_epoch", lambda *args: 0.25)
+    at = app({"view": "network", "net.epochs": "400", "lang": lang})
+    assert not at.exception
+    said = i18n.text("net.cut", lang).format(used=20, asked=400, seconds="5")
+    assert said in [i.value for i in at.info]
+    assert at.query_params["net.epochs"] == "400"  # the link keeps what was asked
