@@ -1,7 +1,9 @@
 """Network-training benchmark: 9 configurations × 500 epochs on the spiral with schedules and
 the course's plateau callback: cold (compiling a structure this process has not seen) and warm
 after a number changes, against the same nine at a fixed rate in the same run; then the
-sharpness of every run at every epoch, against the warm training it probes.
+sharpness of every run at every epoch, against the warm training it probes; then the
+request budget's predicted seconds (optimizers.cost) against the measured ones over a few
+shapes of request (predicted ÷ measured: above 1 cuts more than needed, below 1 less).
 
     python -m bench.network [--epochs 500] [--repeats 5]
 """
@@ -11,7 +13,8 @@ import statistics
 import time
 
 import optimizers
-from optimizers import callbacks, probes, train
+from landscapes import network
+from optimizers import callbacks, cost, probes, train
 from scenes.playground import DAY_87_CALLBACK
 
 TEXTS = ("", "step(every=100, factor=0.5)", DAY_87_CALLBACK)
@@ -34,6 +37,29 @@ def seconds(run) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start
+
+
+SHAPES = (  # optimizers, batch, hidden, epochs: the heaviest corner and ordinary pages
+    (["sgd", "momentum", "adam"] * 3, 1, 16, 300),
+    (["adam"] * 9, 10, 16, 1000),
+    (["sgd"] * 9, 1, 2, 300),
+    (["sgd"] * 4, 30, 8, 500),
+)
+
+
+def predicted_against_measured(shape) -> tuple[float, float]:
+    """(predicted, measured) seconds of a page's training and sharpness, compiled first."""
+    names, batch, hidden, epochs = shape
+    runs = [train.Config(optimizers.make(o, learning_rate=0.03), batch) for o in names]
+
+    def request():
+        result = train.train("spiral", runs, epochs, hidden)
+        probes.sharpness(result, runs, "spiral", hidden)
+
+    request()
+    points = len(network.data("spiral").train_y)
+    per_epoch = cost.network_seconds_per_epoch(len(runs), points, [batch], hidden)
+    return per_epoch * epochs, statistics.median(seconds(request) for _ in range(3))
 
 
 def main() -> None:
@@ -63,6 +89,13 @@ def main() -> None:
     )
     print(f"compilations of the trainer: {train._train_group._cache_size()}")
     print(f"compilations of the sharpness probe: {probes._sharpness_chunk._cache_size()}")
+    for shape in SHAPES:
+        guess, took = predicted_against_measured(shape)
+        names, batch, hidden, epochs = shape
+        print(
+            f"budget model, {len(names)} runs, batch {batch}, {hidden} neurons, {epochs} epochs: "
+            f"predicted {guess:.2f} s, measured {took:.2f} s, ratio {guess / took:.2f}"
+        )
 
 
 if __name__ == "__main__":
