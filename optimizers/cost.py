@@ -64,7 +64,8 @@ def affordable_steps(per_run_step: float, runs: int, steps: int, budget: float) 
     `per_run_step` seconds a run-step (never fewer than LEAST_STEPS)."""
     if per_run_step <= 0 or runs * steps * per_run_step <= budget:
         return int(steps)
-    return int(min(steps, max(LEAST_STEPS, budget // (runs * per_run_step))))
+    affordable = math.floor(budget / (runs * per_run_step) + 1e-9)  # 5 / 0.02 is 250, not 249
+    return int(min(steps, max(LEAST_STEPS, affordable)))
 
 
 def within_budget(surface: Surface, spec: Spec, runs: int, steps: int, budget: float | None):
@@ -134,7 +135,6 @@ def sweep_in_parts(
 # probe a part per training point.
 NET_STEP_SECONDS, NET_SAMPLE_SECONDS = 7e-7, 3e-7
 NET_PROBE_POINT_SECONDS = 1.6e-6
-NET_LEAST_EPOCHS = 10  # the page's smallest epoch count
 
 
 def network_seconds_per_epoch(runs: int, points: int, batches: list[int], hidden: int) -> float:
@@ -150,7 +150,6 @@ def network_seconds_per_epoch(runs: int, points: int, batches: list[int], hidden
 
 def affordable_epochs(per_epoch: float, epochs: int, budget: float) -> int:
     """The most epochs, up to `epochs`, within `budget` seconds at `per_epoch` seconds each
-    (never fewer than NET_LEAST_EPOCHS)."""
-    if per_epoch <= 0 or per_epoch * epochs <= budget:
-        return int(epochs)
-    return int(min(epochs, max(NET_LEAST_EPOCHS, math.floor(budget / per_epoch + 1e-9))))
+    (never fewer than the page's least, which is LEAST_STEPS): an epoch is one step of one
+    run to `affordable_steps`."""
+    return affordable_steps(per_epoch, 1, epochs, budget)

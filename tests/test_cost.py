@@ -229,7 +229,7 @@ def test_heavy_work_gives_way_while_another_page_is_being_drawn():
 def test_the_affordable_epochs_are_the_budget_over_an_epochs_cost():
     assert cost.affordable_epochs(0.02, 1000, 5.0) == 250  # 5 / 0.02
     assert cost.affordable_epochs(0.001, 1000, 5.0) == 1000  # 1 s: not cut
-    assert cost.affordable_epochs(10.0, 1000, 5.0) == cost.NET_LEAST_EPOCHS
+    assert cost.affordable_epochs(10.0, 1000, 5.0) == cost.LEAST_STEPS
 
 
 def test_an_epochs_predicted_cost_grows_with_runs_steps_width_and_points():
@@ -253,7 +253,7 @@ def test_the_heaviest_network_request_is_cut_to_within_the_budget():
     points = len(network.data("spiral").train_y)
     per_epoch = cost.network_seconds_per_epoch(9, points, [1] * 9, 16)
     epochs = cost.affordable_epochs(per_epoch, 1000, cost.BUDGET_SECONDS)
-    assert cost.NET_LEAST_EPOCHS < epochs < 1000
+    assert cost.LEAST_STEPS < epochs < 1000
 
     def request():
         result = train.train("spiral", configs, epochs, 16, 0.0, 0)
