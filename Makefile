@@ -40,9 +40,11 @@ test: $(VENV)/.dev system
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
-# Many more random user journeys than `make test` runs (tests/test_lab.py, tests/test_journeys.py).
+# Many more random user journeys than `make test` runs (tests/test_lab.py, tests/test_journeys.py),
+# then the heavy-users load test with its assertions (p95 ≤ 1 s, idle 5 s after closing, RSS).
 soak: $(VENV)/.dev system
 	LLL_JOURNEYS=60 LLL_LAB_JOURNEYS=3000 $(BIN)/python -m pytest -q tests/test_lab.py tests/test_journeys.py
+	$(BIN)/python -m bench.heavy_load --check
 
 lint format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
@@ -62,10 +64,9 @@ classroom: $(VENV)/.runtime system
 load: $(VENV)/.dev system
 	$(BIN)/python -m bench.load
 
-# 5 sessions asking for the heaviest insight beside 20 ordinary ones, with its assertions
-# (p95 ≤ 1 s, idle 5 s after closing, peak RSS): see the README for why it fails on 2 cores.
-heavy-load: $(VENV)/.dev system
-	$(BIN)/python -m bench.heavy_load --pace 10 --check
+# 5 sessions asking for the heaviest insight beside 20 ordinary ones (figures in the README).
+heavy-load: $(VENV)/.dev
+	$(BIN)/python -m bench.heavy_load
 
 # The README's GIFs, made by the command line from the presets.
 GALLERY := classic_beale lr_too_small_good_too_large momentum_vs_nesterov_ravine saddle_escape plateau_adaptive

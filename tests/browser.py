@@ -49,6 +49,7 @@ def serve(script: str = "streamlit_app.py", timeout: float = 90.0):
 
 
 READY = ".lll-player[data-ready='true']"
+SHOWN_EXCEPTION = "[data-testid='stException']"  # Streamlit's exception box
 
 
 def open_app(page, url, query=""):

@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from tests.browser import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, SHOWN_EXCEPTION, chromium_path, serve  # noqa: E402
 
 _apptest_run = AppTest.run
 
@@ -25,7 +25,6 @@ def _run_showing_no_exception(self, *args, **kwargs):
 
 
 AppTest.run = _run_showing_no_exception
-SHOWN_EXCEPTION = "[data-testid='stException']"
 
 
 def assert_no_traceback(page) -> None:
