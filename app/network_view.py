@@ -244,6 +244,10 @@ def draw(place) -> None:
         title = tr("net.test_loss", i=i + 1, loss=f"{result.final_test[i]:.3f}")
         if result.stopped_at[i] >= 0:
             title += " · " + tr("net.stopped", epoch=int(result.stopped_at[i]) + 1)
+        if row["l1"] > 0:
+            zeros = network.zero_weights(result.final[i], settings["hidden"])
+            weights = int(network.weight_mask(settings["hidden"]).sum())
+            title += " · " + tr("net.zero_weights", zeros=zeros, weights=weights)
         boundary = network_charts.decision_boundary(output, 6.0, data.test_points, data.test_y)
         grid[i % 3].image(boundary, caption=f"{title} · {label}", width="stretch")
     loss_slice(settings, result)

@@ -157,6 +157,22 @@ def penalty(theta, l1, l2, hidden: int):
     return l1 * jnp.sum(jnp.abs(w)) + 0.5 * l2 * jnp.sum(w * w)
 
 
+def regularization_step(before, after, lr, l1, l2, hidden: int):
+    """The Playground's step after the gradient step: each weight moves by −lr(λ₁ sign w +
+    λ₂ w), w as it was before the gradient step; under L1 a weight this step carries across
+    zero is set to exactly zero and dies (it never moves again). Biases are left alone.
+    Returns (the weights, the weights that died)."""
+    weights = weight_mask(hidden) > 0
+    moved = after - lr * (l1 * jnp.sign(before) + l2 * before)
+    crossed = weights & (l1 > 0) & (after * moved < 0)
+    return jnp.where(weights, jnp.where(crossed, 0.0, moved), after), crossed
+
+
+def zero_weights(theta, hidden: int) -> int:
+    """How many weights (not biases) are exactly zero: L1's dead links."""
+    return int(np.sum((np.asarray(theta) == 0.0) & (weight_mask(hidden) > 0)))
+
+
 def filter_normalized(direction, theta, hidden: int):
     """`direction` with each neuron's incoming weights rescaled to the norm of that neuron's
     weights in `theta`, biases zeroed (Li et al., 2018): slices comparable across networks."""

@@ -2,9 +2,11 @@
 one vmapped run, and the 2-D slices of its loss that make the trained network a surface.
 
 A configuration is a Spec (optimizer and its numbers) plus the network's batch size,
-activation and L1/L2. Epochs walk a fresh permutation of the training set in minibatches;
-batch size, activation and penalties are traced, so the course's exercises (batch 1/10/30,
-rate 0.03/0.3/1, tanh/ReLU/sigmoid, L1 vs L2) run as one computation per optimizer.
+activation and L1/L2, which step after each gradient step as in the Playground (L1's
+crossings of zero are dead links: `network.regularization_step`). Epochs walk a fresh
+permutation of the training set in minibatches; batch size, activation and penalties are
+traced, so the course's exercises (batch 1/10/30, rate 0.03/0.3/1, tanh/ReLU/sigmoid, L1 vs
+L2) run as one computation per optimizer.
 """
 
 from __future__ import annotations
@@ -163,14 +165,17 @@ def _train_group(structure, hidden, epochs, steps, widest, data, rows, seed):
             take = (jnp.arange(widest) < batch) & (slots < n)
             index = order[jnp.minimum(slots, n - 1)]
             errors = network.losses(theta, train_x[index], train_y[index], act, hidden)
-            mean = jnp.sum(jnp.where(take, errors, 0.0)) / jnp.maximum(jnp.sum(take), 1)
-            return mean + network.penalty(theta, row["l1"], row["l2"], hidden)
+            return jnp.sum(jnp.where(take, errors, 0.0)) / jnp.maximum(jnp.sum(take), 1)
+
+        def regularize(before, after, lr):  # after the gradient step, as the Playground
+            return network.regularization_step(before, after, lr, row["l1"], row["l2"], hidden)
 
         def measure(theta, epoch):  # the same at every epoch's end
             return full_loss(theta, train_x, train_y), full_loss(theta, test_x, test_y)
 
         active = lambda j: j * batch < n  # noqa: E731
-        return fit(structure, row, theta0, (shuffle, objective, active), measure, steps, epochs)
+        minibatches = (shuffle, objective, active)
+        return fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize)
 
     return jax.vmap(one)(rows)
 
@@ -178,6 +183,7 @@ def _train_group(structure, hidden, epochs, steps, widest, data, rows, seed):
 class _Epoch(NamedTuple):
     theta: jnp.ndarray
     opt: tuple
+    dead: jnp.ndarray  # parameters L1 set to zero for good (the Playground's dead links)
     schedule: tuple
     lr: jnp.ndarray  # the rate the last epoch used (a LearningRateScheduler's `lr`)
     watched: jnp.ndarray  # the monitored loss at the last epoch's end
@@ -187,13 +193,15 @@ class _Epoch(NamedTuple):
     stopped_at: jnp.ndarray  # −1 while training
 
 
-def fit(structure, row, theta0, minibatches, measure, steps, epochs):
+def fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize=None):
     """Train θ for `epochs` epochs of `steps` minibatches as Keras's `fit` runs its callbacks:
     the rate is set at each epoch's start (a schedule by epoch, a LearningRateScheduler of the
     epoch and the current rate, or reduce-on-plateau from the loss watched at the last epoch's
     end) and EarlyStopping looks at each epoch's end. `minibatches` is (shuffle(epoch) → the
     epoch's order, objective(θ, order, j) → minibatch j's loss, active(j) → whether minibatch
-    j exists); `measure(θ, epoch)` gives the (train, test) losses at an epoch's end."""
+    j exists); `measure(θ, epoch)` gives the (train, test) losses at an epoch's end.
+    `regularize(θ before, θ after, rate)` → (θ, newly dead) is a step after each gradient
+    step (the Playground's order); a dead parameter never moves again."""
     shuffle, objective, active = minibatches
     (name, flags, interventions, _), kinds, formulas = structure
     entry = entry_of(name, flags)
@@ -219,7 +227,7 @@ def fit(structure, row, theta0, minibatches, measure, steps, epochs):
         order = shuffle(e)
 
         def minibatch(carry, j):
-            theta, state = carry
+            theta, state, dead = carry
             value_fn = lambda t: objective(t, order, j)  # noqa: E731
             g = engine.gradient(jax.grad(value_fn)(theta), row["options"], interventions)
             u, new = engine.update(
@@ -235,14 +243,22 @@ def fit(structure, row, theta0, minibatches, measure, steps, epochs):
                 value_fn=value_fn,
                 loss=None,
             )
+            stepped, died = theta + u, jnp.zeros_like(dead)
+            if regularize is not None:
+                stepped, died = regularize(theta, stepped, lr)
+            stepped = jnp.where(dead, theta, stepped)
             moving = active(j) & training
             keep = lambda a, b: jnp.where(moving, a, b)  # noqa: E731
-            return (jax.tree.map(keep, theta + u, theta), jax.tree.map(keep, new, state)), None
+            moved = (keep(stepped, theta), jax.tree.map(keep, new, state), keep(dead | died, dead))
+            return moved, None
 
-        (theta, opt), _ = jax.lax.scan(minibatch, (c.theta, c.opt), jnp.arange(steps))
+        start = (c.theta, c.opt, c.dead)
+        (theta, opt, dead), _ = jax.lax.scan(minibatch, start, jnp.arange(steps))
         losses = measure(theta, e)
         watched = jnp.where(row["watch_loss"] > 0, losses[0], losses[1])
-        nxt = c._replace(theta=theta, opt=opt, schedule=schedule_state, lr=lr, watched=watched)
+        nxt = c._replace(
+            theta=theta, opt=opt, dead=dead, schedule=schedule_state, lr=lr, watched=watched
+        )
         nxt = _early_stopping(nxt, row["stop"], losses, e, training)
         record = (theta, *losses, jnp.where(training, lr, jnp.nan))
         return nxt, record
@@ -250,6 +266,7 @@ def fit(structure, row, theta0, minibatches, measure, steps, epochs):
     first = _Epoch(
         theta0,
         tx.init(theta0),
+        jnp.zeros(theta0.shape, bool),
         tuple(schedules.init_state(kind, lr0) for kind in kinds),
         lr0,
         jnp.float32(jnp.nan),

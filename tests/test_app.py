@@ -405,3 +405,25 @@ def test_a_linked_row_with_a_bad_callback_trains_without_it_and_says_why(lang):
     assert rows[0]["callbacks"] == "" and rows[1]["callbacks"].startswith("EarlyStopping(")
     notices = " ".join(str(w.value) for w in [*at.warning, *at.info, *at.toast])
     assert ("paitence" in notices) and (("Row 1" in notices) == (lang == "en"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+def test_an_l1_rows_boundary_says_how_many_weights_l1_set_to_exactly_zero(lang):
+    rows = ["sgd;batch_size=250;l1=0.03", "sgd;batch_size=250;l2=0.01"]
+    at = app(
+        {
+            "lang": lang,
+            "view": "network",
+            "net.dataset": "xor",
+            "net.hidden": "4",
+            "net.epochs": "25",
+            "net.row": rows,
+        }
+    )
+    l1_caption, l2_caption = (image.proto.imgs[0].caption for image in at.get("image"))
+    said = i18n.text(
+        "net.zero_weights", lang, zeros="(\\d+)", weights="32"
+    )  # 7 × 4 into the hidden layer, 4 out
+    zeros = re.search(said, l1_caption)
+    assert zeros and int(zeros.group(1)) > 0  # tests/test_playground_replay.py checks the count
+    assert not re.search(said, l2_caption)
