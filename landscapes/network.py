@@ -157,6 +157,15 @@ def penalty(theta, l1, l2, hidden: int):
     return l1 * jnp.sum(jnp.abs(w)) + 0.5 * l2 * jnp.sum(w * w)
 
 
+def epoch_shape(n: int, batches) -> tuple[int, int]:
+    """(minibatch updates in an epoch, the most points one update averages) for each of
+    `batches` walking `n` points as the Playground does: in the same order every epoch, an
+    update after every batch-th point, the points after the last full batch joining the next
+    epoch's first (a batch larger than the set is the whole set)."""
+    sizes = [min(b, n) for b in batches]
+    return n // min(sizes), max(b + n % b for b in sizes)
+
+
 def regularization_step(before, after, lr, l1, l2, hidden: int):
     """The Playground's step after the gradient step: each weight moves by −lr(λ₁ sign w +
     λ₂ w), w as it was before the gradient step; under L1 a weight this step carries across

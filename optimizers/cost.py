@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from landscapes import network
 from landscapes.surface import Surface
 from optimizers.runner import sweep
 from optimizers.spec import Spec, vary
@@ -141,8 +142,7 @@ def network_seconds_per_epoch(runs: int, points: int, batches: list[int], hidden
     """Predicted seconds one epoch of `runs` networks costs, training (minibatches of
     `batches`, the smallest sets the steps, the largest each step's width) and the sharpness
     probe together, on `points` training points."""
-    steps = math.ceil(points / max(1, min(batches)))
-    widest = min(max(batches), points)
+    steps, widest = network.epoch_shape(points, batches)
     width = (hidden + 2) / 18  # the per-step cost grows about with the hidden layer
     step = NET_STEP_SECONDS + NET_SAMPLE_SECONDS * widest
     return runs * width * (steps * step + points * NET_PROBE_POINT_SECONDS)

@@ -3,8 +3,8 @@ one vmapped run, and the 2-D slices of its loss that make the trained network a 
 
 A configuration is a Spec (optimizer and its numbers) plus the network's batch size,
 activation and L1/L2, which step after each gradient step as in the Playground (L1's
-crossings of zero are dead links: `network.regularization_step`). Epochs walk a fresh
-permutation of the training set in minibatches; batch size, activation and penalties are
+crossings of zero are dead links: `network.regularization_step`). Epochs walk the training
+set as the Playground does (`network.epoch_shape`); batch size, activation and penalties are
 traced, so the course's exercises (batch 1/10/30, rate 0.03/0.3/1, tanh/ReLU/sigmoid, L1 vs
 L2) run as one computation per optimizer.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 from typing import NamedTuple
 
 import jax
@@ -83,8 +82,7 @@ def train(
     engine.first_order([c.spec for c in configs])
     data = network.data(dataset, noise, seed)
     n = len(data.train_y)
-    widest = max(min(c.batch_size, n) for c in configs)
-    steps = math.ceil(n / min(c.batch_size for c in configs))  # minibatches in the longest epoch
+    steps, widest = network.epoch_shape(n, [c.batch_size for c in configs])
     parts = []
     for members in engine.by_structure(c.structure for c in configs).values():
         structure, rows = plan([configs[i] for i in members], n)
@@ -157,14 +155,16 @@ def _train_group(structure, hidden, epochs, steps, widest, data, rows, seed):
         def full_loss(theta, x, y):
             return jnp.mean(network.losses(theta, x, y, act, hidden))
 
-        def shuffle(e):
-            return jax.random.permutation(jax.random.fold_in(key, e + 1), n)
+        full = n // batch  # updates an epoch; the points after them join the next epoch's first
 
-        def objective(theta, order, j):
-            slots = j * batch + jnp.arange(widest)
-            take = (jnp.arange(widest) < batch) & (slots < n)
-            index = order[jnp.minimum(slots, n - 1)]
+        def objective(theta, e, j):  # the Playground's walk: one order, every epoch
+            k = jnp.arange(widest)
+            own = k < batch
+            carried = (j == 0) & (e > 0) & ~own & (k < batch + n - full * batch)
+            slots = jnp.where(own, j * batch + k, full * batch + k - batch)
+            index = jnp.minimum(slots, n - 1)
             errors = network.losses(theta, train_x[index], train_y[index], act, hidden)
+            take = own | carried
             return jnp.sum(jnp.where(take, errors, 0.0)) / jnp.maximum(jnp.sum(take), 1)
 
         def regularize(before, after, lr):  # after the gradient step, as the Playground
@@ -173,8 +173,8 @@ def _train_group(structure, hidden, epochs, steps, widest, data, rows, seed):
         def measure(theta, epoch):  # the same at every epoch's end
             return full_loss(theta, train_x, train_y), full_loss(theta, test_x, test_y)
 
-        active = lambda j: j * batch < n  # noqa: E731
-        minibatches = (shuffle, objective, active)
+        active = lambda j: j < full  # noqa: E731
+        minibatches = (lambda e: e, objective, active)
         return fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize)
 
     return jax.vmap(one)(rows)
@@ -197,12 +197,12 @@ def fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize=
     """Train θ for `epochs` epochs of `steps` minibatches as Keras's `fit` runs its callbacks:
     the rate is set at each epoch's start (a schedule by epoch, a LearningRateScheduler of the
     epoch and the current rate, or reduce-on-plateau from the loss watched at the last epoch's
-    end) and EarlyStopping looks at each epoch's end. `minibatches` is (shuffle(epoch) → the
+    end) and EarlyStopping looks at each epoch's end. `minibatches` is (order(epoch) → the
     epoch's order, objective(θ, order, j) → minibatch j's loss, active(j) → whether minibatch
     j exists); `measure(θ, epoch)` gives the (train, test) losses at an epoch's end.
     `regularize(θ before, θ after, rate)` → (θ, newly dead) is a step after each gradient
     step (the Playground's order); a dead parameter never moves again."""
-    shuffle, objective, active = minibatches
+    order_of, objective, active = minibatches
     (name, flags, interventions, _), kinds, formulas = structure
     entry = entry_of(name, flags)
     tx = entry.build(row["hyper"], dict(flags))
@@ -224,7 +224,7 @@ def fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize=
             )[row["formula"]]
         lr = jnp.where(jnp.isfinite(lr), lr, 0.0)
         training = c.stopped_at < 0
-        order = shuffle(e)
+        order = order_of(e)
 
         def minibatch(carry, j):
             theta, state, dead = carry
