@@ -78,6 +78,9 @@ def within_budget(settings: dict) -> dict:
     return {**settings, "epochs": epochs}
 
 
+MEASURED = ("ex5", "ex6", "ex7", "ex8", "day87")  # exercises with a note of what runs show
+
+
 def configs(rows: list[dict]) -> list[train.Config]:
     """The table's rows as training configurations (their callbacks were checked on entry)."""
     out = []
@@ -228,8 +231,8 @@ def draw(place) -> None:
         result.lr, result.stopped_at, result.labels, colors, lang()
     )
     st.altair_chart(rates, width="stretch")
-    if exercise_shown(settings) == "day87":
-        st.caption(tr("net.day87_note"))
+    if (shown := exercise_shown(settings)) in MEASURED:
+        st.caption(tr(f"net.{shown}_note"))
     st.subheader(tr("net.sharpness_title"))
     with st.spinner(tr("net.training")):
         values, limits = sharpness(settings_json)

@@ -427,3 +427,12 @@ def test_an_l1_rows_boundary_says_how_many_weights_l1_set_to_exactly_zero(lang):
     zeros = re.search(said, l1_caption)
     assert zeros and int(zeros.group(1)) > 0  # tests/test_playground_replay.py checks the count
     assert not re.search(said, l2_caption)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+def test_a_course_exercise_on_screen_says_what_runs_of_it_show(lang):
+    at = app({"lang": lang, "view": "network", "net.epochs": "20"})
+    at.selectbox(key=worded("exercise", at)).set_value("ex7").run()
+    captions = [c.value for c in at.caption]
+    assert i18n.text("net.ex7_note", lang) in captions
+    assert i18n.text("net.ex8_note", lang) not in captions  # only the exercise shown
