@@ -135,15 +135,15 @@ def sidebar(place, settings: dict) -> None:
             options=playground.CHOICES,
             format_func=titles("net.dataset."),
         )
-        setting_control(
+        setting_control(  # in percent, 0 to 50 by 5, as the Playground's slider
             st.slider,
             tr("net.noise"),
             "net_noise",
-            float(settings["noise"]),
-            network_change("noise", float),
-            min_value=0.0,
-            max_value=0.5,
-            step=playground.NOISE_STEP,
+            round(settings["noise"] * 100),
+            network_change("noise", lambda percent: percent / 100),
+            min_value=0,
+            max_value=50,
+            step=round(playground.NOISE_STEP * 100),
         )
         setting_control(
             st.select_slider,

@@ -24,39 +24,37 @@ FEATURES = 7
 def points(
     name: str, n: int = 500, noise: float = 0.0, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(points (n, 2) in [-6, 6]², labels ±1) of a Playground-style dataset, seeded."""
+    """(points (n, 2) in [-6, 6]², labels ±1) of a Playground data set, seeded, made as its
+    `dataset.ts` makes them. `noise` is the Playground's slider over 100 (0 to 0.5), and acts
+    as there: it moves the spiral's points by up to ±noise, decides the circle's and XOR's
+    labels at a point moved by up to ±5·noise (the point is drawn where it was: labels near
+    the border flip), and widens the Gaussians' variance from 0.5 to 4."""
     rng = np.random.default_rng(seed)
     half = n // 2
+    labels = np.repeat([1.0, -1.0], half)
     if name == "spiral":
-        t = np.linspace(0.0, 1.0, half, endpoint=False)
+        t = np.arange(half) / half
         arms = [
-            np.stack(
-                [
-                    5 * t * np.sin(1.75 * 2 * np.pi * t + d),
-                    5 * t * np.cos(1.75 * 2 * np.pi * t + d),
-                ],
-                1,
-            )
+            np.stack([5 * t * np.sin(3.5 * np.pi * t + d), 5 * t * np.cos(3.5 * np.pi * t + d)], 1)
             for d in (0.0, np.pi)
         ]
-        xy, labels = np.concatenate(arms), np.repeat([1.0, -1.0], half)
+        xy = np.concatenate(arms) + noise * rng.uniform(-1, 1, (2 * half, 2))
     elif name == "circle":
         radius = np.concatenate([rng.uniform(0, 2.5, half), rng.uniform(3.5, 5, half)])
         angle = rng.uniform(0, 2 * np.pi, 2 * half)
-        xy, labels = (
-            np.stack([radius * np.sin(angle), radius * np.cos(angle)], 1),
-            np.repeat([1.0, -1.0], half),
-        )
+        xy = np.stack([radius * np.sin(angle), radius * np.cos(angle)], 1)
+        moved = xy + noise * rng.uniform(-5, 5, xy.shape)
+        labels = np.where(np.hypot(moved[:, 0], moved[:, 1]) < 2.5, 1.0, -1.0)
     elif name == "xor":
         xy = rng.uniform(-5, 5, (2 * half, 2))
-        xy += np.sign(xy) * 0.3  # a margin around the axes, as the Playground leaves
-        labels = np.where(xy[:, 0] * xy[:, 1] >= 0, 1.0, -1.0)
+        xy += np.where(xy > 0, 0.3, -0.3)  # a margin around the axes, as the Playground leaves
+        moved = xy + noise * rng.uniform(-5, 5, xy.shape)
+        labels = np.where(moved[:, 0] * moved[:, 1] >= 0, 1.0, -1.0)
     elif name == "gauss":
-        xy = np.concatenate([rng.normal(2, 1, (half, 2)), rng.normal(-2, 1, (half, 2))])
-        labels = np.repeat([1.0, -1.0], half)
+        spread = np.sqrt(0.5 + 7.0 * noise)  # the variance goes from 0.5 to 4 as noise to 0.5
+        xy = np.concatenate([rng.normal(2, spread, (half, 2)), rng.normal(-2, spread, (half, 2))])
     else:
         raise ValueError(f"unknown dataset {name!r}; one of {', '.join(DATASETS)}")
-    xy = xy + noise * rng.uniform(-1, 1, xy.shape) * 5
     order = rng.permutation(len(xy))
     return xy[order].astype(np.float32), labels[order].astype(np.float32)
 

@@ -436,3 +436,10 @@ def test_a_course_exercise_on_screen_says_what_runs_of_it_show(lang):
     captions = [c.value for c in at.caption]
     assert i18n.text("net.ex7_note", lang) in captions
     assert i18n.text("net.ex8_note", lang) not in captions  # only the exercise shown
+
+
+def test_the_noise_slider_reads_in_percent_as_the_playgrounds_and_the_link_keeps_the_fraction():
+    at = app({"view": "network", "net.noise": "0.15", "net.epochs": "20"})
+    assert at.slider(key="w.net_noise").value == 15
+    at.slider(key="w.net_noise").set_value(30).run()
+    assert lab(at).network["noise"] == pytest.approx(0.3) and at.query_params["net.noise"] == "0.3"

@@ -93,3 +93,23 @@ def test_a_pca_slice_holds_the_projected_training_path(spiral_run):
         and y0 < path[:, 1].min()
         and path[:, 1].max() < y1
     )
+
+
+@pytest.mark.parametrize("name", ["circle", "xor"])
+def test_noise_flips_labels_near_the_border_and_leaves_points_where_they_are(name):
+    """As the Playground's dataset.ts: the label is read at a point moved by up to ±5·noise."""
+    calm, noisy = network.points(name, noise=0.0), network.points(name, noise=0.5)
+    np.testing.assert_array_equal(noisy[0], calm[0])
+    flipped = np.mean(noisy[1] != calm[1])
+    assert 0.05 < flipped < 0.5
+
+
+def test_noise_moves_the_spiral_by_at_most_its_value_and_widens_the_gaussians():
+    calm, noisy = network.points("spiral", noise=0.0)[0], network.points("spiral", noise=0.3)[0]
+    moved = np.abs(noisy - calm)
+    assert 0.2 < moved.max() <= 0.3
+    for noise, variance in ((0.0, 0.5), (0.5, 4.0)):  # the Playground's d3 scale [0, .5] → [.5, 4]
+        xy, labels = network.points("gauss", noise=noise)
+        positive = xy[labels > 0]
+        assert np.var(positive, axis=0) == pytest.approx([variance, variance], rel=0.2)
+        np.testing.assert_allclose(positive.mean(axis=0), [2, 2], atol=0.3)
