@@ -12,7 +12,7 @@ from scenes import own_data, playground
 
 def set_network(lab: Lab, name: str, value) -> Lab:
     """One of the network page's settings, checked as a link's value would be."""
-    if name not in ("dataset", "noise", "hidden", "epochs", "seed"):
+    if name not in playground.LINKED:
         return lab
     query = {**playground.to_query(lab.network), f"net.{name}": str(value)}
     network, notices = playground.from_query(query, points=lab.network["points"])

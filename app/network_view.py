@@ -39,6 +39,7 @@ def trained(settings_json: str):
         settings["hidden"],
         settings["noise"],
         settings["seed"],
+        settings["ratio"],
     )
 
 
@@ -55,16 +56,24 @@ def sharpness(settings_json: str):
         settings["hidden"],
         settings["noise"],
         settings["seed"],
+        settings["ratio"],
     )
     limits = [probes.stability_threshold(c.spec, lr) for c, lr in zip(runs, result.lr, strict=True)]
     return values, limits
+
+
+def source(settings: dict) -> network.Data:
+    """The settings' data set, split as they say."""
+    return network.data(
+        playground.dataset(settings), settings["noise"], settings["seed"], settings["ratio"]
+    )
 
 
 def within_budget(settings: dict) -> dict:
     """The settings to train: the Lab's, or fewer epochs (said on the page, the link keeps
     the asked count) when training and its sharpness would take longer than a request's
     budget on this server."""
-    data = network.data(playground.dataset(settings), settings["noise"], settings["seed"])
+    data = source(settings)
     batches = [r["batch_size"] for r in settings["rows"]]
     per_epoch = cost.network_seconds_per_epoch(
         len(batches), len(data.train_y), batches, settings["hidden"]
@@ -144,6 +153,16 @@ def sidebar(place, settings: dict) -> None:
             min_value=0,
             max_value=50,
             step=round(playground.NOISE_STEP * 100),
+        )
+        setting_control(  # the Playground's "Ratio of training to test data", in percent
+            st.slider,
+            tr("net.ratio"),
+            "net_ratio",
+            int(settings["ratio"]),
+            network_change("ratio", int),
+            min_value=10,
+            max_value=90,
+            step=playground.RATIO_STEP,
         )
         setting_control(
             st.select_slider,
@@ -240,7 +259,7 @@ def draw(place) -> None:
         network_charts.sharpness(values, limits, result.labels, colors, lang()), width="stretch"
     )
     st.caption(tr("net.sharpness_note"))
-    data = network.data(playground.dataset(settings), settings["noise"], settings["seed"])
+    data = source(settings)
     grid = st.columns(3)
     for i, (row, label) in enumerate(zip(rows, result.labels, strict=True)):
         output = train.decision(result.final[i], row["activation"], settings["hidden"])
@@ -289,6 +308,7 @@ def loss_slice(settings: dict, result) -> None:
         directions,
         settings["seed"],
         settings["noise"],
+        settings["ratio"],
     )
     st.altair_chart(network_charts.loss_slice(surface, path, lang()), width="content")
     st.caption(tr("net.slice_note"))
@@ -301,6 +321,7 @@ def loss_slice(settings: dict, result) -> None:
         settings["hidden"],
         settings["noise"],
         settings["seed"],
+        ratio=settings["ratio"],
     )
     line = network_charts.interpolation(alphas, train_loss, test_loss, lang())
     st.altair_chart(line, width="stretch")

@@ -88,17 +88,20 @@ def title(dataset) -> str:
     return dataset if isinstance(dataset, str) else f"own data, {len(dataset)} points"
 
 
+RATIO = 50  # percent of the points that train, the Playground's default
+
+
 @functools.lru_cache(maxsize=16)
-def data(name, noise: float = 0.0, seed: int = 0) -> Data:
-    """A dataset split in half for training and testing (cached: datasets are small and fixed).
-    `name` is one of DATASETS or a tuple of one's own (x, y, label) points, which no noise
-    touches."""
+def data(name, noise: float = 0.0, seed: int = 0, ratio: int = RATIO) -> Data:
+    """A dataset split into `ratio` percent for training and the rest for testing, as the
+    Playground splits its shuffled points (cached: datasets are small and fixed). `name` is
+    one of DATASETS or a tuple of one's own (x, y, label) points, which no noise touches."""
     xy, labels = (
         own(name, seed) if isinstance(name, tuple) else points(name, noise=noise, seed=seed)
     )
-    half = len(xy) // 2
+    split = min(max(len(xy) * ratio // 100, 1), len(xy) - 1)  # a point on each side at least
     f = np.asarray(features(xy))
-    return Data(f[:half], labels[:half], f[half:], labels[half:], xy[:half], xy[half:])
+    return Data(f[:split], labels[:split], f[split:], labels[split:], xy[:split], xy[split:])
 
 
 def size(hidden: int) -> int:

@@ -71,11 +71,19 @@ def hessian_top(loss, theta, start, steps: int = LANCZOS_STEPS):
     return top_eigenvalue(lambda v: jax.jvp(slope, (theta,), (v,))[1], start, steps)
 
 
-def sharpness(training, configs, dataset: str, hidden: int = 8, noise: float = 0.0, seed=0):
+def sharpness(
+    training,
+    configs,
+    dataset: str,
+    hidden: int = 8,
+    noise: float = 0.0,
+    seed=0,
+    ratio: int = network.RATIO,
+):
     """(runs, epochs + 1) sharpness of each run's training objective (the data's mean loss
     plus its L1/L2) at its weights before training and after each epoch; not a number after
     an early stop, where nothing was trained."""
-    data = network.data(dataset, noise, seed)
+    data = network.data(dataset, noise, seed, ratio)
     runs, points, size = training.weights.shape
     start = jax.random.normal(jax.random.key(seed), (size,))
     out = np.full((runs, points), np.nan, np.float32)
@@ -147,10 +155,11 @@ def interpolation(
     noise: float = 0.0,
     seed: int = 0,
     alphas=ALPHAS,
+    ratio: int = network.RATIO,
 ):
     """(alphas, train loss, test loss) along θ(α) = (1 − α)θ₀ + αθ* for run `index` of
     `training` (an `optimizers.train.Training`), without the penalty: the data's loss."""
-    data = network.data(dataset, noise, seed)
+    data = network.data(dataset, noise, seed, ratio)
     start = jnp.asarray(training.weights[index, 0])
     end = jnp.asarray(training.final[index])
     train, test = _along(

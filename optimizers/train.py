@@ -75,12 +75,19 @@ class Training(NamedTuple):
 
 
 def train(
-    dataset: str, configs, epochs: int = 500, hidden: int = 8, noise: float = 0.0, seed: int = 0
+    dataset: str,
+    configs,
+    epochs: int = 500,
+    hidden: int = 8,
+    noise: float = 0.0,
+    seed: int = 0,
+    ratio: int = network.RATIO,
 ) -> Training:
-    """Train one network per configuration from the same seeded start; seeded and repeatable."""
+    """Train one network per configuration from the same seeded start; seeded and repeatable.
+    `ratio`: the percent of the points that train (`network.data`)."""
     configs = list(configs)
     engine.first_order([c.spec for c in configs])
-    data = network.data(dataset, noise, seed)
+    data = network.data(dataset, noise, seed, ratio)
     n = len(data.train_y)
     steps, widest = network.epoch_shape(n, [c.batch_size for c in configs])
     parts = []
@@ -333,6 +340,7 @@ def loss_slice(
     directions: str = "random",
     seed: int = 0,
     noise: float = 0.0,
+    ratio: int = network.RATIO,
 ) -> tuple[Surface, np.ndarray | None]:
     """The training loss around run `index`'s final weights θ* as a surface
     f(a, b) = L(θ* + a·d₁ + b·d₂), and the training path projected on it (PCA directions only;
@@ -361,9 +369,7 @@ def loss_slice(
         )
         projected, domain = None, ((-1.0, 1.0), (-1.0, 1.0))
     surface = _slice_surface(
-        dataset,
-        noise,
-        seed,
+        (dataset, noise, seed, ratio),
         hidden,
         config.activation,
         config.l1,
@@ -377,10 +383,8 @@ def loss_slice(
 
 
 @functools.lru_cache(maxsize=32)
-def _slice_surface(
-    dataset, noise, seed, hidden, activation, l1, l2, theta, d1, d2, domain
-) -> Surface:
-    data = network.data(dataset, noise, seed)
+def _slice_surface(source, hidden, activation, l1, l2, theta, d1, d2, domain) -> Surface:
+    data = network.data(*source)
     theta, d1, d2 = (jnp.asarray(v, jnp.float32) for v in (theta, d1, d2))
     act = network.ACTIVATIONS.index(activation)
 
@@ -395,7 +399,7 @@ def _slice_surface(
         domain,
         name="network_slice",
         start=(0.8 * domain[0][1], 0.8 * domain[1][1]),
-        title=f"Network loss slice ({network.title(dataset)}, {activation})",
+        title=f"Network loss slice ({network.title(source[0])}, {activation})",
         latex=r"f(a, b) = L(\theta^* + a\,d_1 + b\,d_2)",
         note="The training loss of the network around its trained weights θ*, which sit at the "
         "origin, along two directions in weight space. Flat, saturated regions often hold "

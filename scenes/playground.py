@@ -1,5 +1,6 @@
-"""The network page's settings (the course's Playground exercises): data set, noise, hidden
-units, epochs, seed and up to nine configurations, checked and clamped, and as link parameters
+"""The network page's settings (the course's Playground exercises): data set, noise, ratio of
+training to test data, hidden units, epochs, seed and up to nine configurations, checked and
+clamped, and as link parameters
 (`net.dataset=circle&net.row=adam;learning_rate=0.01;activation=relu`) so a lesson can link
 to an exercise. Bad values fall back with a notice, never an exception.
 """
@@ -58,12 +59,15 @@ DEFAULTS = {
     "dataset": "spiral",
     "points": [],  # one's own data: [x, y, label ±1] each
     "noise": 0.0,
+    "ratio": 50,  # percent of the points that train, as the Playground's slider
     "hidden": 8,
     "epochs": 500,
     "seed": 0,
     "rows": [{**ROW, **change} for change in EXERCISES["ex8"]],
 }
-NUMBERS = {"noise": (0.0, 0.5), "epochs": (10, 1000), "seed": (0, 1_000_000)}
+NUMBERS = {"noise": (0.0, 0.5), "ratio": (10, 90), "epochs": (10, 1000), "seed": (0, 1_000_000)}
+LINKED = ("dataset", "noise", "ratio", "hidden", "epochs", "seed")  # the page's own settings
+RATIO_STEP = 10
 KEYS = NETWORK_KEYS
 
 
@@ -112,11 +116,7 @@ def _callbacks(i: int, value, notices: list[Message]) -> str:
 
 def to_query(settings: dict) -> dict:
     """Link parameters for `settings`; defaults are left out, rows always written."""
-    query = {
-        f"net.{k}": number_text(settings[k])
-        for k in ("dataset", "noise", "hidden", "epochs", "seed")
-        if settings[k] != DEFAULTS[k]
-    }
+    query = {f"net.{k}": number_text(settings[k]) for k in LINKED if settings[k] != DEFAULTS[k]}
     if settings["dataset"] == "own" and (text := own_data.to_text(settings["points"])):
         query["net.points"] = text  # more points than a link holds go in the settings file
     query["net.row"] = [_row_text(row) for row in settings["rows"]]
@@ -142,7 +142,7 @@ def from_file(raw: bytes) -> tuple[dict, list[Message]]:
         raise own_data.OwnDataError(Message("own.not_settings")) from None
     query = {
         f"net.{k}": str(network[k])
-        for k in ("dataset", "noise", "hidden", "epochs", "seed")
+        for k in LINKED
         if isinstance(network.get(k), str | int | float) and not isinstance(network[k], bool)
     }
     own = query.get("net.dataset") == "own"
@@ -185,6 +185,7 @@ def from_query(query, points=None) -> tuple[dict, list[Message]]:
     settings["noise"] = round(
         round(settings["noise"] / NOISE_STEP) * NOISE_STEP, 2
     )  # the slider's steps
+    settings["ratio"] = int(round(settings["ratio"] / RATIO_STEP) * RATIO_STEP)
     settings["epochs"], settings["seed"] = int(settings["epochs"]), int(settings["seed"])
     if (text := last_value(query, "net.hidden")) is not None:
         hidden = _number("hidden", text, HIDDEN[0], HIDDEN[-1], notices)

@@ -44,6 +44,7 @@ NETWORK_KEYS = (
     "net.dataset",
     "net.points",
     "net.noise",
+    "net.ratio",
     "net.hidden",
     "net.epochs",
     "net.seed",

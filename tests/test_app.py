@@ -443,3 +443,11 @@ def test_the_noise_slider_reads_in_percent_as_the_playgrounds_and_the_link_keeps
     assert at.slider(key="w.net_noise").value == 15
     at.slider(key="w.net_noise").set_value(30).run()
     assert lab(at).network["noise"] == pytest.approx(0.3) and at.query_params["net.noise"] == "0.3"
+
+
+def test_the_ratio_slider_splits_the_points_and_is_in_the_link():
+    at = app({"view": "network", "net.ratio": "80", "net.epochs": "20"})
+    assert at.slider(key="w.net_ratio").value == 80
+    at.slider(key="w.net_ratio").set_value(30).run()
+    assert lab(at).network["ratio"] == 30 and at.query_params["net.ratio"] == "30"
+    assert not at.exception

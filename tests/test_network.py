@@ -113,3 +113,24 @@ def test_noise_moves_the_spiral_by_at_most_its_value_and_widens_the_gaussians():
         positive = xy[labels > 0]
         assert np.var(positive, axis=0) == pytest.approx([variance, variance], rel=0.2)
         np.testing.assert_allclose(positive.mean(axis=0), [2, 2], atol=0.3)
+
+
+def test_the_ratio_sets_the_share_of_points_that_train_and_every_point_is_used_once():
+    data = network.data("spiral", ratio=80)
+    assert (len(data.train_y), len(data.test_y)) == (400, 100)
+    everything = np.concatenate([data.train_points, data.test_points])
+    np.testing.assert_array_equal(everything, network.points("spiral")[0])
+    tiny = network.data(((0, 0, 1), (1, 1, 1), (2, 2, -1), (3, 3, -1)), ratio=10)
+    assert (len(tiny.train_y), len(tiny.test_y)) == (1, 3)  # a point on each side at least
+
+
+def test_training_uses_the_ratios_split():
+    configs = [train.Config(optimizers.make("sgd"), 10)]
+    run = train.train("xor", configs, epochs=1, hidden=4, ratio=20)
+    data = network.data("xor", ratio=20)
+    for loss, x, y in (
+        (run.train_loss, data.train_x, data.train_y),
+        (run.test_loss, data.test_x, data.test_y),
+    ):
+        expected = jnp.mean(network.losses(jnp.asarray(run.weights[0, 0]), x, y, 0, 4))
+        assert loss[0, 0] == pytest.approx(float(expected), rel=1e-5)

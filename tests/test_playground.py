@@ -18,6 +18,7 @@ def test_settings_survive_a_round_trip_through_the_link():
         "dataset": "xor",
         "points": [],
         "noise": 0.15,
+        "ratio": 70,
         "hidden": 4,
         "epochs": 250,
         "seed": 7,
@@ -43,6 +44,7 @@ def test_bad_values_fall_back_or_are_clamped_with_a_notice_each():
     query = {
         "net.dataset": "moons",
         "net.noise": "0.13",
+        "net.ratio": "95",
         "net.hidden": "5",
         "net.epochs": "1e9",
         "net.seed": "nan",
@@ -53,6 +55,7 @@ def test_bad_values_fall_back_or_are_clamped_with_a_notice_each():
     }
     settings, notices = playground.from_query(query)
     assert settings["dataset"] == "spiral" and settings["noise"] == 0.15 and settings["hidden"] == 4
+    assert settings["ratio"] == 90  # the slider's 10 to 90
     assert settings["epochs"] == 1000 and settings["seed"] == 0
     first, second = settings["rows"]
     assert first == {
