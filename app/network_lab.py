@@ -12,8 +12,12 @@ from scenes import own_data, playground
 
 def set_network(lab: Lab, name: str, value) -> Lab:
     """One of the network page's settings, checked as a link's value would be."""
-    if name not in playground.LINKED:
+    if name not in (*playground.LINKED, "inputs"):
         return lab
+    if name == "inputs":
+        if not value:  # the last input stays on
+            return say(lab, Message("error.last_input"))
+        value = ",".join(map(str, value))
     query = {**playground.to_query(lab.network), f"net.{name}": str(value)}
     network, notices = playground.from_query(query, points=lab.network["points"])
     return say(replace(lab, network=network), *notices)

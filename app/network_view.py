@@ -40,6 +40,7 @@ def trained(settings_json: str):
         settings["noise"],
         settings["seed"],
         settings["ratio"],
+        settings["inputs"],
     )
 
 
@@ -57,6 +58,7 @@ def sharpness(settings_json: str):
         settings["noise"],
         settings["seed"],
         settings["ratio"],
+        settings["inputs"],
     )
     limits = [probes.stability_threshold(c.spec, lr) for c, lr in zip(runs, result.lr, strict=True)]
     return values, limits
@@ -65,7 +67,11 @@ def sharpness(settings_json: str):
 def source(settings: dict) -> network.Data:
     """The settings' data set, split as they say."""
     return network.data(
-        playground.dataset(settings), settings["noise"], settings["seed"], settings["ratio"]
+        playground.dataset(settings),
+        settings["noise"],
+        settings["seed"],
+        settings["ratio"],
+        tuple(settings["inputs"]),
     )
 
 
@@ -87,6 +93,8 @@ def within_budget(settings: dict) -> dict:
     return {**settings, "epochs": epochs}
 
 
+SYMBOLS = ("X₁", "X₂", "X₁²", "X₂²", "X₁X₂", "sin(X₁)", "sin(X₂)")
+INPUT_LABELS = dict(zip(network.INPUTS, SYMBOLS, strict=True))  # as the Playground labels them
 MEASURED = ("ex5", "ex6", "ex7", "ex8", "day87")  # exercises with a note of what runs show
 
 
@@ -153,6 +161,15 @@ def sidebar(place, settings: dict) -> None:
             min_value=0,
             max_value=50,
             step=round(playground.NOISE_STEP * 100),
+        )
+        setting_control(  # the Playground's feature toggles
+            st.multiselect,
+            tr("net.inputs"),
+            "net_inputs",
+            list(settings["inputs"]),
+            network_change("inputs", list),
+            options=list(network.INPUTS),
+            format_func=INPUT_LABELS.get,
         )
         setting_control(  # the Playground's "Ratio of training to test data", in percent
             st.slider,
@@ -267,8 +284,8 @@ def draw(place) -> None:
         if result.stopped_at[i] >= 0:
             title += " · " + tr("net.stopped", epoch=int(result.stopped_at[i]) + 1)
         if row["l1"] > 0:
-            zeros = network.zero_weights(result.final[i], settings["hidden"])
-            weights = int(network.weight_mask(settings["hidden"]).sum())
+            zeros = network.zero_weights(result.final[i], settings["hidden"], settings["inputs"])
+            weights = int(network.live_weights(settings["inputs"], settings["hidden"]).sum())
             title += " · " + tr("net.zero_weights", zeros=zeros, weights=weights)
         boundary = network_charts.decision_boundary(output, 6.0, data.test_points, data.test_y)
         grid[i % 3].image(boundary, caption=f"{title} · {label}", width="stretch")
@@ -309,6 +326,7 @@ def loss_slice(settings: dict, result) -> None:
         settings["seed"],
         settings["noise"],
         settings["ratio"],
+        settings["inputs"],
     )
     st.altair_chart(network_charts.loss_slice(surface, path, lang()), width="content")
     st.caption(tr("net.slice_note"))

@@ -19,6 +19,7 @@ import numpy as np
 DATASETS = ("spiral", "circle", "xor", "gauss")
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 FEATURES = 7
+INPUTS = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")  # the Playground's names
 
 
 def points(
@@ -60,7 +61,7 @@ def points(
 
 
 class Data(NamedTuple):
-    """Training and test halves, as features and labels."""
+    """Training and test parts, as features and labels, and the inputs switched on."""
 
     train_x: np.ndarray
     train_y: np.ndarray
@@ -68,6 +69,7 @@ class Data(NamedTuple):
     test_y: np.ndarray
     train_points: np.ndarray
     test_points: np.ndarray
+    inputs: tuple[str, ...] = INPUTS
 
 
 def features(xy) -> jnp.ndarray:
@@ -92,16 +94,21 @@ RATIO = 50  # percent of the points that train, the Playground's default
 
 
 @functools.lru_cache(maxsize=16)
-def data(name, noise: float = 0.0, seed: int = 0, ratio: int = RATIO) -> Data:
+def data(
+    name, noise: float = 0.0, seed: int = 0, ratio: int = RATIO, inputs: tuple = INPUTS
+) -> Data:
     """A dataset split into `ratio` percent for training and the rest for testing, as the
     Playground splits its shuffled points (cached: datasets are small and fixed). `name` is
-    one of DATASETS or a tuple of one's own (x, y, label) points, which no noise touches."""
+    one of DATASETS or a tuple of one's own (x, y, label) points, which no noise touches.
+    Features not among `inputs` are columns of zeros: the network cannot see them."""
     xy, labels = (
         own(name, seed) if isinstance(name, tuple) else points(name, noise=noise, seed=seed)
     )
     split = min(max(len(xy) * ratio // 100, 1), len(xy) - 1)  # a point on each side at least
-    f = np.asarray(features(xy))
-    return Data(f[:split], labels[:split], f[split:], labels[split:], xy[:split], xy[split:])
+    shown = tuple(name for name in INPUTS if name in inputs)
+    f = np.asarray(features(xy)) * np.array([name in shown for name in INPUTS], np.float32)
+    parts = (f[:split], labels[:split], f[split:], labels[split:], xy[:split], xy[split:])
+    return Data(*parts, shown)
 
 
 def size(hidden: int) -> int:
@@ -178,9 +185,22 @@ def regularization_step(before, after, lr, l1, l2, hidden: int):
     return jnp.where(weights, jnp.where(crossed, 0.0, moved), after), crossed
 
 
-def zero_weights(theta, hidden: int) -> int:
-    """How many weights (not biases) are exactly zero: L1's dead links."""
-    return int(np.sum((np.asarray(theta) == 0.0) & (weight_mask(hidden) > 0)))
+def live(inputs, hidden: int) -> np.ndarray:
+    """True on every parameter but the weights out of inputs switched off: those start at
+    zero and never move, as if the input were not there (the Playground leaves it out)."""
+    out = np.ones(size(hidden), bool)
+    out[: FEATURES * hidden].reshape(FEATURES, hidden)[[n not in inputs for n in INPUTS]] = False
+    return out
+
+
+def live_weights(inputs, hidden: int) -> np.ndarray:
+    """The weights (not biases) a network with these inputs has."""
+    return live(inputs, hidden) & (weight_mask(hidden) > 0)
+
+
+def zero_weights(theta, hidden: int, inputs=INPUTS) -> int:
+    """How many of the network's weights are exactly zero: L1's dead links."""
+    return int(np.sum((np.asarray(theta) == 0.0) & live_weights(inputs, hidden)))
 
 
 def filter_normalized(direction, theta, hidden: int):

@@ -79,11 +79,14 @@ def sharpness(
     noise: float = 0.0,
     seed=0,
     ratio: int = network.RATIO,
+    inputs: tuple = network.INPUTS,
 ):
     """(runs, epochs + 1) sharpness of each run's training objective (the data's mean loss
     plus its L1/L2) at its weights before training and after each epoch; not a number after
-    an early stop, where nothing was trained."""
-    data = network.data(dataset, noise, seed, ratio)
+    an early stop, where nothing was trained. Weights out of inputs switched off are not
+    parameters of the network, so not of its Hessian."""
+    data = network.data(dataset, noise, seed, ratio, tuple(inputs))
+    live = jnp.asarray(network.live(data.inputs, hidden), jnp.float32)
     runs, points, size = training.weights.shape
     start = jax.random.normal(jax.random.key(seed), (size,))
     out = np.full((runs, points), np.nan, np.float32)
@@ -95,6 +98,7 @@ def sharpness(
             _sharpness_chunk(
                 *_padded(thetas[at : at + CHUNK], penalties[at : at + CHUNK]),
                 data[:2],
+                live,
                 start,
                 network.ACTIVATIONS.index(activation),
                 hidden,
@@ -115,12 +119,13 @@ def _padded(thetas, penalties):
     return fill(thetas), fill(np.asarray(penalties, np.float32))
 
 
-@functools.partial(jax.jit, static_argnums=(4, 5))
-def _sharpness_chunk(thetas, penalties, data, start, activation, hidden):
+@functools.partial(jax.jit, static_argnums=(5, 6))
+def _sharpness_chunk(thetas, penalties, data, live, start, activation, hidden):
     train_x, train_y = data
 
     def one(theta, penalty):
         def objective(t):
+            t = t * live
             mean = jnp.mean(network.losses(t, train_x, train_y, activation, hidden))
             return mean + network.penalty(t, penalty[0], penalty[1], hidden)
 

@@ -82,19 +82,22 @@ def train(
     noise: float = 0.0,
     seed: int = 0,
     ratio: int = network.RATIO,
+    inputs: tuple = network.INPUTS,
 ) -> Training:
     """Train one network per configuration from the same seeded start; seeded and repeatable.
-    `ratio`: the percent of the points that train (`network.data`)."""
+    `ratio`: the percent of the points that train; `inputs`: the features switched on
+    (`network.data`)."""
     configs = list(configs)
     engine.first_order([c.spec for c in configs])
-    data = network.data(dataset, noise, seed, ratio)
+    data = network.data(dataset, noise, seed, ratio, tuple(inputs))
+    live = network.live(data.inputs, hidden)
     n = len(data.train_y)
     steps, widest = network.epoch_shape(n, [c.batch_size for c in configs])
     parts = []
     for members in engine.by_structure(c.structure for c in configs).values():
         structure, rows = plan([configs[i] for i in members], n)
         result = _train_group(
-            structure, hidden, epochs, steps, widest, data[:4], rows, np.uint32(seed)
+            structure, hidden, epochs, steps, widest, data[:4], live, rows, np.uint32(seed)
         )
         parts.append((members, jax.device_get(result)))
     out = engine.merged(parts, len(configs))
@@ -150,10 +153,10 @@ def plan(group: list[Config], n: int) -> tuple[tuple, dict]:
 
 
 @functools.partial(jax.jit, static_argnums=(0, 1, 2, 3, 4))
-def _train_group(structure, hidden, epochs, steps, widest, data, rows, seed):
+def _train_group(structure, hidden, epochs, steps, widest, data, live, rows, seed):
     train_x, train_y, test_x, test_y = data
     key = jax.random.key(seed)
-    theta0 = network.init(jax.random.fold_in(key, 0), hidden)
+    theta0 = jnp.where(live, network.init(jax.random.fold_in(key, 0), hidden), 0.0)
     n = train_y.shape[0]
 
     def one(row):
@@ -182,7 +185,7 @@ def _train_group(structure, hidden, epochs, steps, widest, data, rows, seed):
 
         active = lambda j: j < full  # noqa: E731
         minibatches = (lambda e: e, objective, active)
-        return fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize)
+        return fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize, ~live)
 
     return jax.vmap(one)(rows)
 
@@ -200,7 +203,7 @@ class _Epoch(NamedTuple):
     stopped_at: jnp.ndarray  # −1 while training
 
 
-def fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize=None):
+def fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize=None, frozen=None):
     """Train θ for `epochs` epochs of `steps` minibatches as Keras's `fit` runs its callbacks:
     the rate is set at each epoch's start (a schedule by epoch, a LearningRateScheduler of the
     epoch and the current rate, or reduce-on-plateau from the loss watched at the last epoch's
@@ -208,7 +211,8 @@ def fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize=
     epoch's order, objective(θ, order, j) → minibatch j's loss, active(j) → whether minibatch
     j exists); `measure(θ, epoch)` gives the (train, test) losses at an epoch's end.
     `regularize(θ before, θ after, rate)` → (θ, newly dead) is a step after each gradient
-    step (the Playground's order); a dead parameter never moves again."""
+    step (the Playground's order); a dead parameter never moves again, and `frozen` ones are
+    dead from the start."""
     order_of, objective, active = minibatches
     (name, flags, interventions, _), kinds, formulas = structure
     entry = entry_of(name, flags)
@@ -273,7 +277,7 @@ def fit(structure, row, theta0, minibatches, measure, steps, epochs, regularize=
     first = _Epoch(
         theta0,
         tx.init(theta0),
-        jnp.zeros(theta0.shape, bool),
+        jnp.zeros(theta0.shape, bool) if frozen is None else frozen,
         tuple(schedules.init_state(kind, lr0) for kind in kinds),
         lr0,
         jnp.float32(jnp.nan),
@@ -341,6 +345,7 @@ def loss_slice(
     seed: int = 0,
     noise: float = 0.0,
     ratio: int = network.RATIO,
+    inputs: tuple = network.INPUTS,
 ) -> tuple[Surface, np.ndarray | None]:
     """The training loss around run `index`'s final weights θ* as a surface
     f(a, b) = L(θ* + a·d₁ + b·d₂), and the training path projected on it (PCA directions only;
@@ -369,7 +374,7 @@ def loss_slice(
         )
         projected, domain = None, ((-1.0, 1.0), (-1.0, 1.0))
     surface = _slice_surface(
-        (dataset, noise, seed, ratio),
+        (dataset, noise, seed, ratio, tuple(inputs)),
         hidden,
         config.activation,
         config.l1,

@@ -12,7 +12,7 @@ import math
 import numbers
 
 from i18n import Message
-from landscapes.network import ACTIVATIONS, DATASETS
+from landscapes.network import ACTIVATIONS, DATASETS, INPUTS
 from optimizers import callbacks
 from optimizers.train import FIRST_ORDER
 from scenes import own_data
@@ -60,6 +60,7 @@ DEFAULTS = {
     "points": [],  # one's own data: [x, y, label ±1] each
     "noise": 0.0,
     "ratio": 50,  # percent of the points that train, as the Playground's slider
+    "inputs": list(INPUTS),  # the features switched on, by the Playground's names
     "hidden": 8,
     "epochs": 500,
     "seed": 0,
@@ -117,6 +118,8 @@ def _callbacks(i: int, value, notices: list[Message]) -> str:
 def to_query(settings: dict) -> dict:
     """Link parameters for `settings`; defaults are left out, rows always written."""
     query = {f"net.{k}": number_text(settings[k]) for k in LINKED if settings[k] != DEFAULTS[k]}
+    if settings["inputs"] != DEFAULTS["inputs"]:
+        query["net.inputs"] = ",".join(settings["inputs"])
     if settings["dataset"] == "own" and (text := own_data.to_text(settings["points"])):
         query["net.points"] = text  # more points than a link holds go in the settings file
     query["net.row"] = [_row_text(row) for row in settings["rows"]]
@@ -145,6 +148,8 @@ def from_file(raw: bytes) -> tuple[dict, list[Message]]:
         for k in LINKED
         if isinstance(network.get(k), str | int | float) and not isinstance(network[k], bool)
     }
+    if isinstance(network.get("inputs"), list):
+        query["net.inputs"] = ",".join(str(name) for name in network["inputs"])
     own = query.get("net.dataset") == "own"
     settings, notices = from_query(
         query, own_data.from_rows(network.get("points")) if own else None
@@ -187,6 +192,8 @@ def from_query(query, points=None) -> tuple[dict, list[Message]]:
     )  # the slider's steps
     settings["ratio"] = int(round(settings["ratio"] / RATIO_STEP) * RATIO_STEP)
     settings["epochs"], settings["seed"] = int(settings["epochs"]), int(settings["seed"])
+    if (text := last_value(query, "net.inputs")) is not None:
+        settings["inputs"] = inputs_from(text, notices)
     if (text := last_value(query, "net.hidden")) is not None:
         hidden = _number("hidden", text, HIDDEN[0], HIDDEN[-1], notices)
         settings["hidden"] = min(HIDDEN, key=lambda h: abs(h - hidden))
@@ -195,6 +202,22 @@ def from_query(query, points=None) -> tuple[dict, list[Message]]:
     rows, row_notices = clean_rows([_parse_row(str(t)[:1000], notices) for t in texts])
     settings["rows"] = rows if texts else DEFAULTS["rows"]
     return settings, notices + row_notices
+
+
+def inputs_from(text: str, notices: list[Message]) -> list[str]:
+    """The inputs a link switches on ('x,y,sinX'), in the Playground's order; a name it does
+    not know is left out with a notice, and none at all keeps every input, with one."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    for name in names:
+        if name not in INPUTS:
+            notices.append(
+                Message("notice.unknown_input", value=repr(name[:30]), choices=", ".join(INPUTS))
+            )
+    chosen = [name for name in INPUTS if name in names]
+    if not chosen:
+        notices.append(Message("notice.no_inputs"))
+        return list(INPUTS)
+    return chosen
 
 
 def _linked_points(text: str, notices: list[Message]) -> dict:

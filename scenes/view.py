@@ -45,6 +45,7 @@ NETWORK_KEYS = (
     "net.points",
     "net.noise",
     "net.ratio",
+    "net.inputs",
     "net.hidden",
     "net.epochs",
     "net.seed",

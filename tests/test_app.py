@@ -451,3 +451,14 @@ def test_the_ratio_slider_splits_the_points_and_is_in_the_link():
     at.slider(key="w.net_ratio").set_value(30).run()
     assert lab(at).network["ratio"] == 30 and at.query_params["net.ratio"] == "30"
     assert not at.exception
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_inputs_switched_off_in_the_sidebar_go_in_the_link_and_the_last_one_stays(lang):
+    at = app({"lang": lang, "view": "network", "net.epochs": "20", "net.row": "sgd"})
+    at.multiselect(key="w.net_inputs").set_value(["x", "y"]).run()
+    assert lab(at).network["inputs"] == ["x", "y"] and at.query_params["net.inputs"] == "x,y"
+    at.multiselect(key="w.net_inputs").set_value([]).run()
+    assert lab(at).network["inputs"] == ["x", "y"]
+    said = i18n.text("error.last_input", lang)
+    assert [e.value.replace("\\", "") for e in at.error] == [said]

@@ -161,6 +161,7 @@ def texts(at) -> list[str]:
 
 
 NAMES = {"Loss Landscape Lab", "English", "XOR"}  # the app's, a language's own, a data set's
+NAMES |= {"sin(X₁)", "sin(X₂)"}  # the Playground's input features: math reads the same in each
 RUN_LABEL = re.compile(r"^(\d+\. )?[\w*\\ ]+\\?\(lr=")  # runs are named by their optimizer
 
 

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import i18n
+from landscapes import network
 from scenes import playground
 from tests.test_reliability import ODD_TEXT
 
@@ -19,6 +20,7 @@ def test_settings_survive_a_round_trip_through_the_link():
         "points": [],
         "noise": 0.15,
         "ratio": 70,
+        "inputs": ["x", "y", "xTimesY"],
         "hidden": 4,
         "epochs": 250,
         "seed": 7,
@@ -123,3 +125,16 @@ def test_any_network_link_gives_valid_settings_and_plain_notices(query):
     linked, notices = playground.from_query(query)
     assert valid(linked)
     assert all("\n" not in i18n.shown(n, "en") for n in notices)
+
+
+def test_inputs_travel_in_the_link_by_the_playgrounds_names_and_bad_ones_are_said():
+    settings, notices = playground.from_query({"net.inputs": "sinY,x,cosX"})
+    assert settings["inputs"] == ["x", "sinY"] and [n.key for n in notices] == [
+        "notice.unknown_input"
+    ]
+    assert playground.to_query(settings)["net.inputs"] == "x,sinY"
+    assert "net.inputs" not in playground.to_query(playground.from_query({})[0])  # all: default
+    settings, notices = playground.from_query({"net.inputs": ","})
+    assert settings["inputs"] == list(network.INPUTS) and [n.key for n in notices] == [
+        "notice.no_inputs"
+    ]

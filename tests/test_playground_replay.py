@@ -89,6 +89,17 @@ def playground_epoch(theta, first: bool, data, rate, activation, l1, l2, batch):
     return np.concatenate([w1.ravel(), b1, w2, [b2]])
 
 
+def replayed(weights, data, rate, activation, l1, l2, batch):
+    """Each epoch of our run replayed from the weights before it, checked to float tolerance;
+    yields (our weights after it, the replay's)."""
+    for epoch, (before, after) in enumerate(itertools.pairwise(weights)):
+        replay = playground_epoch(before, epoch == 0, data, rate, activation, l1, l2, batch)
+        nudged = playground_epoch(before * ULP, epoch == 0, data, rate, activation, l1, l2, batch)
+        tolerance = max(2e-5, 10 * float(np.abs(nudged - replay).max()))
+        np.testing.assert_allclose(after, replay, atol=tolerance, rtol=1e-4, err_msg=str(epoch))
+        yield after, replay
+
+
 SETTINGS = [  # (rate, batch, activation, L1, L2)
     (0.03, 250, "tanh", 0.0, 0.0),
     (0.03, 1, "tanh", 0.0, 0.0),
@@ -114,11 +125,7 @@ def ours():
 def test_our_trainer_gives_the_playgrounds_weights(ours, i):
     rate, batch, activation, l1, l2 = SETTINGS[i]
     data = network.data("xor")
-    for epoch, (before, after) in enumerate(itertools.pairwise(ours.weights[i])):
-        replay = playground_epoch(before, epoch == 0, data, rate, activation, l1, l2, batch)
-        nudged = playground_epoch(before * ULP, epoch == 0, data, rate, activation, l1, l2, batch)
-        tolerance = max(2e-5, 10 * float(np.abs(nudged - replay).max()))
-        np.testing.assert_allclose(after, replay, atol=tolerance, rtol=1e-4, err_msg=str(epoch))
+    for after, replay in replayed(ours.weights[i], data, rate, activation, l1, l2, batch):
         dead = (replay == 0.0) & (network.weight_mask(HIDDEN) > 0)
         assert network.zero_weights(after, HIDDEN) == int(np.sum(dead))
 
@@ -129,3 +136,15 @@ def test_l1_makes_weights_exactly_zero_and_l2_only_small(ours):
     l2_run, l1_run = ours.weights[3, -1], ours.weights[4, -1]
     assert network.zero_weights(l1_run, HIDDEN) > 0
     assert network.zero_weights(l2_run, HIDDEN) == 0
+
+
+def test_inputs_switched_off_are_left_out_as_the_playground_leaves_them():
+    """With three of the seven inputs, our weights out of the other four stay exactly zero
+    and every epoch is the Playground's loop on the three."""
+    inputs = ("x", "y", "sinX")
+    config = train.Config(optimizers.make("sgd", learning_rate=0.3), 10, "tanh", 0.01, 0.0)
+    ours = train.train("xor", [config], epochs=EPOCHS, hidden=HIDDEN, inputs=inputs)
+    data = network.data("xor", inputs=inputs)
+    off = ~network.live(inputs, HIDDEN)
+    assert off.sum() == 4 * HIDDEN and np.all(ours.weights[0][:, off] == 0.0)
+    assert len(list(replayed(ours.weights[0], data, 0.3, "tanh", 0.01, 0.0, 10))) == EPOCHS

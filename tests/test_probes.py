@@ -141,3 +141,25 @@ def test_sharpness_compiles_once_whatever_the_rates_runs_and_epochs():
     probe((0.2, 0.05, 0.3), 7)  # other numbers, another count of runs and of epochs
     probe((0.7,) * 5, 300)  # more weights than one chunk holds
     assert probes._sharpness_chunk._cache_size() == before
+
+
+def test_with_inputs_switched_off_sharpness_is_the_top_eigenvalue_of_the_live_parameters():
+    """The Hessian of a network without those inputs: its rows and columns for the live
+    parameters only, computed in full here."""
+    inputs = ("x", "y", "sinX")
+    configs = [train.Config(optimizers.make("sgd", learning_rate=0.3), 250, l2=0.05)]
+    runs = train.train("circle", configs, epochs=20, hidden=4, inputs=inputs)
+    found = probes.sharpness(runs, configs, "circle", hidden=4, inputs=inputs)
+    data = network.data("circle", inputs=inputs)
+    live = np.flatnonzero(network.live(inputs, 4))
+
+    for epoch in (0, 20):
+        theta = jnp.asarray(runs.weights[0, epoch])
+
+        def objective(sub, theta=theta):
+            t = theta.at[live].set(sub)
+            mean = jnp.mean(network.losses(t, data.train_x, data.train_y, 0, 4))
+            return mean + network.penalty(t, 0.0, 0.05, 4)
+
+        hessian = np.asarray(jax.hessian(objective)(theta[live]), np.float64)
+        assert found[0, epoch] == pytest.approx(np.linalg.eigvalsh(hessian)[-1], rel=1e-3)
