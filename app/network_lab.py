@@ -12,7 +12,7 @@ from scenes import own_data, playground
 
 def set_network(lab: Lab, name: str, value) -> Lab:
     """One of the network page's settings, checked as a link's value would be."""
-    if name not in (*playground.LINKED, "inputs"):
+    if name not in (*playground.LINKED, *playground.LISTED):
         return lab
     if name == "inputs":
         if not value:  # the last input stays on

@@ -18,6 +18,7 @@ import scenes
 from app import lab as labs
 from app import network_lab, own_data_view
 from app.session import act, control, keep_link, knob, lab, lang, titles, tr
+from charts import diagram
 from charts import network as network_charts
 from landscapes import network
 from optimizers import callbacks, cost, probes, train
@@ -93,8 +94,7 @@ def within_budget(settings: dict) -> dict:
     return {**settings, "epochs": epochs}
 
 
-SYMBOLS = ("X₁", "X₂", "X₁²", "X₂²", "X₁X₂", "sin(X₁)", "sin(X₂)")
-INPUT_LABELS = dict(zip(network.INPUTS, SYMBOLS, strict=True))  # as the Playground labels them
+INPUT_LABELS = dict(zip(network.INPUTS, network.SYMBOLS, strict=True))
 MEASURED = ("ex5", "ex6", "ex7", "ex8", "day87")  # exercises with a note of what runs show
 
 
@@ -181,13 +181,13 @@ def sidebar(place, settings: dict) -> None:
             max_value=90,
             step=playground.RATIO_STEP,
         )
-        setting_control(
-            st.select_slider,
+        setting_control(  # the Playground's +/− of layers and neurons, as one line: "4, 2"
+            st.text_input,
             tr("net.hidden"),
             "net_hidden",
-            int(settings["hidden"]),
-            network_change("hidden", int),
-            options=playground.HIDDEN,
+            ", ".join(map(str, settings["hidden"])) or "0",
+            network_change("hidden", str),
+            help=tr("net.hidden_help", most=playground.MAX_LAYERS, neurons=playground.MAX_NEURONS),
         )
         setting_control(
             st.number_input,
@@ -267,6 +267,7 @@ def draw(place) -> None:
         result.lr, result.stopped_at, result.labels, colors, lang()
     )
     st.altair_chart(rates, width="stretch")
+    network_diagram(settings, result, colors)
     if (shown := exercise_shown(settings)) in MEASURED:
         st.caption(tr(f"net.{shown}_note"))
     st.subheader(tr("net.sharpness_title"))
@@ -290,6 +291,17 @@ def draw(place) -> None:
         boundary = network_charts.decision_boundary(output, 6.0, data.test_points, data.test_y)
         grid[i % 3].image(boundary, caption=f"{title} · {label}", width="stretch")
     loss_slice(settings, result)
+
+
+def network_diagram(settings: dict, result, colors) -> None:
+    """The Playground's picture of the network, playing the runs' recorded weights."""
+    st.subheader(tr("net.diagram_title"))
+    words = {word: tr(f"diagram.{word}") for word in diagram.WORDS}
+    activations = [row["activation"] for row in settings["rows"]]
+    hidden, inputs = settings["hidden"], settings["inputs"]
+    data = diagram.payload(result, result.labels, colors, activations, hidden, inputs, words)
+    diagram.mount(data)
+    st.caption(tr("net.diagram_note"))
 
 
 def loss_slice(settings: dict, result) -> None:

@@ -3,7 +3,8 @@ the course's plateau callback: cold (compiling a structure this process has not 
 after a number changes, against the same nine at a fixed rate in the same run; then the
 sharpness of every run at every epoch, against the warm training it probes; then the
 request budget's predicted seconds (optimizers.cost) against the measured ones over a few
-shapes of request (predicted ÷ measured: above 1 cuts more than needed, below 1 less).
+shapes of request (predicted ÷ measured: above 1 cuts more than needed, below 1 less); and
+the Playground's largest network, 6 layers of 8, training alone, against one layer of 8.
 
     python -m bench.network [--epochs 500] [--repeats 5]
 """
@@ -44,6 +45,7 @@ SHAPES = (  # optimizers, batch, hidden, epochs: the heaviest corner and ordinar
     (["adam"] * 9, 10, 16, 1000),
     (["sgd"] * 9, 1, 2, 300),
     (["sgd"] * 4, 30, 8, 500),
+    (["sgd"] * 3, 10, (8,) * 6, 500),  # the Playground's largest network
 )
 
 
@@ -89,6 +91,16 @@ def main() -> None:
     )
     print(f"compilations of the trainer: {train._train_group._cache_size()}")
     print(f"compilations of the sharpness probe: {probes._sharpness_chunk._cache_size()}")
+    deep = [train.Config(optimizers.make("sgd", learning_rate=0.03), 10)]
+    train.train("spiral", deep, args.epochs, (8,) * 6)  # compiles
+    six = statistics.median(
+        seconds(lambda: train.train("spiral", deep, args.epochs, (8,) * 6)) for _ in range(3)
+    )
+    one = statistics.median(
+        seconds(lambda: train.train("spiral", deep, args.epochs, 8)) for _ in range(3)
+    )
+    print(f"one network of 6 × 8 neurons, batch 10, {args.epochs} epochs: median {six:.2f} s")
+    print(f"ratio 6 × 8 ÷ one layer of 8: {six / one:.2f}")
     for shape in SHAPES:
         guess, took = predicted_against_measured(shape)
         names, batch, hidden, epochs = shape

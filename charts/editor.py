@@ -1,7 +1,8 @@
 """The optimizer-row editor component: rows go in as data, edits and actions come out as triggers.
 
-With charts/player.py, the only code under the app that imports streamlit: both are mounted
-components. The app validates every edit (app.lab.edit_row) before it touches a scene.
+With charts/player.py and charts/diagram.py, the only code under the app that imports
+streamlit: all are mounted components. The app validates every edit (app.lab.edit_row)
+before it touches a scene.
 """
 
 from __future__ import annotations

@@ -2,14 +2,15 @@
 2-D slices of its loss around trained weights that make it a surface.
 
 As in the Playground: 500 points (half for training), the seven input features x₁, x₂, x₁²,
-x₂², x₁x₂, sin x₁, sin x₂, one hidden layer, a tanh output against labels ±1, squared error,
-L1/L2 on the weights. Everything here is pure JAX or numpy; training lives in
+x₂², x₁x₂, sin x₁, sin x₂, hidden layers (one of 8 by default), a tanh output against labels
+±1, squared error, L1/L2 on the weights. Everything here is pure JAX or numpy; training lives in
 `optimizers.train`, which uses the optimizer catalog.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import NamedTuple
 
 import jax
@@ -20,6 +21,7 @@ DATASETS = ("spiral", "circle", "xor", "gauss")
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 FEATURES = 7
 INPUTS = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")  # the Playground's names
+SYMBOLS = ("X₁", "X₂", "X₁²", "X₂²", "X₁X₂", "sin(X₁)", "sin(X₂)")  # and its labels of them
 
 
 def points(
@@ -111,27 +113,45 @@ def data(
     return Data(*parts, shown)
 
 
-def size(hidden: int) -> int:
-    """Number of parameters: W₁ (7 × h), b₁ (h), w₂ (h), b₂."""
-    return FEATURES * hidden + 2 * hidden + 1
+def widths(hidden) -> tuple[int, ...]:
+    """The hidden layers' widths: `hidden` is one layer's (an int) or each layer's, in order
+    (the Playground's network shape; () is no hidden layer, a linear model)."""
+    return (hidden,) if isinstance(hidden, int) else tuple(int(h) for h in hidden)
 
 
-def unflatten(theta, hidden: int):
-    w1 = theta[: FEATURES * hidden].reshape(FEATURES, hidden)
-    b1 = theta[FEATURES * hidden : FEATURES * hidden + hidden]
-    w2 = theta[FEATURES * hidden + hidden : FEATURES * hidden + 2 * hidden]
-    return w1, b1, w2, theta[-1]
+def _blocks(hidden) -> list[tuple[int, int, int]]:
+    """(offset, inputs, outputs) of each layer's weights in θ, its biases right after them:
+    the layers from the seven features through the hidden ones to the one output."""
+    sizes = (FEATURES, *widths(hidden), 1)
+    out, at = [], 0
+    for n_in, n_out in itertools.pairwise(sizes):
+        out.append((at, n_in, n_out))
+        at += n_in * n_out + n_out
+    return out
 
 
-def weight_mask(hidden: int) -> np.ndarray:
+def size(hidden) -> int:
+    """Number of parameters: each layer's weights (inputs × outputs) and biases."""
+    return sum(n_in * n_out + n_out for _, n_in, n_out in _blocks(hidden))
+
+
+def layers(theta, hidden) -> list[tuple]:
+    """Each layer's (weights (inputs, outputs), biases (outputs,)) of θ, input to output."""
+    return [
+        (theta[at : at + i * o].reshape(i, o), theta[at + i * o : at + i * o + o])
+        for at, i, o in _blocks(hidden)
+    ]
+
+
+def weight_mask(hidden) -> np.ndarray:
     """1 on weights, 0 on biases: regularization and filter normalization touch weights only."""
-    mask = np.ones(size(hidden), np.float32)
-    mask[FEATURES * hidden : FEATURES * hidden + hidden] = 0.0
-    mask[-1] = 0.0
+    mask = np.zeros(size(hidden), np.float32)
+    for at, n_in, n_out in _blocks(hidden):
+        mask[at : at + n_in * n_out] = 1.0
     return mask
 
 
-def init(key, hidden: int = 8) -> jnp.ndarray:
+def init(key, hidden=8) -> jnp.ndarray:
     """Weights uniform in [-0.5, 0.5], biases 0.1, as the Playground starts."""
     theta = jax.random.uniform(key, (size(hidden),), minval=-0.5, maxval=0.5)
     return jnp.where(weight_mask(hidden) > 0, theta, 0.1)
@@ -148,18 +168,21 @@ def activate(z, activation):
     return jnp.stack([f(z) for f in _ACTIVATE])[activation]
 
 
-def predict(theta, x, activation, hidden: int):
-    """The network's output in (-1, 1) for feature rows `x`."""
-    w1, b1, w2, b2 = unflatten(theta, hidden)
-    return jnp.tanh(activate(x @ w1 + b1, activation) @ w2 + b2)
+def predict(theta, x, activation, hidden):
+    """The network's output in (-1, 1) for feature rows `x`: every hidden layer with the one
+    activation, a tanh output."""
+    *inner, (w_out, b_out) = layers(theta, hidden)
+    for w, b in inner:
+        x = activate(x @ w + b, activation)
+    return jnp.tanh(x @ w_out + b_out)[..., 0]
 
 
-def losses(theta, x, y, activation, hidden: int):
+def losses(theta, x, y, activation, hidden):
     """Squared error ½(output − label)² of each example."""
     return 0.5 * (predict(theta, x, activation, hidden) - y) ** 2
 
 
-def penalty(theta, l1, l2, hidden: int):
+def penalty(theta, l1, l2, hidden):
     """λ₁‖w‖₁ + ½λ₂‖w‖² over the weights (not the biases)."""
     w = theta * weight_mask(hidden)
     return l1 * jnp.sum(jnp.abs(w)) + 0.5 * l2 * jnp.sum(w * w)
@@ -174,7 +197,7 @@ def epoch_shape(n: int, batches) -> tuple[int, int]:
     return n // min(sizes), max(b + n % b for b in sizes)
 
 
-def regularization_step(before, after, lr, l1, l2, hidden: int):
+def regularization_step(before, after, lr, l1, l2, hidden):
     """The Playground's step after the gradient step: each weight moves by −lr(λ₁ sign w +
     λ₂ w), w as it was before the gradient step; under L1 a weight this step carries across
     zero is set to exactly zero and dies (it never moves again). Biases are left alone.
@@ -185,30 +208,31 @@ def regularization_step(before, after, lr, l1, l2, hidden: int):
     return jnp.where(weights, jnp.where(crossed, 0.0, moved), after), crossed
 
 
-def live(inputs, hidden: int) -> np.ndarray:
+def live(inputs, hidden) -> np.ndarray:
     """True on every parameter but the weights out of inputs switched off: those start at
     zero and never move, as if the input were not there (the Playground leaves it out)."""
     out = np.ones(size(hidden), bool)
-    out[: FEATURES * hidden].reshape(FEATURES, hidden)[[n not in inputs for n in INPUTS]] = False
+    (at, n_in, n_out), *_ = _blocks(hidden)
+    first = out[at : at + n_in * n_out].reshape(n_in, n_out)
+    first[[name not in inputs for name in INPUTS]] = False
     return out
 
 
-def live_weights(inputs, hidden: int) -> np.ndarray:
+def live_weights(inputs, hidden) -> np.ndarray:
     """The weights (not biases) a network with these inputs has."""
     return live(inputs, hidden) & (weight_mask(hidden) > 0)
 
 
-def zero_weights(theta, hidden: int, inputs=INPUTS) -> int:
+def zero_weights(theta, hidden, inputs=INPUTS) -> int:
     """How many of the network's weights are exactly zero: L1's dead links."""
     return int(np.sum((np.asarray(theta) == 0.0) & live_weights(inputs, hidden)))
 
 
-def filter_normalized(direction, theta, hidden: int):
+def filter_normalized(direction, theta, hidden):
     """`direction` with each neuron's incoming weights rescaled to the norm of that neuron's
     weights in `theta`, biases zeroed (Li et al., 2018): slices comparable across networks."""
-    d1, _, d2, _ = unflatten(direction, hidden)
-    w1, _, w2, _ = unflatten(theta, hidden)
-    scale1 = jnp.linalg.norm(w1, axis=0) / jnp.maximum(jnp.linalg.norm(d1, axis=0), 1e-12)
-    scale2 = jnp.linalg.norm(w2) / jnp.maximum(jnp.linalg.norm(d2), 1e-12)
-    zeros = jnp.zeros(hidden + 1)
-    return jnp.concatenate([(d1 * scale1).ravel(), zeros[:hidden], d2 * scale2, zeros[hidden:]])
+    parts = []
+    for (d, bias), (w, _) in zip(layers(direction, hidden), layers(theta, hidden), strict=True):
+        scale = jnp.linalg.norm(w, axis=0) / jnp.maximum(jnp.linalg.norm(d, axis=0), 1e-12)
+        parts += [(d * scale).ravel(), jnp.zeros_like(bias)]
+    return jnp.concatenate(parts)

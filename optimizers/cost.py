@@ -138,12 +138,12 @@ NET_STEP_SECONDS, NET_SAMPLE_SECONDS = 7e-7, 3e-7
 NET_PROBE_POINT_SECONDS = 1.6e-6
 
 
-def network_seconds_per_epoch(runs: int, points: int, batches: list[int], hidden: int) -> float:
+def network_seconds_per_epoch(runs: int, points: int, batches: list[int], hidden) -> float:
     """Predicted seconds one epoch of `runs` networks costs, training (minibatches of
     `batches`, the smallest sets the steps, the largest each step's width) and the sharpness
-    probe together, on `points` training points."""
+    probe together, on `points` training points, for `hidden` layers (`network.widths`)."""
     steps, widest = network.epoch_shape(points, batches)
-    width = (hidden + 2) / 18  # the per-step cost grows about with the hidden layer
+    width = (network.size(hidden) + 16) / (network.size(16) + 16)  # parameters and a fixed part
     step = NET_STEP_SECONDS + NET_SAMPLE_SECONDS * widest
     return runs * width * (steps * step + points * NET_PROBE_POINT_SECONDS)
 

@@ -75,7 +75,7 @@ def sharpness(
     training,
     configs,
     dataset: str,
-    hidden: int = 8,
+    hidden=8,
     noise: float = 0.0,
     seed=0,
     ratio: int = network.RATIO,
@@ -85,7 +85,7 @@ def sharpness(
     plus its L1/L2) at its weights before training and after each epoch; not a number after
     an early stop, where nothing was trained. Weights out of inputs switched off are not
     parameters of the network, so not of its Hessian."""
-    data = network.data(dataset, noise, seed, ratio, tuple(inputs))
+    data, hidden = network.data(dataset, noise, seed, ratio, tuple(inputs)), network.widths(hidden)
     live = jnp.asarray(network.live(data.inputs, hidden), jnp.float32)
     runs, points, size = training.weights.shape
     start = jax.random.normal(jax.random.key(seed), (size,))
@@ -156,7 +156,7 @@ def interpolation(
     index: int,
     activation: str,
     dataset: str,
-    hidden: int = 8,
+    hidden=8,
     noise: float = 0.0,
     seed: int = 0,
     alphas=ALPHAS,
@@ -164,7 +164,7 @@ def interpolation(
 ):
     """(alphas, train loss, test loss) along θ(α) = (1 − α)θ₀ + αθ* for run `index` of
     `training` (an `optimizers.train.Training`), without the penalty: the data's loss."""
-    data = network.data(dataset, noise, seed, ratio)
+    data, hidden = network.data(dataset, noise, seed, ratio), network.widths(hidden)
     start = jnp.asarray(training.weights[index, 0])
     end = jnp.asarray(training.final[index])
     train, test = _along(

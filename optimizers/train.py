@@ -78,16 +78,16 @@ def train(
     dataset: str,
     configs,
     epochs: int = 500,
-    hidden: int = 8,
+    hidden=8,
     noise: float = 0.0,
     seed: int = 0,
     ratio: int = network.RATIO,
     inputs: tuple = network.INPUTS,
 ) -> Training:
     """Train one network per configuration from the same seeded start; seeded and repeatable.
-    `ratio`: the percent of the points that train; `inputs`: the features switched on
-    (`network.data`)."""
-    configs = list(configs)
+    `hidden`: the hidden layers' neurons, an int for one layer (`network.widths`); `ratio`:
+    the percent of the points that train; `inputs`: the features switched on (`network.data`)."""
+    configs, hidden = list(configs), network.widths(hidden)
     engine.first_order([c.spec for c in configs])
     data = network.data(dataset, noise, seed, ratio, tuple(inputs))
     live = network.live(data.inputs, hidden)
@@ -324,9 +324,7 @@ def _early_stopping(c: _Epoch, numbers, losses, e, training) -> _Epoch:
     )
 
 
-def decision(
-    weights, activation: str, hidden: int, grid: int = 60, extent: float = 6.0
-) -> np.ndarray:
+def decision(weights, activation: str, hidden, grid: int = 60, extent: float = 6.0) -> np.ndarray:
     """The trained network's output on a grid over [-extent, extent]² (rows: y from top)."""
     xs = np.linspace(-extent, extent, grid, dtype=np.float32)
     gx, gy = np.meshgrid(xs, xs[::-1])
@@ -340,7 +338,7 @@ def loss_slice(
     index: int,
     config: Config,
     dataset: str,
-    hidden: int = 8,
+    hidden=8,
     directions: str = "random",
     seed: int = 0,
     noise: float = 0.0,
@@ -354,6 +352,7 @@ def loss_slice(
     "random": two Gaussian directions, filter-normalized (Li et al., 2018), over [-1, 1]².
     "pca": the top two principal directions of the path θ_t − θ*, over the path's extent.
     """
+    hidden = network.widths(hidden)
     path = np.asarray(training.weights[index], np.float64)
     theta = np.asarray(training.final[index], np.float64)
     if directions == "pca":

@@ -10,18 +10,19 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import re
 
 from i18n import Message
 from landscapes.network import ACTIVATIONS, DATASETS, INPUTS
 from optimizers import callbacks
 from optimizers.train import FIRST_ORDER
 from scenes import own_data
-from scenes.scene import bounded
+from scenes.checks import bounded, whole
 from scenes.url import number_text
 from scenes.view import NETWORK_KEYS, last_value
 
 MAX_CONFIGS = 9
-HIDDEN = (2, 4, 6, 8, 12, 16)
+MAX_LAYERS, MAX_NEURONS = 6, 16  # the Playground's six hidden layers; up to 16 neurons each
 NOISE_STEP = 0.05
 ROW = {
     "optimizer": "sgd",
@@ -61,13 +62,14 @@ DEFAULTS = {
     "noise": 0.0,
     "ratio": 50,  # percent of the points that train, as the Playground's slider
     "inputs": list(INPUTS),  # the features switched on, by the Playground's names
-    "hidden": 8,
+    "hidden": [8],  # neurons in each hidden layer
     "epochs": 500,
     "seed": 0,
     "rows": [{**ROW, **change} for change in EXERCISES["ex8"]],
 }
 NUMBERS = {"noise": (0.0, 0.5), "ratio": (10, 90), "epochs": (10, 1000), "seed": (0, 1_000_000)}
-LINKED = ("dataset", "noise", "ratio", "hidden", "epochs", "seed")  # the page's own settings
+LINKED = ("dataset", "noise", "ratio", "epochs", "seed")  # the page's own numbers and choice
+LISTED = ("inputs", "hidden")  # the page's own lists, comma-separated in a link
 RATIO_STEP = 10
 KEYS = NETWORK_KEYS
 
@@ -118,8 +120,9 @@ def _callbacks(i: int, value, notices: list[Message]) -> str:
 def to_query(settings: dict) -> dict:
     """Link parameters for `settings`; defaults are left out, rows always written."""
     query = {f"net.{k}": number_text(settings[k]) for k in LINKED if settings[k] != DEFAULTS[k]}
-    if settings["inputs"] != DEFAULTS["inputs"]:
-        query["net.inputs"] = ",".join(settings["inputs"])
+    for k in LISTED:
+        if settings[k] != DEFAULTS[k]:
+            query[f"net.{k}"] = ",".join(map(str, settings[k])) or "0"
     if settings["dataset"] == "own" and (text := own_data.to_text(settings["points"])):
         query["net.points"] = text  # more points than a link holds go in the settings file
     query["net.row"] = [_row_text(row) for row in settings["rows"]]
@@ -148,8 +151,9 @@ def from_file(raw: bytes) -> tuple[dict, list[Message]]:
         for k in LINKED
         if isinstance(network.get(k), str | int | float) and not isinstance(network[k], bool)
     }
-    if isinstance(network.get("inputs"), list):
-        query["net.inputs"] = ",".join(str(name) for name in network["inputs"])
+    for k in LISTED:
+        if isinstance(network.get(k), list):
+            query[f"net.{k}"] = ",".join(str(value) for value in network[k]) or "0"
     own = query.get("net.dataset") == "own"
     settings, notices = from_query(
         query, own_data.from_rows(network.get("points")) if own else None
@@ -195,13 +199,24 @@ def from_query(query, points=None) -> tuple[dict, list[Message]]:
     if (text := last_value(query, "net.inputs")) is not None:
         settings["inputs"] = inputs_from(text, notices)
     if (text := last_value(query, "net.hidden")) is not None:
-        hidden = _number("hidden", text, HIDDEN[0], HIDDEN[-1], notices)
-        settings["hidden"] = min(HIDDEN, key=lambda h: abs(h - hidden))
+        settings["hidden"] = layers_from(text, notices)
     texts = query.get("net.row")
     texts = [texts] if isinstance(texts, str) else list(texts or [])
     rows, row_notices = clean_rows([_parse_row(str(t)[:1000], notices) for t in texts])
     settings["rows"] = rows if texts else DEFAULTS["rows"]
     return settings, notices + row_notices
+
+
+def layers_from(text: str, notices: list[Message]) -> list[int]:
+    """The hidden layers a link or the sidebar asks for, their neurons in order ('4,2'; '0'
+    or nothing: none, a linear model): whole numbers from 1 to MAX_NEURONS, at most
+    MAX_LAYERS of them, each value changed said in a notice."""
+    parts = [part for part in re.split(r"[,;\s]+", text.strip()) if part]
+    if parts in ([], ["0"]):
+        return []
+    if len(parts) > MAX_LAYERS:
+        notices.append(Message("notice.too_many_layers", asked=len(parts), most=MAX_LAYERS))
+    return [whole(part, 8, 1, MAX_NEURONS, "hidden", notices) for part in parts[:MAX_LAYERS]]
 
 
 def inputs_from(text: str, notices: list[Message]) -> list[str]:

@@ -210,15 +210,15 @@ def test_a_network_link_sets_the_page_which_keeps_its_link_and_settings_across_v
     )
     assert not at.exception and len(at.get("image")) == 2  # one boundary per linked configuration
     network = lab(at).network
-    assert (network["dataset"], network["hidden"], network["epochs"]) == ("circle", 4, 60)
+    assert (network["dataset"], network["hidden"], network["epochs"]) == ("circle", [4], 60)
     assert at.query_params["view"] == "network" and at.query_params["net.dataset"] == "circle"
-    at.select_slider(key="w.net_hidden").set_value(12).run()
+    at.text_input(key="w.net_hidden").set_value("12").run()
     assert at.query_params["net.hidden"] == "12"
     at.radio(key=worded("view")).set_value("surfaces").run()
     assert "view" not in at.query_params and "net.hidden" not in at.query_params
     assert "surface" in at.query_params
     at.radio(key=worded("view")).set_value("network").run()
-    assert not at.exception and lab(at).network["hidden"] == 12
+    assert not at.exception and lab(at).network["hidden"] == [12]
     assert at.query_params["net.hidden"] == "12" and "surface" in at.query_params
     assert [row["optimizer"] for row in lab(at).network["rows"]] == ["adam", "sgd"]
 
@@ -462,3 +462,13 @@ def test_inputs_switched_off_in_the_sidebar_go_in_the_link_and_the_last_one_stay
     assert lab(at).network["inputs"] == ["x", "y"]
     said = i18n.text("error.last_input", lang)
     assert [e.value.replace("\\", "") for e in at.error] == [said]
+
+
+def test_hidden_layers_typed_in_the_sidebar_train_and_go_in_the_link():
+    at = app({"view": "network", "net.hidden": "4,2", "net.epochs": "20", "net.row": "sgd"})
+    assert at.text_input(key="w.net_hidden").value == "4, 2" and not at.exception
+    at.text_input(key="w.net_hidden").set_value("3, 3, 3").run()
+    assert lab(at).network["hidden"] == [3, 3, 3] and at.query_params["net.hidden"] == "3,3,3"
+    assert len(at.get("image")) == 1 and not at.exception  # its decision boundary drawn
+    at.text_input(key="w.net_hidden").set_value("0").run()
+    assert lab(at).network["hidden"] == [] and len(at.get("image")) == 1 and not at.exception

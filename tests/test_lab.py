@@ -353,7 +353,10 @@ class Journey(RuleBasedStateMachine):
     def open_a_tool(self, tool):
         self.now(labs.set_tool(labs.set_view(self.lab, "insights"), tool))
 
-    @rule(exercise=st.sampled_from(list(playground.EXERCISES)), hidden=st.sampled_from([2, 4, 16]))
+    @rule(
+        exercise=st.sampled_from(list(playground.EXERCISES)),
+        hidden=st.sampled_from([2, "4, 2", "0", 16]),
+    )
     def edit_the_network(self, exercise, hidden):
         lab = labs.set_view(network_lab.load_exercise(self.lab, exercise), "network")
         self.now(network_lab.set_network(lab, "hidden", hidden))

@@ -74,10 +74,10 @@ def test_a_random_slice_passes_through_the_trained_weights_with_filter_normalize
     direction = network.filter_normalized(
         jax.random.normal(jax.random.key(0), theta.shape), theta, 8
     )
-    w1, b1, w2, _ = network.unflatten(direction, 8)
+    (w1, b1), (w2, _) = network.layers(direction, 8)
     np.testing.assert_allclose(
         jnp.linalg.norm(w1, axis=0),
-        jnp.linalg.norm(network.unflatten(theta, 8)[0], axis=0),
+        jnp.linalg.norm(network.layers(theta, 8)[0][0], axis=0),
         rtol=1e-5,
     )
     assert float(jnp.abs(b1).max()) == 0.0

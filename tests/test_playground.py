@@ -21,7 +21,7 @@ def test_settings_survive_a_round_trip_through_the_link():
         "noise": 0.15,
         "ratio": 70,
         "inputs": ["x", "y", "xTimesY"],
-        "hidden": 4,
+        "hidden": [4, 2],
         "epochs": 250,
         "seed": 7,
         "rows": [
@@ -47,7 +47,7 @@ def test_bad_values_fall_back_or_are_clamped_with_a_notice_each():
         "net.dataset": "moons",
         "net.noise": "0.13",
         "net.ratio": "95",
-        "net.hidden": "5",
+        "net.hidden": "5, 99, 2.5",
         "net.epochs": "1e9",
         "net.seed": "nan",
         "net.row": [
@@ -56,8 +56,9 @@ def test_bad_values_fall_back_or_are_clamped_with_a_notice_each():
         ],
     }
     settings, notices = playground.from_query(query)
-    assert settings["dataset"] == "spiral" and settings["noise"] == 0.15 and settings["hidden"] == 4
+    assert settings["dataset"] == "spiral" and settings["noise"] == 0.15
     assert settings["ratio"] == 90  # the slider's 10 to 90
+    assert settings["hidden"] == [5, 16, 8]  # clamped, and 2.5 neurons is not a number of them
     assert settings["epochs"] == 1000 and settings["seed"] == 0
     first, second = settings["rows"]
     assert first == {
@@ -77,6 +78,8 @@ def test_bad_values_fall_back_or_are_clamped_with_a_notice_each():
         "'bogus' is not one of",
         "'x' is not a number",
         "50 is outside",
+        "99 is outside",
+        "'2.5' is not a whole number",
     ):
         assert words in text, words
 
@@ -96,15 +99,15 @@ def valid(linked) -> bool:
     )
     return (
         linked["dataset"] in playground.DATASETS
-        and linked["hidden"] in playground.HIDDEN
+        and len(linked["hidden"]) <= playground.MAX_LAYERS
+        and all(1 <= h <= playground.MAX_NEURONS for h in linked["hidden"])
         and 0 <= linked["noise"] <= 0.5
         and 10 <= linked["epochs"] <= 1000
         and 0 <= linked["seed"] <= 10**6
         and 1 <= len(linked["rows"]) <= playground.MAX_CONFIGS
         and rows_ok
-        and all(
-            isinstance(linked[k], int) for k in ("hidden", "epochs", "seed")
-        )  # the widgets' types
+        and all(isinstance(linked[k], int) for k in ("epochs", "seed"))  # the widgets' types
+        and all(isinstance(h, int) for h in linked["hidden"])
         and all(isinstance(row["batch_size"], int) for row in linked["rows"])
         and abs(
             linked["noise"] / playground.NOISE_STEP - round(linked["noise"] / playground.NOISE_STEP)
@@ -138,3 +141,14 @@ def test_inputs_travel_in_the_link_by_the_playgrounds_names_and_bad_ones_are_sai
     assert settings["inputs"] == list(network.INPUTS) and [n.key for n in notices] == [
         "notice.no_inputs"
     ]
+
+
+def test_hidden_layers_travel_in_the_link_and_none_is_a_linear_model():
+    settings, notices = playground.from_query({"net.hidden": "4,3,2,2,2,2,2"})
+    assert settings["hidden"] == [4, 3, 2, 2, 2, 2] and [n.key for n in notices] == [
+        "notice.too_many_layers"
+    ]
+    assert playground.to_query(settings)["net.hidden"] == "4,3,2,2,2,2"
+    none, _ = playground.from_query({"net.hidden": "0"})
+    assert none["hidden"] == [] and playground.to_query(none)["net.hidden"] == "0"
+    assert playground.from_query({"net.hidden": "8"})[0]["hidden"] == [8]  # as links had it

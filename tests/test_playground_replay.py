@@ -38,63 +38,73 @@ ACTIVATE = {
 }
 
 
-def backprop(params, point, target, activation):
-    """One point's derivatives of the square error, as backProp computes them."""
-    w1, b1, w2, b2 = params
-    z = point @ w1 + b1
-    h = ACTIVATE[activation](z)
-    out = np.tanh(h @ w2 + b2)
-    out_input_der = (out - target) * (1 - out * out)  # square error's der, then tanh's
-    hidden_input_der = w2 * out_input_der * DERIVATIVE[activation](h, z)
-    return [np.outer(point, hidden_input_der), hidden_input_der, out_input_der * h, out_input_der]
+def backprop(theta, point, target, activation, hidden):
+    """One point's derivatives of the square error for every parameter of θ (our layout),
+    as backProp computes them: the output node's input derivative (out − target)·tanh′, then
+    layer by layer back, each node's from the links out of it."""
+    blocks = network.layers(theta, hidden)
+    outputs, inputs = [point], []
+    for i, (w, b) in enumerate(blocks):
+        z = outputs[-1] @ w + b
+        inputs.append(z)
+        outputs.append(np.tanh(z) if i == len(blocks) - 1 else ACTIVATE[activation](z))
+    out = outputs[-1]
+    input_der = (out - target) * (1 - out * out)  # square error's der, then tanh's
+    ders = []
+    for i in reversed(range(len(blocks))):
+        ders = [np.outer(outputs[i], input_der).ravel(), input_der, *ders]
+        if i > 0:
+            output_der = blocks[i][0] @ input_der
+            input_der = output_der * DERIVATIVE[activation](outputs[i], inputs[i - 1])
+    return np.concatenate(ders)
 
 
-def update(params, accumulated, count, dead, rate, l1, l2):
+def update(theta, accumulated, count, dead, rate, l1, l2, hidden):
     """updateWeights: biases by the mean derivative; each live link by its mean derivative,
     then by the regularizer's derivative at the weight it had before."""
-    w1, b1, w2, b2 = params
-    b1, b2 = b1 - rate * accumulated[1] / count, b2 - rate * accumulated[3] / count
-    weights = np.concatenate([w1.ravel(), w2])
-    ders = np.concatenate([accumulated[0].ravel(), accumulated[2]])
-    regularizer_der = l1 * np.sign(weights) + l2 * weights
-    stepped = weights - rate / count * ders
+    links = network.weight_mask(hidden) > 0
+    regularizer_der = l1 * np.sign(theta) + l2 * theta
+    stepped = theta - rate / count * accumulated
     moved = stepped - rate * regularizer_der
-    crossed = ~dead & (l1 > 0) & (stepped * moved < 0)
-    new = np.where(dead, weights, np.where(crossed, 0.0, moved))
-    return [new[: w1.size].reshape(w1.shape), b1, new[w1.size :], b2], dead | crossed
+    crossed = links & ~dead & (l1 > 0) & (stepped * moved < 0)
+    new = np.where(links, np.where(crossed, 0.0, moved), stepped)
+    return np.where(dead, theta, new), dead | crossed
 
 
-def playground_epoch(theta, first: bool, data, rate, activation, l1, l2, batch):
+def playground_epoch(theta, first: bool, data, rate, activation, l1, l2, batch, hidden):
     """The weights (in our layout) after one epoch of oneStep's loop from `theta`: the
     training points in their one order, an update after every batch-th point. After the
     first epoch, the points past the previous epoch's last update were accumulated at
     `theta` (nothing moved since) and join this epoch's first update; a weight L1 has set to
     zero is dead."""
-    params = [np.asarray(part, np.float64) for part in network.unflatten(theta, HIDDEN)]
-    weights = np.concatenate([params[0].ravel(), params[2]])
-    dead = (l1 > 0) & (weights == 0.0)
+    theta = np.asarray(theta, np.float64)
+    dead = (l1 > 0) & (network.weight_mask(hidden) > 0) & (theta == 0.0)
     x, y = np.asarray(data.train_x, np.float64), np.asarray(data.train_y, np.float64)
-    accumulated, count = [0.0] * 4, 0
+    accumulated, count = np.zeros_like(theta), 0
     carried = [] if first else list(zip(x, y, strict=True))[len(y) // batch * batch :]
     for point, target in carried:
-        ders = backprop(params, point, target, activation)
-        accumulated, count = [a + d for a, d in zip(accumulated, ders, strict=True)], count + 1
+        accumulated, count = (
+            accumulated + backprop(theta, point, target, activation, hidden),
+            count + 1,
+        )
     for i, (point, target) in enumerate(zip(x, y, strict=True)):
-        ders = backprop(params, point, target, activation)
-        accumulated, count = [a + d for a, d in zip(accumulated, ders, strict=True)], count + 1
+        accumulated, count = (
+            accumulated + backprop(theta, point, target, activation, hidden),
+            count + 1,
+        )
         if (i + 1) % batch == 0:
-            params, dead = update(params, accumulated, count, dead, rate, l1, l2)
-            accumulated, count = [0.0] * 4, 0
-    w1, b1, w2, b2 = params
-    return np.concatenate([w1.ravel(), b1, w2, [b2]])
+            theta, dead = update(theta, accumulated, count, dead, rate, l1, l2, hidden)
+            accumulated, count = np.zeros_like(theta), 0
+    return theta
 
 
-def replayed(weights, data, rate, activation, l1, l2, batch):
+def replayed(weights, data, rate, activation, l1, l2, batch, hidden=HIDDEN):
     """Each epoch of our run replayed from the weights before it, checked to float tolerance;
     yields (our weights after it, the replay's)."""
+    settings = (data, rate, activation, l1, l2, batch, hidden)
     for epoch, (before, after) in enumerate(itertools.pairwise(weights)):
-        replay = playground_epoch(before, epoch == 0, data, rate, activation, l1, l2, batch)
-        nudged = playground_epoch(before * ULP, epoch == 0, data, rate, activation, l1, l2, batch)
+        replay = playground_epoch(before, epoch == 0, *settings)
+        nudged = playground_epoch(before * ULP, epoch == 0, *settings)
         tolerance = max(2e-5, 10 * float(np.abs(nudged - replay).max()))
         np.testing.assert_allclose(after, replay, atol=tolerance, rtol=1e-4, err_msg=str(epoch))
         yield after, replay
@@ -148,3 +158,22 @@ def test_inputs_switched_off_are_left_out_as_the_playground_leaves_them():
     off = ~network.live(inputs, HIDDEN)
     assert off.sum() == 4 * HIDDEN and np.all(ours.weights[0][:, off] == 0.0)
     assert len(list(replayed(ours.weights[0], data, 0.3, "tanh", 0.01, 0.0, 10))) == EPOCHS
+
+
+LAYERED = [  # (rate, batch, activation, L1, L2, hidden layers)
+    (0.1, 10, "tanh", 0.0, 0.001, (4, 3)),
+    (0.03, 1, "relu", 0.003, 0.0, (3, 3, 2)),
+    (0.3, 250, "sigmoid", 0.0, 0.0, ()),  # no hidden layer: a linear model under a tanh
+]
+
+
+@pytest.mark.parametrize("rate, batch, activation, l1, l2, hidden", LAYERED, ids=str)
+def test_networks_of_several_layers_or_none_train_as_the_playgrounds(
+    rate, batch, activation, l1, l2, hidden
+):
+    config = train.Config(optimizers.make("sgd", learning_rate=rate), batch, activation, l1, l2)
+    ours = train.train("circle", [config], epochs=10, hidden=hidden)
+    assert ours.weights.shape[-1] == network.size(hidden)
+    data = network.data("circle")
+    settings = (data, rate, activation, l1, l2, batch, hidden)
+    assert len(list(replayed(ours.weights[0], *settings))) == 10

@@ -1,0 +1,61 @@
+"""The network diagram in Chromium: it draws the network it was given, plays and scrubs its
+epochs, shows L1's dead links dashed, and speaks the page's language."""
+
+import pytest
+
+import i18n
+import optimizers
+from landscapes import network
+from optimizers import train
+
+pytestmark = pytest.mark.browser
+LINK = "/?view=network&net.dataset=circle&net.epochs=40&net.hidden=4,2&net.inputs=x,y,sinX"
+ROWS = "&net.row=sgd;l1=0.03&net.row=adam;learning_rate=0.01"
+DIAGRAM = ".lll-diagram-links path"
+
+
+def open_diagram(page, server, lang="en"):
+    page.goto(f"{server}{LINK}{ROWS}&lang={lang}")
+    page.locator(DIAGRAM).first.wait_for(state="attached", timeout=180_000)
+
+
+def epoch_shown(page) -> str:
+    return page.locator(".lll-diagram-epoch").inner_text()
+
+
+def test_the_diagram_draws_every_link_of_the_network_and_plays_its_epochs(page, server):
+    open_diagram(page, server)
+    live = int(network.live_weights(("x", "y", "sinX"), (4, 2)).sum())
+    assert page.locator(DIAGRAM).count() == live == 3 * 4 + 4 * 2 + 2  # no link from an input off
+    assert page.locator(".lll-diagram-off").count() == 4 and page.locator("canvas").count() >= 7
+    assert epoch_shown(page) == "epoch 40"
+    drawn = page.evaluate("() => window.__lll.diagrams[0].drawn")
+    page.get_by_role("button", name=i18n.text("diagram.play")).click()
+    page.wait_for_function(f"() => window.__lll.diagrams[0].drawn > {drawn + 10}", timeout=10_000)
+    page.wait_for_function("() => !window.__lll.diagrams[0].playing", timeout=10_000)
+    assert epoch_shown(page) == "epoch 40"  # played from 0 to the end, and stopped there
+    page.locator(".lll-diagram-controls input[type=range]").fill("5")
+    assert epoch_shown(page) == "epoch 5" and page.errors == []
+
+
+def test_l1s_dead_links_are_dashed_and_say_so(page, server):
+    open_diagram(page, server)
+    configs = [train.Config(optimizers.make("sgd", learning_rate=0.3), 10, "tanh", 0.03)]
+    ours = train.train("circle", configs, epochs=40, hidden=(4, 2), inputs=("x", "y", "sinX"))
+    zeros = network.zero_weights(ours.final[0], (4, 2), ("x", "y", "sinX"))
+    assert zeros > 0 and page.locator(".lll-diagram-dead").count() == zeros
+    title = page.locator(f"{DIAGRAM}.lll-diagram-dead title").first.text_content()
+    assert i18n.text("diagram.dead") in title
+    page.locator(".lll-diagram-controls select").select_option("1")  # the Adam run: no L1
+    assert page.locator(".lll-diagram-dead").count() == 0
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
+def test_the_diagrams_words_are_in_the_pages_language(page, server, lang):
+    open_diagram(page, server, lang)
+    controls = page.locator(".lll-diagram-controls").inner_text()
+    for word in ("play", "run", "epoch"):
+        assert i18n.text(f"diagram.{word}", lang) in controls
+    titles = page.locator(f"{DIAGRAM} title").first.text_content()
+    assert i18n.text("diagram.weight", lang) in titles
+    assert "epoch" not in controls and "play" not in controls
