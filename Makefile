@@ -55,6 +55,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench.insight
 	$(BIN)/python -m bench.browser
 	$(BIN)/python -m bench.network
+	$(BIN)/python -m bench.diagram
 
 # A class on one machine: app processes behind nginx with sticky sessions (see README).
 classroom: $(VENV)/.runtime system
