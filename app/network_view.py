@@ -177,8 +177,8 @@ def sidebar(place, settings: dict) -> None:
             "net_ratio",
             int(settings["ratio"]),
             network_change("ratio", int),
-            min_value=10,
-            max_value=90,
+            min_value=playground.NUMBERS["ratio"][0],
+            max_value=playground.NUMBERS["ratio"][1],
             step=playground.RATIO_STEP,
         )
         setting_control(  # the Playground's +/− of layers and neurons, as one line: "4, 2"
