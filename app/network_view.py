@@ -359,8 +359,19 @@ def loss_slice(settings: dict, result) -> None:
     if settings["dataset"] == "own":
         st.caption(tr("net.own_no_slice"))
         return
+    if not sliceable(settings):
+        st.caption(tr("net.slice_defaults_only"))
+        return
     scene = slice_scene(rows[choice], settings, directions == "pca")
     st.button(tr("net.open_slice"), on_click=act, args=(network_lab.open_slice, scene))
+
+
+def sliceable(settings: dict) -> bool:
+    """Whether the surfaces view's `network_slice` (which retrains one hidden layer on every
+    input, without noise, half the points training) trains the network these settings do."""
+    defaults = playground.DEFAULTS
+    same = all(settings[k] == defaults[k] for k in ("inputs", "ratio", "noise"))
+    return same and len(settings["hidden"]) == 1
 
 
 def slice_scene(row: dict, settings: dict, pca: bool) -> scenes.Scene:
@@ -368,7 +379,7 @@ def slice_scene(row: dict, settings: dict, pca: bool) -> scenes.Scene:
     params = {
         "dataset": network.DATASETS.index(settings["dataset"]),
         "activation": network.ACTIVATIONS.index(row["activation"]),
-        "hidden": settings["hidden"],
+        "hidden": settings["hidden"][0],
         "optimizer": train.FIRST_ORDER.index(row["optimizer"]),
         "learning_rate": row["learning_rate"],
         "batch": row["batch_size"],
