@@ -69,6 +69,11 @@ class Diagram {
     this.button.addEventListener("click", () => this.toggle());
     this.scrub.addEventListener("input", () => { this.playing = false; this.show(+this.scrub.value); });
     this.menu.addEventListener("change", () => this.choose(+this.menu.value));
+    this.width = 0;
+    new ResizeObserver(() => { // a narrower window (a phone turned) draws the network anew
+      const width = Math.round(this.net.getBoundingClientRect().width);
+      if (this.data && width && width !== this.width) { this.layout(); this.show(this.frame); }
+    }).observe(this.net);
     window.__lll.diagrams.push(this);
   }
 
@@ -88,8 +93,9 @@ class Diagram {
 
   layout() { // nodes in columns, links under them
     const { layers } = this.data;
-    const width = Math.max(this.net.clientWidth || 600, 320), height = Math.max(...layers) * (NODE + 12) + 20;
+    const width = Math.max(this.net.getBoundingClientRect().width || 320, 240), height = Math.max(...layers) * (NODE + 12) + 20;
     this.net.style.height = `${height}px`;
+    this.width = Math.round(width);
     this.net.querySelectorAll(".lll-diagram-node").forEach((n) => n.remove());
     const svg = this.net.querySelector("svg");
     svg.innerHTML = "";

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 LINK = "/?view=network&net.dataset=circle&net.epochs=40&net.hidden=4,2&net.inputs=x,y,sinX"
 ROWS = "&net.row=sgd;l1=0.03&net.row=adam;learning_rate=0.01"
 DIAGRAM = ".lll-diagram-links path"
+LINKS_WIDTH = "document.querySelector('.lll-diagram-links').getBoundingClientRect().width"
 
 
 def open_diagram(page, server, lang="en"):
@@ -59,3 +60,24 @@ def test_the_diagrams_words_are_in_the_pages_language(page, server, lang):
     titles = page.locator(f"{DIAGRAM} title").first.text_content()
     assert i18n.text("diagram.weight", lang) in titles
     assert "epoch" not in controls and "play" not in controls
+
+
+def test_on_a_phone_the_diagram_fits_the_column_and_refits_when_it_widens(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        page = context.new_page()
+        open_diagram(page, server)
+        width = lambda: page.evaluate(f"() => {LINKS_WIDTH}")  # noqa: E731
+        column = page.evaluate("() => document.querySelector('.lll-diagram').clientWidth")
+        assert width() <= column <= 390
+        overflow = (
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert page.evaluate(overflow) <= 0
+        page.set_viewport_size({"width": 1200, "height": 900})
+        page.wait_for_function(
+            f"() => {LINKS_WIDTH} > 600",
+            timeout=10_000,
+        )
+    finally:
+        context.close()
