@@ -12,7 +12,6 @@ pytestmark = pytest.mark.browser
 LINK = "/?view=network&net.dataset=circle&net.epochs=40&net.hidden=4,2&net.inputs=x,y,sinX"
 ROWS = "&net.row=sgd;l1=0.03&net.row=adam;learning_rate=0.01"
 DIAGRAM = ".lll-diagram-links path"
-LINKS_WIDTH = "document.querySelector('.lll-diagram-links').getBoundingClientRect().width"
 
 
 def open_diagram(page, server, lang="en"):
@@ -67,17 +66,15 @@ def test_on_a_phone_the_diagram_fits_the_column_and_refits_when_it_widens(browse
     try:
         page = context.new_page()
         open_diagram(page, server)
-        width = lambda: page.evaluate(f"() => {LINKS_WIDTH}")  # noqa: E731
-        column = page.evaluate("() => document.querySelector('.lll-diagram').clientWidth")
-        assert width() <= column <= 390
+        links = page.locator(".lll-diagram-links").bounding_box()
+        column = page.locator(".lll-diagram").evaluate("(el) => el.clientWidth")
+        assert links["width"] <= column <= 390
         overflow = (
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert page.evaluate(overflow) <= 0
         page.set_viewport_size({"width": 1200, "height": 900})
-        page.wait_for_function(
-            f"() => {LINKS_WIDTH} > 600",
-            timeout=10_000,
-        )
+        page.wait_for_function("() => window.__lll.diagrams[0].width > 600", timeout=10_000)
+        assert page.locator(".lll-diagram-links").bounding_box()["width"] > 600
     finally:
         context.close()
