@@ -25,12 +25,12 @@ COUNT_FRAMES = """(ms) => new Promise((done) => {  // animation frames the brows
   requestAnimationFrame(tick);
 })"""
 PLAYED = """(ms) => new Promise((done) => {  // the diagram's frames drawn while it plays for `ms`
-  const d = window.__lll.diagrams[0]; d.frame = 0; const start = d.drawn;
+  const d = window.__lllDiagrams[0]; d.frame = 0; const start = d.drawn;
   if (!d.playing) d.toggle();
   setTimeout(() => { const n = d.drawn - start; if (d.playing) d.toggle(); done(n); }, ms);
 })"""
 FRAME_MS = """() => {  // every epoch shown once, back to back: ms per frame
-  const d = window.__lll.diagrams[0]; const n = d.data.epochs.length; const t = performance.now();
+  const d = window.__lllDiagrams[0]; const n = d.data.epochs.length; const t = performance.now();
   for (let i = 0; i < n; i++) d.show(i);
   return (performance.now() - t) / n;
 }"""
@@ -48,8 +48,8 @@ def main() -> None:
         page.goto(f"{url}/?view=network&net.epochs={args.epochs}&{ROWS}")
         page.locator(".lll-diagram-links path").first.wait_for(state="attached", timeout=300_000)
         page.locator(".lll-diagram").scroll_into_view_if_needed()
-        epochs = page.evaluate("() => window.__lll.diagrams[0].data.epochs.length - 1")
-        runs = page.evaluate("() => window.__lll.diagrams[0].runs.length")
+        epochs = page.evaluate("() => window.__lllDiagrams[0].data.epochs.length - 1")
+        runs = page.evaluate("() => window.__lllDiagrams[0].runs.length")
         baseline = [page.evaluate(COUNT_FRAMES, ms) / args.seconds for _ in range(3)]
         played = [page.evaluate(PLAYED, ms) / args.seconds for _ in range(3)]
         frame_ms = [page.evaluate(FRAME_MS) for _ in range(3)]

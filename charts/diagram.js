@@ -15,8 +15,7 @@ const ACTIVATE = {
 const NEGATIVE = [245, 147, 34], ZERO = [232, 234, 235], POSITIVE = [8, 119, 189]; // the Playground's
 const SVG = "http://www.w3.org/2000/svg";
 const DIAGRAMS = new Map();
-window.__lll = window.__lll || {};
-window.__lll.diagrams = window.__lll.diagrams || [];
+window.__lllDiagrams = window.__lllDiagrams || []; // for tests and the benchmark (window.__lll is the hub's)
 
 function colour(v) { // -1 → orange, 0 → grey, 1 → blue, clamped
   const t = Math.max(-1, Math.min(1, v));
@@ -74,7 +73,7 @@ class Diagram {
       const width = Math.round(this.net.getBoundingClientRect().width);
       if (this.data && width && width !== this.width) { this.layout(); this.show(this.frame); }
     }).observe(this.net);
-    window.__lll.diagrams.push(this);
+    window.__lllDiagrams.push(this);
   }
 
   update(data) {

@@ -29,10 +29,10 @@ def test_the_diagram_draws_every_link_of_the_network_and_plays_its_epochs(page, 
     assert page.locator(DIAGRAM).count() == live == 3 * 4 + 4 * 2 + 2  # no link from an input off
     assert page.locator(".lll-diagram-off").count() == 4 and page.locator("canvas").count() >= 7
     assert epoch_shown(page) == "epoch 40"
-    drawn = page.evaluate("() => window.__lll.diagrams[0].drawn")
+    drawn = page.evaluate("() => window.__lllDiagrams[0].drawn")
     page.get_by_role("button", name=i18n.text("diagram.play")).click()
-    page.wait_for_function(f"() => window.__lll.diagrams[0].drawn > {drawn + 10}", timeout=10_000)
-    page.wait_for_function("() => !window.__lll.diagrams[0].playing", timeout=10_000)
+    page.wait_for_function(f"() => window.__lllDiagrams[0].drawn > {drawn + 10}", timeout=10_000)
+    page.wait_for_function("() => !window.__lllDiagrams[0].playing", timeout=10_000)
     assert epoch_shown(page) == "epoch 40"  # played from 0 to the end, and stopped there
     page.locator(".lll-diagram-controls input[type=range]").fill("5")
     assert epoch_shown(page) == "epoch 5" and page.errors == []
@@ -74,7 +74,7 @@ def test_on_a_phone_the_diagram_fits_the_column_and_refits_when_it_widens(browse
         )
         assert page.evaluate(overflow) <= 0
         page.set_viewport_size({"width": 1200, "height": 900})
-        page.wait_for_function("() => window.__lll.diagrams[0].width > 600", timeout=10_000)
+        page.wait_for_function("() => window.__lllDiagrams[0].width > 600", timeout=10_000)
         assert page.locator(".lll-diagram-links").bounding_box()["width"] > 600
     finally:
         context.close()
