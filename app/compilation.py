@@ -18,7 +18,9 @@ CACHE = pathlib.Path(
 def keep_compiled_programs(directory: pathlib.Path = CACHE) -> None:
     """Read and write compiled programs under `directory`, every one of them (ours take 0.1
     to 3 s each to compile, and take a few kB each on disk: 5 MB after tests/test_app.py). Call
-    before the first compilation."""
+    before the first compilation. `LLL_COMPILE_CACHE=off` keeps none."""
+    if str(directory) == "off":
+        return
     jax.config.update("jax_compilation_cache_dir", str(directory))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)

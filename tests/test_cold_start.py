@@ -78,3 +78,16 @@ def test_the_warm_up_leaves_the_landing_pages_specs_and_runs_in_the_caches_quiet
     assert done.stdout.split()[-2:] == ["0", "0"]
     warming = done.stderr.split("warmed")[0]
     assert "No runtime found" not in warming and "ScriptRunContext" not in warming, warming
+
+
+def test_off_keeps_no_compiled_programs_on_disk(monkeypatch):
+    import jax
+
+    from app.compilation import keep_compiled_programs
+
+    changed = []
+    monkeypatch.setattr(jax.config, "update", lambda *args: changed.append(args))
+    keep_compiled_programs("off")
+    assert changed == []
+    keep_compiled_programs("/tmp/somewhere")
+    assert ("jax_compilation_cache_dir", "/tmp/somewhere") in changed
