@@ -21,7 +21,7 @@ from app.session import act, control, keep_link, knob, lab, lang, titles, tr
 from charts import diagram
 from charts import network as network_charts
 from landscapes import network
-from optimizers import callbacks, cost, probes, train
+from optimizers import callbacks, cost, probes, slices, train
 from scenes import own_data, playground
 
 # the view's settings: `network_hide` hides them all (their values stay)
@@ -223,7 +223,7 @@ def table(rows: list[dict]) -> None:
         on_change=lambda: act(network_lab.edit_network_table, st.session_state.get(key)),
         column_config={
             "optimizer": column.SelectboxColumn(
-                tr("chart.optimizer"), options=list(train.FIRST_ORDER), required=True
+                tr("chart.optimizer"), options=list(slices.FIRST_ORDER), required=True
             ),
             "learning_rate": number_column(tr("hyper.learning_rate"), "learning_rate", format="%g"),
             "batch_size": number_column(tr("option.batch_size"), "batch_size", step=1),
@@ -328,7 +328,7 @@ def loss_slice(settings: dict, result) -> None:
         format_func=titles("net.directions."),
     )
     config = configs(rows)[choice]
-    surface, path = train.loss_slice(
+    surface, path = slices.loss_slice(
         result,
         choice,
         config,
@@ -380,7 +380,7 @@ def slice_scene(row: dict, settings: dict, pca: bool) -> scenes.Scene:
         "dataset": network.DATASETS.index(settings["dataset"]),
         "activation": network.ACTIVATIONS.index(row["activation"]),
         "hidden": settings["hidden"][0],
-        "optimizer": train.FIRST_ORDER.index(row["optimizer"]),
+        "optimizer": slices.FIRST_ORDER.index(row["optimizer"]),
         "learning_rate": row["learning_rate"],
         "batch": row["batch_size"],
         "l1": row["l1"],

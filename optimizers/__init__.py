@@ -7,7 +7,7 @@ r = optimizers.sweep(surface, optimizers.make("sgd", learning_rate=np.logspace(-
 mine = optimizers.from_rule("params: mu = 0.9\nv = mu * v - lr * g\nx = x + v", learning_rate=1e-3)
 """
 
-from optimizers import own, train
+from optimizers import own, slices, train
 from optimizers.catalog import CATALOG, Entry, entry
 from optimizers.own import RULE, RuleError, entry_of
 from optimizers.runner import SweepResult, Trajectories, divergence_box, run, sweep, trace_count
@@ -33,13 +33,14 @@ __all__ = [
     "own",
     "run",
     "schedule",
+    "slices",
     "sweep",
     "trace_count",
     "train",
 ]
 
 
-train.register_slice()
+slices.register_slice()
 
 
 def names() -> list[str]:

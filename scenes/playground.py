@@ -15,7 +15,7 @@ import re
 from i18n import Message
 from landscapes.network import ACTIVATIONS, DATASETS, INPUTS
 from optimizers import callbacks
-from optimizers.train import FIRST_ORDER
+from optimizers.slices import FIRST_ORDER
 from scenes import own_data
 from scenes.checks import bounded, whole
 from scenes.url import number_text

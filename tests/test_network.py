@@ -8,7 +8,7 @@ import pytest
 
 import optimizers
 from landscapes import network
-from optimizers import train
+from optimizers import slices, train
 
 EXERCISE_8 = train.Config(
     optimizers.make("sgd", learning_rate=0.3), batch_size=10, activation="tanh", l2=0.001
@@ -63,7 +63,7 @@ def test_the_exercises_settings_run_side_by_side_without_recompiling():
 def test_a_random_slice_passes_through_the_trained_weights_with_filter_normalized_directions(
     spiral_run,
 ):
-    surface, path = train.loss_slice(spiral_run, 0, EXERCISE_8, "spiral")
+    surface, path = slices.loss_slice(spiral_run, 0, EXERCISE_8, "spiral")
     theta = jnp.asarray(spiral_run.weights[0, -1])
     data = network.data("spiral")
     objective = jnp.mean(network.losses(theta, data.train_x, data.train_y, 0, 8)) + network.penalty(
@@ -84,7 +84,7 @@ def test_a_random_slice_passes_through_the_trained_weights_with_filter_normalize
 
 
 def test_a_pca_slice_holds_the_projected_training_path(spiral_run):
-    surface, path = train.loss_slice(spiral_run, 0, EXERCISE_8, "spiral", directions="pca")
+    surface, path = slices.loss_slice(spiral_run, 0, EXERCISE_8, "spiral", directions="pca")
     assert path.shape == (501, 2) and np.allclose(path[-1], 0.0)
     (x0, x1), (y0, y1) = surface.domain
     assert (
