@@ -280,7 +280,7 @@ def draw(place) -> None:
     data = source(settings)
     grid = st.columns(3)
     for i, (row, label) in enumerate(zip(rows, result.labels, strict=True)):
-        output = train.decision(result.final[i], row["activation"], settings["hidden"])
+        output = train.decision(result.final[i], row["activation"], settings["hidden"], data.output)
         title = tr("net.test_loss", i=i + 1, loss=f"{result.final_test[i]:.3f}")
         if result.stopped_at[i] >= 0:
             title += " · " + tr("net.stopped", epoch=int(result.stopped_at[i]) + 1)
@@ -298,8 +298,8 @@ def network_diagram(settings: dict, result, colors) -> None:
     st.subheader(tr("net.diagram_title"))
     words = {word: tr(f"diagram.{word}") for word in diagram.WORDS}
     activations = [row["activation"] for row in settings["rows"]]
-    hidden, inputs = settings["hidden"], settings["inputs"]
-    data = diagram.payload(result, result.labels, colors, activations, hidden, inputs, words)
+    shape = (settings["hidden"], settings["inputs"], network.output(settings["dataset"]))
+    data = diagram.payload(result, result.labels, colors, activations, shape, words)
     diagram.mount(data)
     st.caption(tr("net.diagram_note"))
 

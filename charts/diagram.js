@@ -180,6 +180,7 @@ class Diagram {
 
   pictures(theta, layers, activation) { // each neuron's output over the plane, layer by layer
     const act = ACTIVATE[activation] || Math.tanh;
+    const output = ACTIVATE[this.data.output] || Math.tanh; // linear for the regression sets
     let values = GRID_FEATURES;
     blocks(layers).forEach(([at, nIn, nOut], l) => {
       const last = l === layers.length - 2;
@@ -188,7 +189,7 @@ class Diagram {
         for (let j = 0; j < nOut; j++) {
           let z = theta[at + nIn * nOut + j];
           for (let i = 0; i < nIn; i++) z += inputs[i] * theta[at + i * nOut + j];
-          out[j] = last ? Math.tanh(z) : act(z);
+          out[j] = last ? output(z) : act(z);
         }
         return out;
       });

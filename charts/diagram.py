@@ -40,10 +40,12 @@ def finite_or_none(values) -> list:
     return [float(v) if np.isfinite(v) else None for v in np.asarray(values, np.float64)]
 
 
-def payload(training, labels, colors, activations, hidden, inputs, text: dict) -> dict:
-    """What the diagram draws: the layer sizes, the inputs switched on and their symbols, and
-    per run its label, colour, activation, losses and weights (float32, base64) at the
-    epochs sent (every `stride`-th and the last)."""
+def payload(training, labels, colors, activations, shape, text: dict) -> dict:
+    """What the diagram draws: the layer sizes, the inputs switched on and their symbols, the
+    output's activation (`shape` is (hidden, inputs, output index)), and per run its label,
+    colour, activation, losses and weights (float32, base64) at the epochs sent (every
+    `stride`-th and the last)."""
+    hidden, inputs, output = shape
     runs, frames, size = training.weights.shape
     every = stride(runs, frames, size)
     epochs = sorted({*range(0, frames, every), frames - 1})
@@ -51,6 +53,7 @@ def payload(training, labels, colors, activations, hidden, inputs, text: dict) -
         "layers": [network.FEATURES, *network.widths(hidden), 1],
         "inputs": [name in inputs for name in network.INPUTS],
         "symbols": list(network.SYMBOLS),
+        "output": network.OUTPUTS[output],
         "epochs": epochs,
         "runs": [
             {

@@ -207,27 +207,36 @@ def interpolation(alphas, train_loss, test_loss, lang: str = "en", height: int =
     )
 
 
-def decision_boundary(
-    output: np.ndarray, extent: float, xy: np.ndarray, labels: np.ndarray, size: int = 360
-) -> Image.Image:
-    """The network's output over [-extent, extent]² as a picture (orange −1 … white 0 … blue +1)
-    with the data points on top. A picture, not a chart: nine of these as Vega rects were slow."""
+def _ramp(values) -> np.ndarray:
+    """RGB of values on the Playground's ramp, orange −1 … white 0 … blue +1 (clamped), and
+    grey where a value is not a number (a diverged network's output is no colour of it)."""
     palette = np.array(
         [[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in BLUE_ORANGE], np.float64
     )
-    v = np.clip(np.nan_to_num(output), -1, 1)[..., None]
+    values = np.asarray(values, np.float64)[..., None]
+    v = np.clip(np.where(np.isfinite(values), values, 0.0), -1, 1)
     rgb = np.where(
         v < 0,
         palette[1] + (palette[0] - palette[1]) * -v,
         palette[1] + (palette[2] - palette[1]) * v,
     )
-    picture = Image.fromarray(rgb.astype(np.uint8)).resize((size, size), Image.Resampling.BILINEAR)
+    return np.where(np.isfinite(values), rgb, 153.0).astype(np.uint8)
+
+
+def decision_boundary(
+    output: np.ndarray, extent: float, xy: np.ndarray, labels: np.ndarray, size: int = 360
+) -> Image.Image:
+    """The network's output over [-extent, extent]² as a picture with the data points on top,
+    each in its label's colour on the same ramp (±1 for classes, a shade for a regression
+    target). A picture, not a chart: nine of these as Vega rects were slow."""
+    picture = Image.fromarray(_ramp(output)).resize((size, size), Image.Resampling.BILINEAR)
     draw = ImageDraw.Draw(picture)
-    for (x, y), t in zip(xy, labels, strict=True):
+    for (x, y), colour in zip(xy, _ramp(labels), strict=True):
         px, py = (x + extent) / (2 * extent) * size, (extent - y) / (2 * extent) * size
-        colour = tuple(int(c) for c in palette[2 if t > 0 else 0])
         r = size / 90
-        draw.ellipse((px - r, py - r, px + r, py + r), fill=colour, outline="white")
+        draw.ellipse(
+            (px - r, py - r, px + r, py + r), fill=tuple(map(int, colour)), outline="white"
+        )
     return picture
 
 

@@ -17,7 +17,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-DATASETS = ("spiral", "circle", "xor", "gauss")
+CLASSIFICATION = ("spiral", "circle", "xor", "gauss")  # labels ±1
+REGRESSION = ("reg-plane", "reg-gauss")  # labels in [-1, 1] and beyond, a linear output
+DATASETS = CLASSIFICATION + REGRESSION
+OUTPUTS = ("tanh", "linear")  # the output neuron's activation, as the Playground picks it
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 FEATURES = 7
 INPUTS = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")  # the Playground's names
@@ -31,11 +34,15 @@ def points(
     `dataset.ts` makes them. `noise` is the Playground's slider over 100 (0 to 0.5), and acts
     as there: it moves the spiral's points by up to ±noise, decides the circle's and XOR's
     labels at a point moved by up to ±5·noise (the point is drawn where it was: labels near
-    the border flip), and widens the Gaussians' variance from 0.5 to 4."""
+    the border flip), and widens the Gaussians' variance from 0.5 to 4. The regression sets'
+    points are uniform over [-6, 6]², their labels read at a point moved by up to ±6·noise."""
     rng = np.random.default_rng(seed)
     half = n // 2
     labels = np.repeat([1.0, -1.0], half)
-    if name == "spiral":
+    if name in REGRESSION:
+        xy = rng.uniform(-6, 6, (2 * half, 2))
+        labels = _regression_label(name, xy + noise * rng.uniform(-6, 6, xy.shape))
+    elif name == "spiral":
         t = np.arange(half) / half
         arms = [
             np.stack([5 * t * np.sin(3.5 * np.pi * t + d), 5 * t * np.cos(3.5 * np.pi * t + d)], 1)
@@ -62,8 +69,29 @@ def points(
     return xy[order].astype(np.float32), labels[order].astype(np.float32)
 
 
+_BUMPS = ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1))
+
+
+def _regression_label(name: str, xy: np.ndarray) -> np.ndarray:
+    """The Playground's regression targets: (x + y) / 10 on the plane; on the six Gaussians,
+    of the bumps' signed heights max(0, 1 − d/2) at distance d, the one largest in size."""
+    if name == "reg-plane":
+        return (xy[:, 0] + xy[:, 1]) / 10
+    heights = np.stack(
+        [s * np.clip(1 - np.hypot(xy[:, 0] - cx, xy[:, 1] - cy) / 2, 0, 1) for cx, cy, s in _BUMPS]
+    )
+    return np.take_along_axis(heights, np.abs(heights).argmax(0)[None], 0)[0]
+
+
+def output(dataset) -> int:
+    """The output's activation for a data set, an index into OUTPUTS: linear for regression,
+    tanh for classification (one's own points are classes)."""
+    return OUTPUTS.index("linear" if dataset in REGRESSION else "tanh")
+
+
 class Data(NamedTuple):
-    """Training and test parts, as features and labels, and the inputs switched on."""
+    """Training and test parts, as features and labels, the inputs switched on, and the
+    output's activation (an index into OUTPUTS)."""
 
     train_x: np.ndarray
     train_y: np.ndarray
@@ -72,6 +100,7 @@ class Data(NamedTuple):
     train_points: np.ndarray
     test_points: np.ndarray
     inputs: tuple[str, ...] = INPUTS
+    output: int = 0
 
 
 def features(xy) -> jnp.ndarray:
@@ -110,7 +139,7 @@ def data(
     shown = tuple(name for name in INPUTS if name in inputs)
     f = np.asarray(features(xy)) * np.array([name in shown for name in INPUTS], np.float32)
     parts = (f[:split], labels[:split], f[split:], labels[split:], xy[:split], xy[split:])
-    return Data(*parts, shown)
+    return Data(*parts, shown, output(name))
 
 
 def widths(hidden) -> tuple[int, ...]:
@@ -168,18 +197,21 @@ def activate(z, activation):
     return jnp.stack([f(z) for f in _ACTIVATE])[activation]
 
 
-def predict(theta, x, activation, hidden):
-    """The network's output in (-1, 1) for feature rows `x`: every hidden layer with the one
-    activation, a tanh output."""
+def predict(theta, x, activation, hidden, output=0):
+    """The network's output for feature rows `x`: every hidden layer with the one activation,
+    then the output's (OUTPUTS[output]: tanh, in (-1, 1), or linear; a traced index picks)."""
     *inner, (w_out, b_out) = layers(theta, hidden)
     for w, b in inner:
         x = activate(x @ w + b, activation)
-    return jnp.tanh(x @ w_out + b_out)[..., 0]
+    z = (x @ w_out + b_out)[..., 0]
+    if isinstance(output, int):
+        return jnp.tanh(z) if OUTPUTS[output] == "tanh" else z
+    return jnp.where(output == OUTPUTS.index("linear"), z, jnp.tanh(z))
 
 
-def losses(theta, x, y, activation, hidden):
+def losses(theta, x, y, activation, hidden, output=0):
     """Squared error ½(output − label)² of each example."""
-    return 0.5 * (predict(theta, x, activation, hidden) - y) ** 2
+    return 0.5 * (predict(theta, x, activation, hidden, output) - y) ** 2
 
 
 def penalty(theta, l1, l2, hidden):

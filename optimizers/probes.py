@@ -97,7 +97,7 @@ def sharpness(
         values = [
             _sharpness_chunk(
                 *_padded(thetas[at : at + CHUNK], penalties[at : at + CHUNK]),
-                data[:2],
+                (*data[:2], np.int32(data.output)),
                 live,
                 start,
                 network.ACTIVATIONS.index(activation),
@@ -121,12 +121,12 @@ def _padded(thetas, penalties):
 
 @functools.partial(jax.jit, static_argnums=(5, 6))
 def _sharpness_chunk(thetas, penalties, data, live, start, activation, hidden):
-    train_x, train_y = data
+    train_x, train_y, output = data
 
     def one(theta, penalty):
         def objective(t):
             t = t * live
-            mean = jnp.mean(network.losses(t, train_x, train_y, activation, hidden))
+            mean = jnp.mean(network.losses(t, train_x, train_y, activation, hidden, output))
             return mean + network.penalty(t, penalty[0], penalty[1], hidden)
 
         return hessian_top(objective, theta, start)
@@ -171,7 +171,7 @@ def interpolation(
         start,
         end,
         jnp.asarray(alphas, jnp.float32),
-        data[:4],
+        (*data[:4], np.int32(data.output)),
         network.ACTIVATIONS.index(activation),
         hidden,
     )
@@ -180,11 +180,14 @@ def interpolation(
 
 @functools.partial(jax.jit, static_argnums=(5,))
 def _along(start, end, alphas, data, activation, hidden):
-    train_x, train_y, test_x, test_y = data
+    train_x, train_y, test_x, test_y, output = data
 
     def losses(alpha):
         theta = (1 - alpha) * start + alpha * end
-        mean = lambda x, y: jnp.mean(network.losses(theta, x, y, activation, hidden))  # noqa: E731
+
+        def mean(x, y):
+            return jnp.mean(network.losses(theta, x, y, activation, hidden, output))
+
         return mean(train_x, train_y), mean(test_x, test_y)
 
     return jax.vmap(losses)(alphas)

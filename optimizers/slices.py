@@ -82,7 +82,7 @@ def _slice_surface(source, hidden, activation, l1, l2, theta, d1, d2, domain) ->
     def loss(ab):
         w = theta + ab[0] * d1 + ab[1] * d2
         return jnp.mean(
-            network.losses(w, data.train_x, data.train_y, act, hidden)
+            network.losses(w, data.train_x, data.train_y, act, hidden, data.output)
         ) + network.penalty(w, l1, l2, hidden)
 
     surface = from_function(
@@ -126,7 +126,10 @@ FIRST_ORDER = (
 
 SLICE_PARAMS = dict(  # the network_slice surface's parameters
     dataset=Param(
-        0.0, 0.0, len(network.DATASETS) - 1, help="0 spiral, 1 circle, 2 XOR, 3 two Gaussians"
+        0.0,
+        0.0,
+        len(network.DATASETS) - 1,
+        help="0 spiral, 1 circle, 2 XOR, 3 two Gaussians, 4 plane, 5 multi-Gaussian (regression)",
     ),
     activation=Param(0.0, 0.0, 2.0, help="0 tanh, 1 ReLU, 2 sigmoid"),
     hidden=Param(8.0, 2.0, 16.0, help="neurons in the hidden layer"),

@@ -94,7 +94,16 @@ def train(
     for members in engine.by_structure(c.structure for c in configs).values():
         structure, rows = plan([configs[i] for i in members], n)
         result = _train_group(
-            structure, hidden, epochs, steps, widest, data[:4], live, rows, np.uint32(seed)
+            structure,
+            hidden,
+            epochs,
+            steps,
+            widest,
+            data[:4],
+            np.int32(data.output),
+            live,
+            rows,
+            np.uint32(seed),
         )
         parts.append((members, jax.device_get(result)))
     out = engine.merged(parts, len(configs))
@@ -150,7 +159,7 @@ def plan(group: list[Config], n: int) -> tuple[tuple, dict]:
 
 
 @functools.partial(jax.jit, static_argnums=(0, 1, 2, 3, 4))
-def _train_group(structure, hidden, epochs, steps, widest, data, live, rows, seed):
+def _train_group(structure, hidden, epochs, steps, widest, data, output, live, rows, seed):
     train_x, train_y, test_x, test_y = data
     key = jax.random.key(seed)
     theta0 = jnp.where(live, network.init(jax.random.fold_in(key, 0), hidden), 0.0)
@@ -160,7 +169,7 @@ def _train_group(structure, hidden, epochs, steps, widest, data, live, rows, see
         batch, act = row["batch"], row["activation"]
 
         def full_loss(theta, x, y):
-            return jnp.mean(network.losses(theta, x, y, act, hidden))
+            return jnp.mean(network.losses(theta, x, y, act, hidden, output))
 
         full = n // batch  # updates an epoch; the points after them join the next epoch's first
 
@@ -170,7 +179,8 @@ def _train_group(structure, hidden, epochs, steps, widest, data, live, rows, see
             carried = (j == 0) & (e > 0) & ~own & (k < batch + n - full * batch)
             slots = jnp.where(own, j * batch + k, full * batch + k - batch)
             index = jnp.minimum(slots, n - 1)
-            errors = network.losses(theta, train_x[index], train_y[index], act, hidden)
+            x, y = train_x[index], train_y[index]
+            errors = network.losses(theta, x, y, act, hidden, output)
             take = own | carried
             return jnp.sum(jnp.where(take, errors, 0.0)) / jnp.maximum(jnp.sum(take), 1)
 
@@ -321,10 +331,14 @@ def _early_stopping(c: _Epoch, numbers, losses, e, training) -> _Epoch:
     )
 
 
-def decision(weights, activation: str, hidden, grid: int = 60, extent: float = 6.0) -> np.ndarray:
-    """The trained network's output on a grid over [-extent, extent]² (rows: y from top)."""
+def decision(
+    weights, activation: str, hidden, output: int = 0, grid: int = 60, extent: float = 6.0
+) -> np.ndarray:
+    """The trained network's output on a grid over [-extent, extent]² (rows: y from top);
+    `output`: its output's activation (`network.output` of the data set)."""
     xs = np.linspace(-extent, extent, grid, dtype=np.float32)
     gx, gy = np.meshgrid(xs, xs[::-1])
     f = network.features(jnp.stack([gx.ravel(), gy.ravel()], axis=1))
-    out = network.predict(jnp.asarray(weights), f, network.ACTIVATIONS.index(activation), hidden)
+    act = network.ACTIVATIONS.index(activation)
+    out = network.predict(jnp.asarray(weights), f, act, hidden, output)
     return np.asarray(out).reshape(grid, grid)

@@ -12,6 +12,7 @@ import optimizers
 import scenes
 from app import lab as labs
 from app import main
+from landscapes import network
 
 TIMEOUT = 120
 APP = pathlib.Path(__file__).resolve().parent.parent / "streamlit_app.py"
@@ -221,6 +222,22 @@ def test_a_network_link_sets_the_page_which_keeps_its_link_and_settings_across_v
     assert not at.exception and lab(at).network["hidden"] == [12]
     assert at.query_params["net.hidden"] == "12" and "surface" in at.query_params
     assert [row["optimizer"] for row in lab(at).network["rows"]] == ["adam", "sgd"]
+
+
+def test_a_regression_link_trains_its_data_and_hands_the_same_data_to_the_surfaces_view():
+    at = app(
+        {
+            "view": "network",
+            "net.dataset": "reg-gauss",
+            "net.epochs": "30",
+            "net.row": "sgd;learning_rate=0.03",
+        }
+    )
+    assert lab(at).network["dataset"] == "reg-gauss" and len(at.get("image")) == 1
+    at.button[0].click().run()  # "Run optimizers on this slice"
+    scene = current_scene(at)
+    assert scene.surface == "network_slice"
+    assert scene.surface_params["dataset"] == network.DATASETS.index("reg-gauss")
 
 
 def test_a_visit_to_another_view_keeps_the_scene_and_the_link_keeps_it_everywhere():

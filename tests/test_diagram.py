@@ -16,10 +16,10 @@ def test_the_payload_carries_each_runs_weights_at_every_epoch_and_no_made_up_los
         train.Config(optimizers.make("sgd", learning_rate=40.0), 10),
     ]
     runs = train.train("xor", configs, epochs=12, hidden=(3, 2))
-    data = diagram.payload(
-        runs, runs.labels, ["#000", "#111"], ["tanh", "relu"], (3, 2), ("x", "y"), {}
-    )
+    shape = ((3, 2), ("x", "y"), network.output("reg-plane"))
+    data = diagram.payload(runs, runs.labels, ["#000", "#111"], ["tanh", "relu"], shape, {})
     assert data["layers"] == [7, 3, 2, 1] and data["inputs"] == [True, True] + [False] * 5
+    assert data["output"] == "linear"
     assert data["epochs"] == list(range(13))
     for run, weights, loss in zip(data["runs"], runs.weights, runs.test_loss, strict=True):
         sent = np.frombuffer(base64.b64decode(run["weights"]), np.float32).reshape(13, -1)

@@ -1,6 +1,7 @@
 """The network diagram in Chromium: it draws the network it was given, plays and scrubs its
 epochs, shows L1's dead links dashed, and speaks the page's language."""
 
+import numpy as np
 import pytest
 
 import i18n
@@ -12,6 +13,12 @@ pytestmark = pytest.mark.browser
 LINK = "/?view=network&net.dataset=circle&net.epochs=40&net.hidden=4,2&net.inputs=x,y,sinX"
 ROWS = "&net.row=sgd;l1=0.03&net.row=adam;learning_rate=0.01"
 DIAGRAM = ".lll-diagram-links path"
+ZERO, POSITIVE = (232, 234, 235), (8, 119, 189)  # the Playground's colours of 0 and +1
+
+
+def blue(value: float) -> list[int]:
+    """The colour of a value in [0, 1] on the Playground's ramp (1 and above: its blue)."""
+    return [round(c + (p - c) * min(value, 1)) for c, p in zip(ZERO, POSITIVE, strict=True)]
 
 
 def open_diagram(page, server, lang="en"):
@@ -78,3 +85,20 @@ def test_on_a_phone_the_diagram_fits_the_column_and_refits_when_it_widens(browse
         assert page.locator(".lll-diagram-links").bounding_box()["width"] > 600
     finally:
         context.close()
+
+
+def test_a_regression_networks_output_is_drawn_linear_as_our_trainer_computes_it(page, server):
+    """On the plane (a regression set) the output neuron is linear, as in the Playground: its
+    picture at a point shows the value our trained weights give there, not its tanh."""
+    link = "/?view=network&net.dataset=reg-plane&net.epochs=40&net.hidden=0&net.inputs=x,y"
+    page.goto(f"{server}{link}&net.row=sgd;learning_rate=0.01")
+    output = page.locator(".lll-diagram canvas").last
+    output.wait_for(state="attached", timeout=180_000)
+    config = train.Config(optimizers.make("sgd", learning_rate=0.01), 10)
+    ours = train.train("reg-plane", [config], epochs=40, hidden=(), inputs=("x", "y"))
+    at = 6 - 12 * 3.5 / 16  # the picture's column 12 and row 3 of 16: (3.375, 3.375)
+    features = network.features(np.array([[at, at]], np.float32))
+    z = float(network.predict(ours.final[0], features, 0, (), network.OUTPUTS.index("linear"))[0])
+    pixel = output.evaluate("(c) => Array.from(c.getContext('2d').getImageData(12, 3, 1, 1).data)")
+    assert 0.5 < z < 0.9 and blue(np.tanh(z)) != blue(z)
+    assert np.abs(np.subtract(pixel[:3], blue(z))).max() <= 1

@@ -1,12 +1,15 @@
 """The Playground network: datasets, the course's spiral behaviour, repeatability, no recompiles
 across the exercises' settings, and loss slices that pass through the trained weights."""
 
+import math
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
 import optimizers
+from charts import network as network_charts
 from landscapes import network
 from optimizers import slices, train
 
@@ -20,7 +23,7 @@ def spiral_run():
     return train.train("spiral", [EXERCISE_8], epochs=500)
 
 
-@pytest.mark.parametrize("name", network.DATASETS)
+@pytest.mark.parametrize("name", network.CLASSIFICATION)
 def test_datasets_are_balanced_seeded_and_in_range(name):
     xy, labels = network.points(name, seed=4)
     assert xy.shape == (500, 2) and set(np.unique(labels)) == {-1.0, 1.0}
@@ -134,3 +137,51 @@ def test_training_uses_the_ratios_split():
     ):
         expected = jnp.mean(network.losses(jnp.asarray(run.weights[0, 0]), x, y, 0, 4))
         assert loss[0, 0] == pytest.approx(float(expected), rel=1e-5)
+
+
+PLAYGROUND_BUMPS = [
+    (-4, 2.5, 1),
+    (0, 2.5, -1),
+    (4, 2.5, 1),
+    (-4, -2.5, -1),
+    (0, -2.5, 1),
+    (4, -2.5, -1),
+]
+
+
+def test_the_regression_sets_targets_are_the_playgrounds():
+    """dataset.ts: points uniform over [-6, 6]²; the plane's target (x + y)/10, the six
+    Gaussians' the signed bump 1 − d/2 (at least 0) largest in size among them."""
+    xy, y = network.points("reg-plane", seed=3)
+    assert np.abs(xy).max() <= 6 and np.allclose(y, (xy[:, 0] + xy[:, 1]) / 10, atol=1e-6)
+    xy, y = network.points("reg-gauss", seed=3)
+    for point, target in zip(xy, y, strict=True):
+        label = 0.0
+        for cx, cy, sign in PLAYGROUND_BUMPS:
+            height = sign * max(0.0, 1 - math.dist(point, (cx, cy)) / 2)
+            label = height if abs(height) > abs(label) else label
+        assert target == pytest.approx(label, abs=1e-6)
+    noisy_xy, noisy_y = network.points("reg-gauss", noise=0.3, seed=3)
+    np.testing.assert_array_equal(noisy_xy, xy)  # noise moves where a target is read, not points
+    assert np.mean(noisy_y != y) > 0.3
+
+
+def test_a_linear_model_on_the_plane_finds_the_least_squares_plane():
+    """No hidden layer, inputs x and y, the regression's linear output: least squares, whose
+    solution for the targets (x + y)/10 is w = (0.1, 0.1), b = 0 with no error left; full-batch
+    gradient descent at a rate below 2/λ_max of the convex quadratic converges to it."""
+    config = train.Config(optimizers.make("sgd", learning_rate=0.1), 250, "tanh", 0.0, 0.0)
+    run = train.train("reg-plane", [config], epochs=300, hidden=(), inputs=("x", "y"))
+    ((w, b),) = network.layers(run.final[0], ())
+    np.testing.assert_allclose(w[:2, 0], [0.1, 0.1], atol=1e-5)
+    assert abs(float(b[0])) < 1e-5 and run.final_test[0] < 1e-9
+
+
+def test_the_output_picture_colours_targets_on_the_ramp_and_a_non_number_grey():
+    xy = np.array([[-3.0, 0.0], [0.0, 0.0], [3.0, 0.0]])
+    picture = network_charts.decision_boundary(
+        np.full((4, 4), np.nan), 6.0, xy, np.array([-1.0, 0.0, 1.0]), size=90
+    )
+    at = lambda x: picture.getpixel((int((x + 6) / 12 * 90), 45))  # noqa: E731
+    assert at(-3.0) == (0xF5, 0x93, 0x22) and at(0.0) == (0xE8, 0xEA, 0xEB)
+    assert at(3.0) == (0x08, 0x77, 0xBD) and picture.getpixel((5, 5)) == (153, 153, 153)

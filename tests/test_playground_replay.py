@@ -38,18 +38,19 @@ ACTIVATE = {
 }
 
 
-def backprop(theta, point, target, activation, hidden):
+def backprop(theta, point, target, activation, hidden, output):
     """One point's derivatives of the square error for every parameter of θ (our layout),
-    as backProp computes them: the output node's input derivative (out − target)·tanh′, then
+    as backProp computes them: the output node's input derivative (out − target) times its
+    activation's derivative (tanh, or linear where playground.ts picks it: regression), then
     layer by layer back, each node's from the links out of it."""
     blocks = network.layers(theta, hidden)
     outputs, inputs = [point], []
     for i, (w, b) in enumerate(blocks):
         z = outputs[-1] @ w + b
         inputs.append(z)
-        outputs.append(np.tanh(z) if i == len(blocks) - 1 else ACTIVATE[activation](z))
+        outputs.append(ACTIVATE[output if i == len(blocks) - 1 else activation](z))
     out = outputs[-1]
-    input_der = (out - target) * (1 - out * out)  # square error's der, then tanh's
+    input_der = (out - target) * DERIVATIVE[output](out, inputs[-1])  # square error's der, …
     ders = []
     for i in reversed(range(len(blocks))):
         ders = [np.outer(outputs[i], input_der).ravel(), input_der, *ders]
@@ -71,7 +72,7 @@ def update(theta, accumulated, count, dead, rate, l1, l2, hidden):
     return np.where(dead, theta, new), dead | crossed
 
 
-def playground_epoch(theta, first: bool, data, rate, activation, l1, l2, batch, hidden):
+def playground_epoch(theta, first: bool, data, rate, activation, l1, l2, batch, hidden, output):
     """The weights (in our layout) after one epoch of oneStep's loop from `theta`: the
     training points in their one order, an update after every batch-th point. After the
     first epoch, the points past the previous epoch's last update were accumulated at
@@ -84,12 +85,12 @@ def playground_epoch(theta, first: bool, data, rate, activation, l1, l2, batch, 
     carried = [] if first else list(zip(x, y, strict=True))[len(y) // batch * batch :]
     for point, target in carried:
         accumulated, count = (
-            accumulated + backprop(theta, point, target, activation, hidden),
+            accumulated + backprop(theta, point, target, activation, hidden, output),
             count + 1,
         )
     for i, (point, target) in enumerate(zip(x, y, strict=True)):
         accumulated, count = (
-            accumulated + backprop(theta, point, target, activation, hidden),
+            accumulated + backprop(theta, point, target, activation, hidden, output),
             count + 1,
         )
         if (i + 1) % batch == 0:
@@ -98,10 +99,10 @@ def playground_epoch(theta, first: bool, data, rate, activation, l1, l2, batch, 
     return theta
 
 
-def replayed(weights, data, rate, activation, l1, l2, batch, hidden=HIDDEN):
+def replayed(weights, data, rate, activation, l1, l2, batch, hidden=HIDDEN, output="tanh"):
     """Each epoch of our run replayed from the weights before it, checked to float tolerance;
     yields (our weights after it, the replay's)."""
-    settings = (data, rate, activation, l1, l2, batch, hidden)
+    settings = (data, rate, activation, l1, l2, batch, hidden, output)
     for epoch, (before, after) in enumerate(itertools.pairwise(weights)):
         replay = playground_epoch(before, epoch == 0, *settings)
         nudged = playground_epoch(before * ULP, epoch == 0, *settings)
@@ -176,4 +177,14 @@ def test_networks_of_several_layers_or_none_train_as_the_playgrounds(
     assert ours.weights.shape[-1] == network.size(hidden)
     data = network.data("circle")
     settings = (data, rate, activation, l1, l2, batch, hidden)
+    assert len(list(replayed(ours.weights[0], *settings))) == 10
+
+
+@pytest.mark.parametrize("dataset", ["reg-plane", "reg-gauss"])
+def test_the_regression_sets_train_a_linear_output_as_the_playgrounds(dataset):
+    """playground.ts gives the output node a linear activation on its regression problems
+    (tanh on classification); the rest of the loop is the same."""
+    config = train.Config(optimizers.make("sgd", learning_rate=0.03), 10, "tanh", 0.0, 0.001)
+    ours = train.train(dataset, [config], epochs=10, hidden=(4, 2))
+    settings = (network.data(dataset), 0.03, "tanh", 0.0, 0.001, 10, (4, 2), "linear")
     assert len(list(replayed(ours.weights[0], *settings))) == 10
