@@ -185,3 +185,12 @@ def test_the_output_picture_colours_targets_on_the_ramp_and_a_non_number_grey():
     at = lambda x: picture.getpixel((int((x + 6) / 12 * 90), 45))  # noqa: E731
     assert at(-3.0) == (0xF5, 0x93, 0x22) and at(0.0) == (0xE8, 0xEA, 0xEB)
     assert at(3.0) == (0x08, 0x77, 0xBD) and picture.getpixel((5, 5)) == (153, 153, 153)
+
+
+def test_a_regression_set_after_a_classification_one_compiles_nothing():
+    """The output's activation is traced, as the data are: the plane after XOR is one program."""
+    config = train.Config(optimizers.make("sgd", learning_rate=0.1), 10)
+    train.train("xor", [config], epochs=5, hidden=3)
+    before = train._train_group._cache_size()
+    plane = train.train("reg-plane", [config], epochs=5, hidden=3)
+    assert train._train_group._cache_size() == before and np.all(np.isfinite(plane.train_loss))
