@@ -18,7 +18,7 @@ import scenes
 from app import lab as labs
 from app import network_lab, own_data_view
 from app.session import act, control, keep_link, knob, lab, lang, titles, tr
-from charts import diagram
+from charts import diagram, standalone
 from charts import network as network_charts
 from landscapes import network
 from optimizers import callbacks, cost, probes, slices, train
@@ -302,6 +302,25 @@ def network_diagram(settings: dict, result, colors) -> None:
     data = diagram.payload(result, result.labels, colors, activations, shape, words)
     diagram.mount(data)
     st.caption(tr("net.diagram_note"))
+    st.download_button(
+        tr("net.diagram_file"),
+        diagram_page(settings, result.labels, data),
+        file_name="network.html",
+        mime="text/html",
+    )
+
+
+def diagram_page(settings: dict, labels: list[str], data: dict) -> bytes:
+    """The diagram as an offline page, titled with what was trained, in the reader's language."""
+    note = tr(
+        "net.diagram_page_note",
+        dataset=tr(f"net.dataset.{settings['dataset']}"),
+        hidden=", ".join(map(str, settings["hidden"])) or "0",
+        epochs=settings["epochs"],
+        runs=", ".join(labels),
+    )
+    title = f"Loss Landscape Lab · {tr('net.diagram_title')}"
+    return standalone.diagram_page(title, note, data, lang()).encode("utf-8")
 
 
 def loss_slice(settings: dict, result) -> None:

@@ -232,7 +232,7 @@ class Diagram {
   }
 }
 
-export default function (component) {
+function mount(component) { // as Streamlit's v2 components call it, or the offline page
   const { data, parentElement } = component;
   let diagram = DIAGRAMS.get(parentElement);
   if (!diagram) {
@@ -242,3 +242,5 @@ export default function (component) {
   if (data) diagram.update(data);
   return () => DIAGRAMS.delete(parentElement);
 }
+
+export default mount;

@@ -5,7 +5,7 @@ import base64
 import numpy as np
 
 import optimizers
-from charts import diagram
+from charts import diagram, standalone
 from landscapes import network
 from optimizers import train
 
@@ -36,3 +36,13 @@ def test_long_runs_of_large_networks_are_thinned_to_the_budget_keeping_the_last_
         and 9 * len(range(0, 501, every)) * network.size((8,) * 6) <= diagram.MAX_FLOATS * 1.01
     )
     assert diagram.stride(9, 501, network.size(8)) == 1  # the course's network: every epoch
+
+
+def test_the_offline_page_shows_its_words_as_text_and_a_label_cannot_end_its_script():
+    runs = train.train("xor", [train.Config(optimizers.make("sgd", learning_rate=0.3), 10)], 3, 2)
+    hostile = "</script><img src=x onerror=alert(1)>"
+    data = diagram.payload(runs, [hostile], ["#000"], ["tanh"], (2, network.INPUTS, 0), {})
+    document = standalone.diagram_page("<b>t</b>", hostile, data)
+    assert "<b>t</b>" not in document and "&lt;b&gt;t&lt;/b&gt;" in document
+    assert document.count("</script>") == 1 and "<img" not in document
+    assert "export default" not in document and "mount({ data: " in document

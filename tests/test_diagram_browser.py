@@ -1,6 +1,8 @@
 """The network diagram in Chromium: it draws the network it was given, plays and scrubs its
 epochs, shows L1's dead links dashed, and speaks the page's language."""
 
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -102,3 +104,26 @@ def test_a_regression_networks_output_is_drawn_linear_as_our_trainer_computes_it
     pixel = output.evaluate("(c) => Array.from(c.getContext('2d').getImageData(12, 3, 1, 1).data)")
     assert 0.5 < z < 0.9 and blue(np.tanh(z)) != blue(z)
     assert np.abs(np.subtract(pixel[:3], blue(z))).max() <= 1
+
+
+def test_the_network_page_it_downloads_plays_offline_as_the_app_does(page, server, browser):
+    open_diagram(page, server)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name=i18n.text("net.diagram_file")).click()
+    document = pathlib.Path(download.value.path()).read_text("utf-8")
+    context = browser.new_context(offline=True)
+    try:
+        offline, asked, errors = context.new_page(), [], []
+        offline.on("request", lambda request: asked.append(request.url))
+        offline.on("pageerror", lambda error: errors.append(str(error)))
+        offline.set_content(document)
+        offline.locator(DIAGRAM).first.wait_for(state="attached", timeout=10_000)
+        assert offline.locator(DIAGRAM).count() == 3 * 4 + 4 * 2 + 2
+        assert "circle" in offline.locator("h1 + p").inner_text()
+        offline.get_by_role("button", name=i18n.text("diagram.play")).click()
+        offline.wait_for_function("() => window.__lllDiagrams[0].drawn > 10", timeout=10_000)
+        offline.wait_for_function("() => !window.__lllDiagrams[0].playing", timeout=10_000)
+        assert epoch_shown(offline) == "epoch 40" and offline.locator(".lll-diagram-dead").count()
+        assert errors == [] and [url for url in asked if not url.startswith("data:")] == []
+    finally:
+        context.close()
