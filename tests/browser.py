@@ -69,3 +69,10 @@ def paths(page, series=0):
         "(i) => window.__lll.players[0].paths.filter(d => d.i === i).map(d => [d.x, d.y])",
         series,
     )
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the run an action started."""
+    page.wait_for_timeout(400)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
+    page.wait_for_timeout(200)

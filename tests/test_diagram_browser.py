@@ -10,6 +10,7 @@ import i18n
 import optimizers
 from landscapes import network
 from optimizers import train
+from tests.browser import settle
 
 pytestmark = pytest.mark.browser
 LINK = "/?view=network&net.dataset=circle&net.epochs=40&net.hidden=4,2&net.inputs=x,y,sinX"
@@ -127,3 +128,16 @@ def test_the_network_page_it_downloads_plays_offline_as_the_app_does(page, serve
         assert errors == [] and [url for url in asked if not url.startswith("data:")] == []
     finally:
         context.close()
+
+
+def test_a_rerun_for_another_part_of_the_page_leaves_the_diagram_where_it_was(page, server):
+    """Choosing the slice's directions reruns the page; the diagram keeps its run and epoch
+    (Streamlit does not call a component again whose data did not change)."""
+    open_diagram(page, server)
+    page.locator(".lll-diagram-controls select").select_option("1")
+    page.locator(".lll-diagram-controls input[type=range]").fill("7")
+    page.get_by_text(i18n.text("net.directions.pca"), exact=True).click()
+    settle(page)
+    assert page.get_by_role("radio", name=i18n.text("net.directions.pca")).is_checked()
+    assert epoch_shown(page) == "epoch 7"
+    assert page.locator(".lll-diagram-controls select").input_value() == "1"

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 import i18n
 import scenes
-from tests.browser import READY, open_app
+from tests.browser import READY, open_app, settle
 
 pytestmark = pytest.mark.browser
 
@@ -48,13 +48,6 @@ def linked_scene(page) -> scenes.Scene:
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     scene, _ = scenes.from_query(query)
     return scene
-
-
-def settle(page) -> None:
-    """Wait until Streamlit has finished the run an action started."""
-    page.wait_for_timeout(400)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
-    page.wait_for_timeout(200)
 
 
 def no_error_on(page) -> None:
