@@ -8,8 +8,8 @@ import json
 
 import streamlit as st
 
-import i18n
 import landscapes
+import lll_i18n as i18n
 import scenes
 from charts import background, landscape, player
 

@@ -17,11 +17,11 @@ import math
 import re
 from types import MappingProxyType
 
-import i18n
 import landscapes
+import lll_i18n as i18n
 import optimizers
 import scenes
-from i18n import Message
+from lll_i18n import Message
 from optimizers import insight
 from optimizers.own import RULE
 from scenes import playground

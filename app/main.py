@@ -13,7 +13,7 @@ import functools
 
 import streamlit as st
 
-import i18n
+import lll_i18n as i18n
 from app import insights_view, network_view, surfaces_view
 from app import lab as labs
 from app.session import control, guarded, lab, show_notices, shows, titles, tr

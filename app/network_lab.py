@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import scenes
 from app.lab import Lab, fresh_ids, replace, say, with_scene
-from i18n import Message
+from lll_i18n import Message
 from optimizers import callbacks
 from scenes import own_data, playground
 

@@ -17,10 +17,10 @@ import traceback
 
 import streamlit as st
 
-import i18n
+import lll_i18n as i18n
 from app import admission
 from app import lab as labs
-from i18n import Message
+from lll_i18n import Message
 
 KEY = "lab"
 LOG = logging.getLogger("loss_landscape_lab")

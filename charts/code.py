@@ -10,7 +10,7 @@ import pathlib
 
 import vl_convert
 
-import i18n
+import lll_i18n as i18n
 
 _HERE = pathlib.Path(__file__).resolve().parent
 PLAYER_WORDS = (

@@ -13,8 +13,8 @@ import pathlib
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-import i18n
 import landscapes
+import lll_i18n as i18n
 from charts.background import hatch, not_finite_anywhere, picture
 
 CROSS = (255, 45, 45)

@@ -12,8 +12,8 @@ import altair as alt
 import numpy as np
 from PIL import Image
 
-import i18n
 import landscapes
+import lll_i18n as i18n
 from charts.background import data_url
 from charts.landscape import axes, background_data, domain_image, landscape, placed, word
 

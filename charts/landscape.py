@@ -13,8 +13,8 @@ from __future__ import annotations
 import altair as alt
 import numpy as np
 
-import i18n
 import landscapes
+import lll_i18n as i18n
 from charts.background import raster
 
 STEP = alt.param(name="step", value=0)

@@ -20,9 +20,9 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from i18n import Message
 from landscapes.custom import from_function
 from landscapes.surface import Surface
+from lll_i18n import Message
 
 MAX_LENGTH = 500  # characters
 MAX_DEPTH = 40  # nested parentheses, calls and signs

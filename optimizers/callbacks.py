@@ -18,8 +18,8 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
-from i18n import Message
 from landscapes import formula as fm
+from lll_i18n import Message
 from optimizers import schedules
 
 MAX_TEXT = 600  # characters

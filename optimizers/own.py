@@ -26,9 +26,9 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from i18n import Message
 from landscapes import Param
 from landscapes import formula as fm
+from lll_i18n import Message
 from optimizers import catalog
 
 RULE = "rule"  # the optimizer name of a typed rule, in specs, rows and links

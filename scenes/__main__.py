@@ -16,7 +16,7 @@ import pathlib
 import sys
 from urllib.parse import parse_qs, urlsplit
 
-import i18n
+import lll_i18n as i18n
 import scenes
 from scenes import export, presets
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from i18n import Message
+from lll_i18n import Message
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")

@@ -21,7 +21,7 @@ import numpy as np
 import vl_convert
 from PIL import Image
 
-import i18n
+import lll_i18n as i18n
 import optimizers
 from charts import code, landscape, standalone
 from charts import frames as frame_charts

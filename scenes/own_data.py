@@ -13,7 +13,7 @@ import csv
 import io
 import math
 
-from i18n import Message
+from lll_i18n import Message
 
 EXTENT = 6.0  # the Playground's plane: features in [−6, 6]
 MAX_POINTS = 1000

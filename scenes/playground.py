@@ -12,8 +12,8 @@ import math
 import numbers
 import re
 
-from i18n import Message
 from landscapes.network import ACTIVATIONS, DATASETS, INPUTS
+from lll_i18n import Message
 from optimizers import callbacks
 from optimizers.slices import FIRST_ORDER
 from scenes import own_data

@@ -1,4 +1,4 @@
-"""Presets: scene files in assets/scenes/, each a title, a note and a scene."""
+"""Presets: scene files in scenes/preset_files/, each a title, a note and a scene."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from scenes.scene import Scene, from_dict
 MAX_FILE_BYTES = 1_000_000
 MAX_NOTE = 2000
 FILE_KEYS = ("title", "note", "scene", "runs")  # "runs": an exported JSON's output, not read back
-PRESET_DIR = pathlib.Path(__file__).resolve().parent.parent / "assets" / "scenes"
+PRESET_DIR = pathlib.Path(__file__).resolve().parent / "preset_files"
 
 
 def names() -> list[str]:

@@ -11,10 +11,10 @@ import dataclasses
 
 import numpy as np
 
-import i18n
 import landscapes
+import lll_i18n as i18n
 import optimizers
-from i18n import Message
+from lll_i18n import Message
 from scenes.checks import bounded, flag, name_in, real, shown, text, unknown_keys, whole
 
 MAX_STEPS = 5000

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, unquote, urlencode
 
-from i18n import Message
+from lll_i18n import Message
 from scenes.scene import Row, Scene, from_dict
 from scenes.view import KEYS as VIEW_KEYS
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 
-import i18n
-from i18n import Message
+import lll_i18n as i18n
+from lll_i18n import Message
 
 CONTROLS = (
     "sidebar",

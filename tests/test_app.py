@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import i18n
+import lll_i18n as i18n
 import optimizers
 import scenes
 from app import lab as labs

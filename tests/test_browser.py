@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-import i18n
+import lll_i18n as i18n
 import scenes
 from scenes import playground
 from tests.browser import READY, open_app, paths, step

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from i18n import text
+from lll_i18n import text
 from optimizers import callbacks
 from optimizers.callbacks import CallbackError
 

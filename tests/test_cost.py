@@ -7,8 +7,8 @@ import time
 import numpy as np
 import pytest
 
-import i18n
 import landscapes
+import lll_i18n as i18n
 import optimizers
 from app import admission, insights_view
 from optimizers import cost, insight

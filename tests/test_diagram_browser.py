@@ -6,7 +6,7 @@ import pathlib
 import numpy as np
 import pytest
 
-import i18n
+import lll_i18n as i18n
 import optimizers
 from landscapes import network
 from optimizers import train

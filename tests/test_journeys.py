@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from streamlit.testing.v1 import AppTest
 
-import i18n
+import lll_i18n as i18n
 import optimizers
 import scenes
 from app import lab as labs

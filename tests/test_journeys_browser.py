@@ -10,7 +10,7 @@ import urllib.parse
 import pytest
 from playwright.sync_api import expect
 
-import i18n
+import lll_i18n as i18n
 import scenes
 from tests.browser import READY, open_app, settle
 

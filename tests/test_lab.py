@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-import i18n
 import landscapes
+import lll_i18n as i18n
 import optimizers
 import scenes
 from app import lab as labs

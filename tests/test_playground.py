@@ -4,7 +4,7 @@ with a notice, whatever the link holds."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import i18n
+import lll_i18n as i18n
 from landscapes import network
 from scenes import playground
 from tests.test_reliability import ODD_TEXT

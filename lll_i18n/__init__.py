@@ -1,4 +1,4 @@
-"""The words the Lab shows, in English, 繁體中文 and 简体中文 (tables in assets/i18n/).
+"""The words the Lab shows, in English, 繁體中文 and 简体中文 (tables in tables/).
 
 UI strings live only in the tables. Surfaces, optimizers, schedules and presets keep their
 English in their own metadata; the Chinese tables name them by key. `Message` lets code that
@@ -14,7 +14,7 @@ import pathlib
 import re
 import string
 
-TABLES = pathlib.Path(__file__).resolve().parent.parent / "assets" / "i18n"
+TABLES = pathlib.Path(__file__).resolve().parent / "tables"
 LANGS = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
 ALIASES = {
     "zh": "zh-Hans",
