@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
-from urllib.parse import parse_qs, urlsplit
 
 import lll_i18n as i18n
 import scenes
 from scenes import export, presets
+from scenes.url import link_query
 
 
 class InputError(Exception):
@@ -31,8 +31,7 @@ def load(source: str) -> tuple[str, scenes.Scene]:
     if source in presets.names():
         meta, scene, notices = presets.load(source)
     elif "?" in source or source.startswith(("http://", "https://")):
-        query = parse_qs(urlsplit(source).query, keep_blank_values=True)
-        scene, notices = scenes.from_query(query)
+        scene, notices = scenes.from_query(link_query(source))
     else:
         path = pathlib.Path(source)
         if not path.is_file():

@@ -137,6 +137,12 @@ class Scene:
             shown.append(i18n.text(f"optimizer.{row.name}.title", lang, english=title) + rest)
         return shown
 
+    def link(self, app: str = "http://localhost:8501/") -> str:
+        """The app's link that shows this scene (`app`: where the app is served)."""
+        from scenes.url import query_string  # url builds on this module
+
+        return f"{app}?{query_string(self)}"
+
     def to_dict(self) -> dict:
         """A JSON-ready dict (the scene-file and preset format)."""
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

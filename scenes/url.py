@@ -9,7 +9,7 @@ with a notice, never an exception.
 
 from __future__ import annotations
 
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from lll_i18n import Message
 from scenes.scene import Row, Scene, from_dict
@@ -44,6 +44,12 @@ def query_string(scene: Scene) -> str:
     return urlencode(
         [(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])]
     )
+
+
+def link_query(link: str) -> dict:
+    """The query parameters of a link copied from the app (or of its query string alone)."""
+    text = urlsplit(link).query if "?" in link or "://" in link else link
+    return parse_qs(text, keep_blank_values=True)
 
 
 def from_query(query) -> tuple[Scene, list[str]]:
