@@ -166,7 +166,7 @@ def sweep_view(scene, scene_json, labels) -> None:
     share = BUDGET / len(scene.rows)  # the request's budget, shared by its rows
     sweeps = with_progress(range(len(scene.rows)), lambda i: rate_sweep(scene_json, i, n, share))
     say_cut(min(s.steps for s in sweeps), scene.steps)
-    names = [tr(f"insight.region.{r}") for r in ("small", "good", "diverges", "escapes")]
+    names = charts.region_names(lang())
     chart = charts.rate_sweep(
         dict(zip(labels, sweeps, strict=True)),
         scene.colors(),

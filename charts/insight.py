@@ -19,6 +19,15 @@ from charts.landscape import axes, background_data, domain_image, landscape, pla
 
 # too small / good / diverges / escapes
 REGION_COLORS = ["#9ecae1", "#a1d99b", "#fcae91", "#c6b3e6"]
+REGIONS = ("small", "good", "diverges", "escapes")  # a sweep's regions, in RateSweep's order
+ONE_ROW = "#1f77b4"  # a lone sweep's colour (a notebook's, with no scene to colour it)
+
+
+def region_names(lang: str = "en") -> list[str]:
+    """The sweep's region names in `lang`, as its legend shows them."""
+    return [i18n.text(f"insight.region.{region}", lang) for region in REGIONS]
+
+
 BASIN_COLORS = [
     "#1b9e77",
     "#d95f02",

@@ -2,7 +2,9 @@
 stability maps, basins of attraction over a grid of starts, the LR range test, seeded noise
 fans, a scene's leaderboard, and the parts of every step (the gradient step and the rest).
 
-No Streamlit or Altair here: `app/insights_view.py` draws these, notebooks can use them directly.
+No Streamlit or Altair here: `app/insights_view.py` draws these, notebooks can use them directly;
+each result's `.chart()` is the app's chart of it (imported from `charts.insight` when asked
+for, as charts build on this module).
 """
 
 from __future__ import annotations
@@ -82,6 +84,14 @@ class RateSweep(NamedTuple):
             return float(self.rates[np.lexsort((self.final_loss, done))[0]])
         return float(self.rates[np.argmin(self.final_loss)])
 
+    def chart(self, label: str = "", f_min: float | None = None, lang: str = "en"):
+        """The app's chart of this sweep (final loss − f* against rate, regions shaded);
+        `f_min` the surface's lowest minimum, where known."""
+        from charts import insight as charts
+
+        names = charts.region_names(lang)
+        return charts.rate_sweep({label: self}, [charts.ONE_ROW], names, f_min, lang)
+
 
 def rate_sweep(
     surface, spec, start, steps, rates=None, noise=0.0, seed=0, budget=None
@@ -159,6 +169,12 @@ class StabilityMap(NamedTuple):
         beta_cell = int(np.argmin(abs(self.betas - self.optimum[1])))
         return abs(fastest[1] - rate_cell), abs(fastest[0] - beta_cell)
 
+    def chart(self, lang: str = "en"):
+        """The app's chart of this map (steps to tolerance per rate and momentum)."""
+        from charts import insight as charts
+
+        return charts.stability_map(self, lang)
+
 
 def momentum_name(entry) -> str | None:
     """The hyperparameter a stability map varies: a catalog optimizer's `momentum`, or a typed
@@ -205,6 +221,12 @@ class Basins(NamedTuple):
     minima: np.ndarray
     steps: int  # the steps each start ran: the scene's, or fewer (BASIN_BUDGET, a time budget)
 
+    def chart(self, size: int = 240):
+        """The app's picture of these basins (a PIL image: each start in its minimum's colour)."""
+        from charts import insight as charts
+
+        return charts.basin_picture(self, size)
+
 
 def basins(surface, spec, steps, n: int = 200, noise=0.0, seed=0, budget=None) -> Basins:
     """A grid of n × n starts over the domain, all run in one batch (at most BASIN_BUDGET steps
@@ -237,6 +259,12 @@ class RangeTest(NamedTuple):
     smoothed: np.ndarray
     suggestion: float
     stop: int  # the steps from here on are past divergence (or the loss's 4× rise) and not drawn
+
+    def chart(self, lang: str = "en"):
+        """The app's chart of this test (loss and its smoothed curve, the suggestion marked)."""
+        from charts import insight as charts
+
+        return charts.range_test(self, lang)
 
 
 def range_test(

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import landscapes
 import optimizers
+from charts import insight as charts
 from optimizers import insight
 
 QUADRATIC = landscapes.get("quadratic", condition=20.0, angle=30.0)  # λ = 1 and 20
@@ -158,3 +159,39 @@ def test_a_fan_is_the_runs_its_seeds_would_give_and_its_band_their_quantiles():
             )
         assert np.all(fan.low <= fan.median) and np.all(fan.median <= fan.high)
         assert np.any(fan.low < fan.high)  # the seeds differ
+
+
+def test_each_result_charts_itself_as_the_app_draws_it_for_a_notebook():
+    """`.chart()` is the app's chart of the result, in the language asked for: an Altair chart
+    (a notebook displays it), or the basins' picture."""
+    sgd = optimizers.make("sgd")
+    sweep = insight.rate_sweep(QUADRATIC, sgd, None, 200, np.logspace(-3, 0, 12))
+    stability = insight.stability_map(
+        QUADRATIC,
+        optimizers.make("momentum"),
+        None,
+        100,
+        np.logspace(-3, 0, 6),
+        np.linspace(0, 0.9, 4),
+    )
+    test = insight.range_test(QUADRATIC, sgd, (1.0, 1.0), 200, 1e-5, 1.0)
+    basins = insight.basins(QUADRATIC, optimizers.make("sgd", learning_rate=0.02), 100, n=16)
+    drawn = {
+        "sweep": sweep.chart("SGD", 0.0, "zh-Hant"),
+        "stability": stability.chart("zh-Hant"),
+        "range": test.chart("zh-Hant"),
+    }
+    names = charts.region_names("zh-Hant")
+    app_drawn = {
+        "sweep": charts.rate_sweep({"SGD": sweep}, [charts.ONE_ROW], names, 0.0, "zh-Hant"),
+        "stability": charts.stability_map(stability, "zh-Hant"),
+        "range": charts.range_test(test, "zh-Hant"),
+    }
+    for name, chart in drawn.items():
+        assert hasattr(chart, "_repr_mimebundle_")
+        assert chart.to_dict() == app_drawn[name].to_dict(), name
+    assert "收斂" in str(drawn["sweep"].to_dict())  # the regions' legend in zh-Hant
+    picture = basins.chart(size=64)
+    assert (
+        picture.size == (64, 64) and picture.tobytes() == charts.basin_picture(basins, 64).tobytes()
+    )
