@@ -1,5 +1,6 @@
 """Scenes from Python in a line, for notebooks and scripts: `scene(...)` from names and
-numbers, `from_link(...)` from a link copied from the app, `Scene.link()` back to one.
+numbers, `from_link(...)` from a link copied from the app, `Scene.link()` back to one, and
+`show(...)` to play any of them in a notebook.
 
 The same checks as a scene file or a link, but a value that had to be dropped is an error
 here (`SceneError`, one line): in a notebook a typo should stop the cell, not be replaced.
@@ -7,7 +8,10 @@ here (`SceneError`, one line): in a notebook a typo should stop the cell, not be
 
 from __future__ import annotations
 
+import html
+
 import lll_i18n as i18n
+from scenes import export, presets
 from scenes.scene import ROW_FIELDS, Row, Scene, from_dict, row_dict
 from scenes.url import from_query, link_query
 
@@ -38,6 +42,40 @@ def from_link(link: str) -> Scene:
     made, notices = from_query(link_query(link))
     _refuse(notices)
     return made
+
+
+class Shown:
+    """A player page a notebook displays (its `_repr_html_`): the page in a sandboxed frame."""
+
+    def __init__(self, page: str, height: int):
+        self.page, self.height = page, height
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self.page, quote=True)}" sandbox="allow-scripts" '
+            f'style="width: 100%; height: {self.height}px; border: 0"></iframe>'
+        )
+
+
+def show(what, lang: str = "en", height: int = 720) -> Shown:
+    """The app's player for a scene, a link from the app or a preset's name, as a notebook
+    shows it: the offline player page (its scripts and the runs inlined, nothing from a CDN),
+    playing in the notebook's output. One picture, not yet a two-way widget."""
+    page = export.render(as_scene(what), "html", lang=lang).decode("utf-8")
+    return Shown(page, int(height))
+
+
+def as_scene(what) -> Scene:
+    """A Scene, or the one a preset's name or a link names."""
+    if isinstance(what, Scene):
+        return what
+    if isinstance(what, str) and what in presets.names():
+        _, made, notices = presets.load(what)
+        _refuse(notices)
+        return made
+    if isinstance(what, str) and ("?" in what or "=" in what):
+        return from_link(what)
+    raise SceneError(f"{str(what)[:60]!r} is neither a scene, a link nor a preset's name")
 
 
 def _row_fields(row):

@@ -1,6 +1,7 @@
 """The project as a package: scenes from Python in a line, and the wheel installed in a fresh
 virtual environment outside the checkout running the README's notebook snippet."""
 
+import html
 import pathlib
 import re
 import subprocess
@@ -10,6 +11,7 @@ import sysconfig
 import pytest
 
 import scenes
+from scenes.python import as_scene
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -97,3 +99,14 @@ def test_the_wheel_installs_in_a_fresh_environment_and_the_readmes_snippet_runs(
         [env / "bin" / "loss-landscape-lab", "list"], cwd=work, capture_output=True, text=True
     )
     assert listed.returncode == 0 and "classic_beale" in listed.stdout
+
+
+def test_show_takes_a_scene_a_link_or_a_presets_name_and_says_what_else_it_got():
+    made = scenes.scene("rosenbrock", ["adam"], steps=50)
+    assert as_scene(made.link()) == made
+    assert as_scene("classic_beale") == scenes.presets.load("classic_beale")[1]
+    frame = scenes.show(made, lang="zh-Hans")._repr_html_()
+    assert frame.startswith("<iframe srcdoc=") and 'lang="zh-Hans"' in html.unescape(frame)
+    with pytest.raises(scenes.SceneError) as error:
+        scenes.show("bananas")
+    assert "bananas" in str(error.value)
