@@ -27,6 +27,7 @@ from optimizers.own import RULE
 from scenes import playground
 from scenes import rows as scene_rows
 from scenes import view as views
+from scenes.scene import row_dict
 
 VIEWS = ("surfaces", "insights", "network")
 TOOLS = ("sweep", "stability", "basins", "range", "fan", "leaderboard", "tune", "explain")
@@ -303,7 +304,7 @@ def set_row(lab: Lab, row_id, **fields) -> Lab:
     index = row_index(lab, row_id)
     if index is None:
         return lab
-    rows = [scenes.scene.row_dict(r) for r in lab.scene.rows]
+    rows = [row_dict(r) for r in lab.scene.rows]
     rows[index] = {**rows[index], **fields}
     return changed_scene(lab, rows=rows)
 
@@ -400,7 +401,7 @@ def edit_row(lab: Lab, edit) -> tuple[Lab, bool]:
 def with_moving_rate(lab: Lab, index: int) -> Lab:
     """Row number `index` at a learning rate that moves on this scene's surface (a short
     sweep of its optimizer, cached per scene and row settings)."""
-    row = scenes.scene.row_dict(lab.scene.rows[index])
+    row = row_dict(lab.scene.rows[index])
     row["hyper"] = {k: v for k, v in row.get("hyper", {}).items() if k != "learning_rate"}
     key = {**lab.scene.to_dict(), "rows": [row]}
     return set_rate(lab, index, _moving_rate(json.dumps(key, sort_keys=True)))
@@ -448,7 +449,7 @@ def add_twin(lab: Lab, row_id, name) -> Lab:
 
 def with_rows(lab: Lab, rows, row_ids=None) -> Lab:
     """The scene with these rows, checked like a file (so it stays in its canonical form)."""
-    return changed_scene(lab, row_ids, rows=[scenes.scene.row_dict(r) for r in rows])
+    return changed_scene(lab, row_ids, rows=[row_dict(r) for r in rows])
 
 
 def _ids_after(act: str, ids: list[int], index: int, next_id: int) -> list[int]:

@@ -23,6 +23,7 @@ from charts import network as network_charts
 from landscapes import network
 from optimizers import callbacks, cost, probes, slices, train
 from scenes import own_data, playground
+from scenes.scene import PALETTE
 
 # the view's settings: `network_hide` hides them all (their values stay)
 setting = functools.partial(knob, hide="network")
@@ -258,7 +259,7 @@ def draw(place) -> None:
     rows, settings_json = settings["rows"], json.dumps(settings, sort_keys=True)
     with st.spinner(tr("net.training")):
         result = trained(settings_json)
-    colors = scenes.scene.PALETTE[: len(rows)]
+    colors = PALETTE[: len(rows)]
     curves = network_charts.training_curves(
         result.train_loss, result.test_loss, result.labels, colors, lang()
     )

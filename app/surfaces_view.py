@@ -28,6 +28,7 @@ from app.session import (
 )
 from charts import code, player
 from optimizers import insight
+from scenes.scene import LAYOUTS, MAX_DOMAIN
 
 PLAYER_SIZE = {False: 520, True: 700}  # px; presentation mode draws larger
 
@@ -106,7 +107,7 @@ def sidebar(place) -> None:
                 scene.layout,
                 field_change("layout"),
                 by_language=True,
-                options=scenes.scene.LAYOUTS,
+                options=LAYOUTS,
                 horizontal=True,
                 format_func=titles("sidebar.layout."),
             )
@@ -201,7 +202,7 @@ def formula_inputs() -> None:
     left, right = st.columns(2)
     bounds = [v for pair in now.scene.base_surface().domain for v in pair]
     names = ("x_from", "x_to", "y_from", "y_to")
-    limit = scenes.scene.MAX_DOMAIN
+    limit = MAX_DOMAIN
     for i, (column, name) in enumerate(zip((left, right) * 2, names, strict=True)):
         with column:
             control(

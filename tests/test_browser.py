@@ -6,6 +6,7 @@ import re
 import urllib.parse
 
 import pytest
+from playwright.sync_api import expect
 
 import lll_i18n as i18n
 import scenes
@@ -207,8 +208,9 @@ def test_the_network_views_callbacks_rates_and_sharpness_read_in_each_language(p
         assert page.get_by_role("heading", name=text(key)).count() == 1
     assert page.get_by_text(text("net.sharpness_note")[:30]).is_visible()
     charts = page.locator("[data-testid='stVegaLiteChart']")
-    assert charts.count() == 5
+    expect(charts).to_have_count(5, timeout=60_000)  # the last may mount after its caption
     for i in range(5):  # each chart drew something as wide as the page's column
+        charts.nth(i).locator("canvas, svg").first.wait_for(timeout=60_000)
         box = charts.nth(i).bounding_box()
         assert box["width"] > 300 or i == 3 and box["height"] > 100  # the slice keeps its size
     header = page.locator("[data-testid='stDataFrame']")

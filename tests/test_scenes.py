@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import landscapes
 import optimizers
 import scenes
+from scenes.scene import row_colors, row_from_dict
 
 
 def test_every_preset_loads_cleanly_and_round_trips_through_a_link():
@@ -134,7 +135,7 @@ def test_row_buttons_as_pure_functions():
     assert [r.hyper["learning_rate"] for r in trio] == pytest.approx([0.002, 0.02, 0.2])
     assert all(r.label == "" for r in trio)  # copies get automatic names
     assert [r.color for r in trio][1] == "#123456"  # the middle one is the row, in its colour
-    assert len(set(scenes.scene.row_colors(trio))) == 3  # the others get colours of their own
+    assert len(set(row_colors(trio))) == 3  # the others get colours of their own
     copied = rows.duplicate(trio, 1)
     assert copied[2].hyper == trio[1].hyper and copied[2].color != copied[1].color
     full = one * scenes.MAX_ROWS
@@ -178,6 +179,6 @@ def test_a_rule_row_round_trips_through_a_link_and_a_scene_file_and_runs():
 )
 def test_a_bad_rule_row_falls_back_with_a_notice(change, key):
     notices = []
-    row = scenes.scene.row_from_dict({**RULE_ROW, **change}, notices)
+    row = row_from_dict({**RULE_ROW, **change}, notices)
     assert [n.key for n in notices] == [key]
     assert row.name == ("sgd" if key == "notice.rule" else "rule")
