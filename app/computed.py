@@ -11,7 +11,7 @@ import streamlit as st
 import landscapes
 import lll_i18n as i18n
 import scenes
-from charts import background, landscape, player
+from charts import background, landscape, payload
 
 
 def scene_json(scene: scenes.Scene) -> str:
@@ -32,12 +32,12 @@ def trajectories(scene_text: str):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def scene_spec(picture_text: str, n_series: int, size: int, language: str) -> player.PreparedSpec:
+def scene_spec(picture_text: str, n_series: int, size: int, language: str) -> payload.PreparedSpec:
     """The player's Vega-Lite specs for a scene's surface and layout: the key holds only what
     the picture depends on, so hyperparameter changes hit the cache."""
     scene = scenes.from_dict(json.loads(picture_text))
     specs = landscape.scene_specs(scene.surface_object(), scene.layout, n_series, size, language)
-    return player.prepare(specs)
+    return payload.prepare(specs)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

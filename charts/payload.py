@@ -8,8 +8,10 @@ float32: 12 bytes a point, so 8 runs × 1,000 steps travel in under 100 KB.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import struct
+from typing import NamedTuple
 
 import numpy as np
 
@@ -85,3 +87,19 @@ def unpack(data: bytes) -> tuple[dict, dict[str, np.ndarray]]:
         ).reshape(shape)
         offset += count * np.dtype(dtype).itemsize
     return header, arrays
+
+
+class PreparedSpec(NamedTuple):
+    """Specs serialized once and named by a content hash, so the browser can tell a new scene
+    from new data and a rerun neither re-serializes nor re-hashes them (cache this)."""
+
+    key: str
+    message: bytes
+
+
+def prepare(specs: dict) -> PreparedSpec:
+    text = json.dumps(specs, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    key = hashlib.sha1(text.encode()).hexdigest()[:16]
+    return PreparedSpec(
+        key, json.dumps({"key": key, "spec": specs}, separators=(",", ":")).encode()
+    )

@@ -10,14 +10,11 @@ on each rerun.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-from typing import NamedTuple
 
 import streamlit as st
 
 from charts.code import player_js, runtime_js, source
-from charts.payload import pack
+from charts.payload import PreparedSpec, pack
 
 _SPEC_JS = """
 export default function ({ data }) {
@@ -44,22 +41,6 @@ def _components():
         v2.component("lll_player_code", js=player_js()),
         v2.component("lll_scene_spec", js=hub + _SPEC_JS),
         v2.component("lll_player", js=hub + _PLAYER_STUB, css=source("player.css")),
-    )
-
-
-class PreparedSpec(NamedTuple):
-    """Specs serialized once and named by a content hash, so the browser can tell a new scene
-    from new data and a rerun neither re-serializes nor re-hashes them (cache this)."""
-
-    key: str
-    message: bytes
-
-
-def prepare(specs: dict) -> PreparedSpec:
-    text = json.dumps(specs, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    key = hashlib.sha1(text.encode()).hexdigest()[:16]
-    return PreparedSpec(
-        key, json.dumps({"key": key, "spec": specs}, separators=(",", ":")).encode()
     )
 
 
