@@ -102,7 +102,7 @@ class Player {
     this.el = (sel) => root.querySelector(sel);
     this.setWords(WORDS);
     this.step = 0; this.position = 0; this.thick = 1; this.steps = 0; this.playing = true; this.speed = 1;
-    this.view = null;
+    this.view = null; this.onChange = null;
     this.specKey = null; this.trails = null; this.curveLines = null; this.last = null;
     this.el(".lll-controls").addEventListener("click", (e) => this.onButton(e));
     this.el(".lll-scrub").addEventListener("input", (e) => { const k = +e.target.value; this.pause(); this.seek(k); });
@@ -226,6 +226,7 @@ class Player {
     this.el(".lll-player").dataset.step = String(this.step);
     this.el(".lll-player").dataset.playing = String(this.playing);
     this.legend();
+    if (this.onChange) this.onChange(this); // a notebook widget tells Python its step
   }
 
   legend() {
