@@ -6,6 +6,8 @@ No Streamlit here: `python -m scenes render --format html` builds the same playe
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import pathlib
 
 import vl_convert
@@ -35,6 +37,8 @@ _RUNTIME_SNIPPET = """
 provide("vegaEmbed", vegaEmbed);
 export default function () {}
 """
+_MODULE_END = "export default function () {}"  # player.js's last line: what Streamlit imports
+_WIDGET_END = "export default { render };"
 
 
 def source(name: str) -> str:
@@ -51,6 +55,33 @@ def runtime_js() -> str:
 def player_js() -> str:
     """The player's code: the hub, the canvas overlays, the 3-D view and the player itself."""
     return source("hub.js") + source("overlay.js") + source("surface3d.js") + source("player.js")
+
+
+def widget_js() -> str:
+    """The notebook widget's module: the Vega runtime, the player and widget.js bundled as one
+    (about 0.9 MB). Bundling takes seconds, so the module is kept in the user's cache folder
+    under a hash of what it is made of."""
+    code = player_js().rstrip().removesuffix(_MODULE_END) + source("widget.js") + _WIDGET_END
+    made_of = f"{vl_convert.__version__}\n{code}".encode()
+    kept = _cache_folder() / f"widget-{hashlib.sha256(made_of).hexdigest()[:16]}.js"
+    try:
+        return kept.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle(snippet='provide("vegaEmbed", vegaEmbed);\n' + code)
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.part")  # renamed whole: never read half
+        partial.write_text(bundle, encoding="utf-8")
+        partial.replace(kept)
+    except OSError:  # a read-only home: bundle again next time
+        pass
+    return bundle
+
+
+def _cache_folder() -> pathlib.Path:
+    home = os.environ.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache"
+    return pathlib.Path(home) / "loss-landscape-lab"
 
 
 def player_words(lang: str) -> dict[str, str]:

@@ -1,0 +1,127 @@
+"""The app's player as a Jupyter widget (anywidget): `Player(scene)` plays a scene in a
+notebook's output with the app's own code, offline (the Vega runtime travels with it).
+
+Two-way: `step` and `playing` follow the picture and move it; a click on the landscape starts
+the runs there (`start`); a new `scene`, or a row changed with `set_row`, sends only new runs to
+the picture already drawn when the surface and layout stay the same.
+"""
+
+from __future__ import annotations
+
+import anywidget
+import traitlets
+
+import optimizers
+from charts import background, code, landscape, payload
+from optimizers import insight
+from scenes import export
+from scenes.python import SceneError, _refuse, _row_fields, as_scene
+from scenes.scene import Scene, from_dict, row_dict
+
+
+class Player(anywidget.AnyWidget):
+    """A scene (a Scene, a link from the app or a preset's name) playing in a notebook.
+
+    player = Player("classic_beale"); player.set_row(0, learning_rate=1e-2); player.step = 40
+    """
+
+    _esm = code.widget_js()
+    _css = code.source("player.css")
+    spec = traitlets.Unicode("").tag(sync=True)  # the Vega specs and their key, as JSON
+    data = traitlets.Bytes(b"").tag(sync=True)  # the runs, packed (charts.payload.pack)
+    step = traitlets.Int(0).tag(sync=True)
+    playing = traitlets.Bool(True).tag(sync=True)
+    start = traitlets.List(traitlets.Float(), default_value=[]).tag(sync=True)
+    told = traitlets.Int(0).tag(sync=True)  # how often Python set step or playing itself
+    scene = traitlets.Instance(Scene)
+    lang = traitlets.Unicode("en")
+    view3d = traitlets.Bool(False)  # the surface in 3-D beside the contours
+    parts = traitlets.Bool(False)  # each step's gradient part and the rest, at the heads
+
+    def __init__(self, what="rosenbrock", **options):
+        self._hearing = False
+        super().__init__(scene=as_scene(what), **options)
+        self.on_msg(self._heard)
+        self._draw()
+
+    @traitlets.validate("step", "playing")
+    def _said(self, proposal):
+        """Count Python's own changes first, so that the picture's reports can say which
+        of them they had heard when sent."""
+        name = proposal["trait"].name
+        if not self._hearing and proposal["value"] != getattr(self, name):
+            self.told += 1
+        return proposal["value"]
+
+    def _heard(self, _widget, report, _buffers) -> None:
+        """The picture says where it is; a report sent before Python's latest change is stale."""
+        if not isinstance(report, dict) or report.get("told") != self.told:
+            return
+        self._hearing = True
+        try:
+            with self.hold_sync():
+                self.step = int(report["step"])
+                self.playing = bool(report["playing"])
+        finally:
+            self._hearing = False
+
+    @traitlets.observe("scene", "lang", "view3d", "parts")
+    def _changed(self, _change) -> None:
+        self._draw()
+
+    @traitlets.observe("start")
+    def _clicked(self, change) -> None:
+        """A start point set from the picture (or from Python) runs the scene from there."""
+        point = tuple(change["new"])
+        if len(point) == 2 and point != self.scene.start_point():
+            self.scene = _checked({**self.scene.to_dict(), "start": list(point)})
+
+    def set_row(self, row: int, **fields) -> None:
+        """Change row `row`'s fields or hyperparameters (learning_rate=..., schedule=...)."""
+        rows = [row_dict(r) for r in self.scene.rows]
+        if not 0 <= row < len(rows):
+            raise SceneError(f"there is no row {row}: the scene has {len(rows)}")
+        changed = _row_fields(fields)
+        kept = rows[row] if changed.get("name", rows[row]["name"]) == rows[row]["name"] else {}
+        hyper = {**kept.get("hyper", {}), **changed["hyper"]}  # another optimizer starts afresh
+        rows[row] = {**kept, **changed, "hyper": hyper}
+        self.scene = _checked({**self.scene.to_dict(), "rows": rows})
+
+    def _draw(self) -> None:
+        specs = payload.prepare(
+            landscape.scene_specs(
+                self.scene.surface_object(), self.scene.layout, len(self.scene.rows), lang=self.lang
+            )
+        )
+        runs = export.trajectories(self.scene)
+        with self.hold_sync():
+            self.spec = specs.message.decode("utf-8")
+            self.data = _packed(self.scene, runs, specs.key, self.lang, self.view3d, self.parts)
+            self.start = list(self.scene.start_point())
+
+
+def _checked(data: dict) -> Scene:
+    notices = []
+    made = from_dict(data, notices)
+    _refuse(notices)
+    return made
+
+
+def _packed(scene: Scene, runs, key: str, lang: str, view3d: bool, parts: bool) -> bytes:
+    """The runs as the app's player receives them, with its words in `lang`."""
+    surface = scene.surface_object()
+    extra = {
+        "spec_key": key,
+        "text": code.player_words(lang),
+        "lookahead": [row.name == "nesterov" for row in scene.rows],
+    }
+    if view3d:
+        extra["mesh"] = background.mesh(surface)
+    return payload.pack(
+        runs,
+        optimizers.divergence_box(surface.domain),
+        scene.shown_labels(runs.labels, lang),
+        scene.colors(),
+        extra=extra,
+        parts=insight.decomposition(runs) if parts else None,
+    )
