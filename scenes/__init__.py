@@ -10,6 +10,7 @@ __all__ = [
     "export",
     "MAX_ROWS",
     "MAX_STEPS",
+    "Player",
     "Row",
     "Scene",
     "SceneError",
@@ -22,3 +23,12 @@ __all__ = [
     "show",
     "to_query",
 ]
+
+
+def __getattr__(name: str):
+    """`scenes.Player`, imported when first asked for (it bundles the player's code)."""
+    if name == "Player":
+        from scenes.widget import Player
+
+        return Player
+    raise AttributeError(f"module 'scenes' has no attribute {name!r}")

@@ -1,6 +1,6 @@
 """Scenes from Python in a line, for notebooks and scripts: `scene(...)` from names and
 numbers, `from_link(...)` from a link copied from the app, `Scene.link()` back to one, and
-`show(...)` to play any of them in a notebook.
+`show(...)` to play any of them in a notebook (a widget: `scenes.widget.Player`).
 
 The same checks as a scene file or a link, but a value that had to be dropped is an error
 here (`SceneError`, one line): in a notebook a typo should stop the cell, not be replaced.
@@ -8,10 +8,8 @@ here (`SceneError`, one line): in a notebook a typo should stop the cell, not be
 
 from __future__ import annotations
 
-import html
-
 import lll_i18n as i18n
-from scenes import export, presets
+from scenes import presets
 from scenes.scene import ROW_FIELDS, Row, Scene, from_dict, row_dict
 from scenes.url import from_query, link_query
 
@@ -44,25 +42,12 @@ def from_link(link: str) -> Scene:
     return made
 
 
-class Shown:
-    """A player page a notebook displays (its `_repr_html_`): the page in a sandboxed frame."""
-
-    def __init__(self, page: str, height: int):
-        self.page, self.height = page, height
-
-    def _repr_html_(self) -> str:
-        return (
-            f'<iframe srcdoc="{html.escape(self.page, quote=True)}" sandbox="allow-scripts" '
-            f'style="width: 100%; height: {self.height}px; border: 0"></iframe>'
-        )
-
-
-def show(what, lang: str = "en", height: int = 720) -> Shown:
+def show(what, **options):
     """The app's player for a scene, a link from the app or a preset's name, as a notebook
-    shows it: the offline player page (its scripts and the runs inlined, nothing from a CDN),
-    playing in the notebook's output. One picture, not yet a two-way widget."""
-    page = export.render(as_scene(what), "html", lang=lang).decode("utf-8")
-    return Shown(page, int(height))
+    widget (`scenes.widget.Player`; options: lang, view3d, parts)."""
+    from scenes.widget import Player  # bundles the player's code on first use
+
+    return Player(what, **options)
 
 
 def as_scene(what) -> Scene:
