@@ -4,23 +4,16 @@ in Python redraws the path, step and play state go both ways, nothing comes from
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import pathlib
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 
-import nbformat
 import pytest
+
+from tests.jupyter import FRONT_ENDS, TOKEN, jupyter, open_notebook, run_in_kernel, write_notebook
 
 pytestmark = pytest.mark.browser
 
-TOKEN = "lll-test"
 CELL = """import scenes
 player = scenes.show(
     scenes.scene("rosenbrock", ["adam", dict(name="sgd", learning_rate=1e-3)], steps=200)
@@ -28,111 +21,11 @@ player = scenes.show(
 player"""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, log: pathlib.Path, timeout=120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            said = log.read_text(errors="replace").splitlines()[-5:]
-            raise RuntimeError(f"Jupyter exited with {server.returncode}: {said}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2),
-        ):
-            return
-        time.sleep(0.5)
-    raise TimeoutError(f"Jupyter did not answer at {url} in {timeout:.0f} s")
-
-
-FRONT_ENDS = {
-    "jupyterlab": (
-        [
-            "lab",
-            "--LabApp.expose_app_in_browser=True",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.extension_manager=readonly",  # no listing fetched from PyPI
-        ],
-        "/lab/tree/widget.ipynb",
-    ),
-    "notebook7": (
-        ["notebook", "--JupyterNotebookApp.expose_app_in_browser=True"],
-        "/notebooks/widget.ipynb",
-    ),
-}
-
-
-@contextlib.contextmanager
-def jupyter(front_end: str, notebook_dir: pathlib.Path):
-    """JupyterLab or Notebook 7 serving `notebook_dir` on a free loopback port, with its own
-    settings (no news, no update checks); yields its base URL."""
-    port = _free_port()
-    home = notebook_dir / ".jupyter-home"
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "IPYTHONDIR": str(home / "ipython"),
-        "JUPYTER_PLATFORM_DIRS": "1",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        *FRONT_ENDS[front_end][0],
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={TOKEN}",
-        f"--ServerApp.root_dir={notebook_dir}",
-        *(["--allow-root"] if os.geteuid() == 0 else []),
-    ]
-    log_path = notebook_dir / "jupyterlab.log"
-    log = open(log_path, "wb")  # noqa: SIM115 (closed below)
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, server, log_path)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-def _run_in_kernel(page, code: str) -> str:
-    """Run `code` in the open notebook's kernel; what it printed."""
-    return page.evaluate(
-        """(code) => new Promise((resolve, reject) => {
-          const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-          const future = kernel.requestExecute({ code });
-          let text = "";
-          future.onIOPub = (message) => {
-            if (message.header.msg_type === "stream") text += message.content.text;
-            if (message.header.msg_type === "error") reject(new Error(message.content.evalue));
-          };
-          future.done.then(() => resolve(text), reject);
-        })""",
-        code,
-    )
-
-
 @pytest.fixture(scope="module", params=sorted(FRONT_ENDS))
 def notebook_url(request):
     with tempfile.TemporaryDirectory() as work:
         folder = pathlib.Path(work)
-        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CELL)])
-        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-        nbformat.write(notebook, folder / "widget.ipynb")
+        write_notebook(folder / "widget.ipynb", [CELL])
         with jupyter(request.param, folder) as url:
             yield f"{url}{FRONT_ENDS[request.param][1]}?token={TOKEN}"
 
@@ -140,14 +33,7 @@ def notebook_url(request):
 def _started(page, notebook_url):
     page.thrown = []  # each uncaught error's stack
     page.on("pageerror", lambda error: page.thrown.append(error.stack or str(error)))
-    page.goto(notebook_url)
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-        " && window.jupyterapp.shell.currentWidget.sessionContext"
-        " && window.jupyterapp.shell.currentWidget.sessionContext.session"
-        " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
-        timeout=120_000,
-    )
+    open_notebook(page, notebook_url)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_selector(".lll-player[data-ready='true']", timeout=180_000)
     page.wait_for_function("() => window.__lll.frames > 3", timeout=30_000)
@@ -185,16 +71,16 @@ def test_the_widget_plays_and_answers_python(page, notebook_url):
     box = page.locator(".lll-trails").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
     _moved_from(page, 0, "first", before)
-    start = json.loads(_run_in_kernel(page, "import json; print(json.dumps(player.start))"))
+    start = json.loads(run_in_kernel(page, "import json; print(json.dumps(player.start))"))
     assert start == pytest.approx(_point(page, 0, "first"), abs=1e-3)  # paths: 16-bit fixed point
-    assert _run_in_kernel(page, "print(player.scene.start_point())").strip() == str(tuple(start))
+    assert run_in_kernel(page, "print(player.scene.start_point())").strip() == str(tuple(start))
 
     before = _point(page, 1, "last")
-    _run_in_kernel(page, "player.set_row(1, learning_rate=3e-3)")
+    run_in_kernel(page, "player.set_row(1, learning_rate=3e-3)")
     _moved_from(page, 1, "last", before)
     assert page.locator(".lll-player").count() == 1  # redrawn in place, not a second picture
 
-    _run_in_kernel(page, "player.playing = False; player.step = 40")
+    run_in_kernel(page, "player.playing = False; player.step = 40")
     page.wait_for_function(
         "() => { const p = document.querySelector('.lll-player');"
         " return p.dataset.playing === 'false' && p.dataset.step === '40'; }",
@@ -204,7 +90,7 @@ def test_the_widget_plays_and_answers_python(page, notebook_url):
     page.keyboard.press("ArrowRight")  # the player's own key: one step on
     page.wait_for_function("() => document.querySelector('.lll-player').dataset.step === '41'")
     page.wait_for_timeout(500)
-    assert _run_in_kernel(page, "print(player.step, player.playing)").split() == ["41", "False"]
+    assert run_in_kernel(page, "print(player.step, player.playing)").split() == ["41", "False"]
 
     assert [stack for stack in page.thrown if not _jupyters_own(stack)] == []
     far = [url for url in page.requests if not url.startswith(LOCAL)]
