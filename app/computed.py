@@ -18,13 +18,6 @@ def scene_json(scene: scenes.Scene) -> str:
     return json.dumps(scene.to_dict(), sort_keys=True)
 
 
-def picture_json(scene: scenes.Scene) -> str:
-    """The scene without what only moves the runs (rows, start, steps, noise, seed)."""
-    moving = ("rows", "start", "steps", "noise", "seed")
-    picture = {k: v for k, v in scene.to_dict().items() if k not in moving}
-    return json.dumps(picture, sort_keys=True)
-
-
 @st.cache_data(max_entries=256, show_spinner=False)
 def trajectories(scene_text: str):
     """Runs a scene (equal scenes, equal arrays)."""

@@ -301,7 +301,7 @@ def show(scene: scenes.Scene) -> list[str]:
     """Run the scene and mount the player (a click on the plot moves the start); the runs'
     labels."""
     now = lab()
-    picture = computed.picture_json(scene)
+    picture = scene.picture_json()
     present = now.flags.present
     spec = computed.scene_spec(picture, len(scene.rows), PLAYER_SIZE[present], lang())
     result = computed.trajectories(computed.scene_json(scene))

@@ -17,7 +17,7 @@ def first_picture() -> None:
     stay too."""
     scene, language = scenes.Scene(), "en"
     code.runtime_js()
-    picture = computed.picture_json(scene)
+    picture = scene.picture_json()
     computed.scene_spec(picture, len(scene.rows), PLAYER_SIZE[False], language)
     computed.trajectories(computed.scene_json(scene))
     computed.has_hatch(picture)

@@ -8,6 +8,7 @@ hand-edited preset or a mangled link still draws something, and says what it ign
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 
@@ -151,6 +152,13 @@ class Scene:
         out["start"] = list(self.start) if self.start is not None else None
         out["domain"] = [list(pair) for pair in self.domain] if self.domain is not None else None
         return out
+
+    def picture_json(self) -> str:
+        """The scene without what only moves the runs (rows, start, steps, noise, seed), as
+        text: equal pictures, equal text, so what is drawn once per picture is cached on it."""
+        moving = ("rows", "start", "steps", "noise", "seed")
+        picture = {k: v for k, v in self.to_dict().items() if k not in moving}
+        return json.dumps(picture, sort_keys=True)
 
 
 SCENE_FIELDS = tuple(f.name for f in dataclasses.fields(Scene))

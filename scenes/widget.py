@@ -8,6 +8,9 @@ the picture already drawn when the surface and layout stay the same.
 
 from __future__ import annotations
 
+import functools
+import json
+
 import anywidget
 import traitlets
 
@@ -88,16 +91,28 @@ class Player(anywidget.AnyWidget):
         self.scene = _checked({**self.scene.to_dict(), "rows": rows})
 
     def _draw(self) -> None:
-        specs = payload.prepare(
-            landscape.scene_specs(
-                self.scene.surface_object(), self.scene.layout, len(self.scene.rows), lang=self.lang
-            )
-        )
+        picture = self.scene.picture_json()
+        specs = _specs(picture, len(self.scene.rows), self.lang)
         runs = export.trajectories(self.scene)
         with self.hold_sync():
             self.spec = specs.message.decode("utf-8")
             self.data = _packed(self.scene, runs, specs.key, self.lang, self.view3d, self.parts)
             self.start = list(self.scene.start_point())
+
+
+@functools.lru_cache(maxsize=32)
+def _specs(picture: str, n_series: int, lang: str) -> payload.PreparedSpec:
+    """The picture's specs, made once per picture (Scene.picture_json), row count and language:
+    a change that only moves the runs sends new runs and nothing else."""
+    scene = from_dict(json.loads(picture))
+    made = landscape.scene_specs(scene.surface_object(), scene.layout, n_series, lang=lang)
+    return payload.prepare(made)
+
+
+@functools.lru_cache(maxsize=8)
+def _mesh(picture: str) -> dict:
+    """The surface's 3-D mesh, once per picture."""
+    return background.mesh(from_dict(json.loads(picture)).surface_object())
 
 
 def _checked(data: dict) -> Scene:
@@ -116,7 +131,7 @@ def _packed(scene: Scene, runs, key: str, lang: str, view3d: bool, parts: bool) 
         "lookahead": [row.name == "nesterov" for row in scene.rows],
     }
     if view3d:
-        extra["mesh"] = background.mesh(surface)
+        extra["mesh"] = _mesh(scene.picture_json())
     return payload.pack(
         runs,
         optimizers.divergence_box(surface.domain),
