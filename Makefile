@@ -56,6 +56,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench.browser
 	$(BIN)/python -m bench.network
 	$(BIN)/python -m bench.diagram
+	$(BIN)/python -m bench.widget
 
 # A class on one machine: app processes behind nginx with sticky sessions (see README).
 classroom: $(VENV)/.runtime system
