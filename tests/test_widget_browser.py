@@ -10,6 +10,7 @@ import tempfile
 
 import pytest
 
+from charts import code
 from tests.jupyter import FRONT_ENDS, TOKEN, jupyter, open_notebook, run_in_kernel, write_notebook
 
 pytestmark = pytest.mark.browser
@@ -92,9 +93,22 @@ def test_the_widget_plays_and_answers_python(page, notebook_url):
     page.wait_for_timeout(500)
     assert run_in_kernel(page, "print(player.step, player.playing)").split() == ["41", "False"]
 
+    for lang in ("zh-Hant", "zh-Hans", "en"):  # every word of the player in the language set
+        run_in_kernel(page, f"player.lang = {lang!r}")
+        page.wait_for_function(WORDS_SHOWN, arg=code.player_words(lang), timeout=30_000)
+
     assert [stack for stack in page.thrown if not _jupyters_own(stack)] == []
     far = [url for url in page.requests if not url.startswith(LOCAL)]
     assert far == []
+
+
+WORDS_SHOWN = """(words) => {
+  const root = document.querySelector(".lll-player").parentElement;
+  const texts = [...root.querySelectorAll("[data-text]")];
+  const titled = [...root.querySelectorAll("[data-word]")];
+  return texts.length > 0 && texts.every((e) => e.textContent === words[e.dataset.text])
+    && titled.every((e) => e.title === words[e.dataset.word]);
+}"""
 
 
 def _jupyters_own(stack: str) -> bool:
