@@ -26,7 +26,7 @@ from app.session import (
     titles,
     tr,
 )
-from charts import code, player
+from charts import player
 from optimizers import insight
 from scenes.scene import LAYOUTS, MAX_DOMAIN
 
@@ -307,9 +307,8 @@ def show(scene: scenes.Scene) -> list[str]:
     result = computed.trajectories(computed.scene_json(scene))
     box = optimizers.divergence_box(scene.surface_object().domain)  # every path lies inside it
     extra = {
-        "text": code.player_words(lang()),
+        **scenes.export.player_header(scene, lang()),
         "present": present,
-        "lookahead": [row.name == "nesterov" for row in scene.rows],
         "hide": [c for c in ("speed", "loop") if not now.shows(c)],
     }
     if now.knob("view3d"):

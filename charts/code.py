@@ -33,11 +33,9 @@ PLAYER_WORDS = (
     "gradient_norm",
     "click_start",
 )
-_RUNTIME_SNIPPET = """
-provide("vegaEmbed", vegaEmbed);
-export default function () {}
-"""
-_MODULE_END = "export default function () {}"  # player.js's last line: what Streamlit imports
+_PROVIDE_VEGA = 'provide("vegaEmbed", vegaEmbed);\n'  # the bundled runtime, to the hub
+_MODULE_END = "export default function () {}"  # a component module's end: what Streamlit imports
+_RUNTIME_SNIPPET = f"\n{_PROVIDE_VEGA}{_MODULE_END}\n"
 _WIDGET_END = "export default { render };"
 
 
@@ -68,7 +66,7 @@ def widget_js() -> str:
         return kept.read_text(encoding="utf-8")
     except OSError:
         pass
-    bundle = vl_convert.javascript_bundle(snippet='provide("vegaEmbed", vegaEmbed);\n' + code)
+    bundle = vl_convert.javascript_bundle(snippet=_PROVIDE_VEGA + code)
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
         partial = kept.with_suffix(f".{os.getpid()}.part")  # renamed whole: never read half

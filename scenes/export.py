@@ -219,6 +219,15 @@ def mp4(animated, fps=25) -> bytes:
         return path.read_bytes()
 
 
+def player_header(scene: Scene, lang: str) -> dict:
+    """What a player of `scene` is told beside its runs, in the app and in a notebook: its
+    words in `lang`, and which rows draw Nesterov's look-ahead point."""
+    return {
+        "text": code.player_words(lang),
+        "lookahead": [row.name == "nesterov" for row in scene.rows],
+    }
+
+
 def html(scene: Scene, t, title: str = "", lang: str = "en") -> bytes:
     """A single HTML file that plays the scene with the app's player, offline (the keys work
     anywhere on the page)."""

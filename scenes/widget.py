@@ -96,8 +96,22 @@ class Player(anywidget.AnyWidget):
         runs = export.trajectories(self.scene)
         with self.hold_sync():
             self.spec = specs.message.decode("utf-8")
-            self.data = _packed(self.scene, runs, specs.key, self.lang, self.view3d, self.parts)
+            self.data = self._packed(runs, specs.key, picture)
             self.start = list(self.scene.start_point())
+
+    def _packed(self, runs, key: str, picture: str) -> bytes:
+        """The runs as the app's player receives them, with its words in `lang`."""
+        extra = {**export.player_header(self.scene, self.lang), "spec_key": key}
+        if self.view3d:
+            extra["mesh"] = _mesh(picture)
+        return payload.pack(
+            runs,
+            optimizers.divergence_box(self.scene.surface_object().domain),
+            self.scene.shown_labels(runs.labels, self.lang),
+            self.scene.colors(),
+            extra=extra,
+            parts=insight.decomposition(runs) if self.parts else None,
+        )
 
 
 @functools.lru_cache(maxsize=32)
@@ -120,23 +134,3 @@ def _checked(data: dict) -> Scene:
     made = from_dict(data, notices)
     _refuse(notices)
     return made
-
-
-def _packed(scene: Scene, runs, key: str, lang: str, view3d: bool, parts: bool) -> bytes:
-    """The runs as the app's player receives them, with its words in `lang`."""
-    surface = scene.surface_object()
-    extra = {
-        "spec_key": key,
-        "text": code.player_words(lang),
-        "lookahead": [row.name == "nesterov" for row in scene.rows],
-    }
-    if view3d:
-        extra["mesh"] = _mesh(scene.picture_json())
-    return payload.pack(
-        runs,
-        optimizers.divergence_box(surface.domain),
-        scene.shown_labels(runs.labels, lang),
-        scene.colors(),
-        extra=extra,
-        parts=insight.decomposition(runs) if parts else None,
-    )
